@@ -1,0 +1,570 @@
+/**
+ * The item record, its canonical one-line serialization and its parser.
+ *
+ * A line written by the canonical writer parses back to an item that writes
+ * the same bytes. Lines from other writers are normalized (numbers, escapes,
+ * key order, timestamps), except that a nullable key absent on read (older
+ * stores lack `parent`) stays absent while its value is still `null`.
+ *
+ * @module
+ */
+
+import {
+  cloneJson,
+  type JsonObject,
+  type JsonValue,
+  MAX_JSON_DEPTH,
+  parseJsonMembers,
+  quoteJsonString,
+  sortedKeys,
+  stringifyCompact,
+  stringifyPretty,
+} from "./json.ts";
+import { isStatus, type Status } from "./status.ts";
+import { canonicalTimestamp } from "./timestamp.ts";
+
+/**
+ * One task. Field order here is the on-disk order; extension keys (`x-…`)
+ * live in `extensions` and are written after the known fields, sorted.
+ *
+ * @example Building an item by hand
+ * ```ts
+ * import { type Item, serializeItem } from "@golem/golem";
+ * import assert from "node:assert/strict";
+ * const item: Item = {
+ *   id: "tg-abcde", title: "Write docs", status: "todo", priority: 0n,
+ *   description: null, tags: [], dependencies: [],
+ *   created_at: "2026-01-01T00:00:00Z", updated_at: "2026-01-01T00:00:00Z",
+ *   blocked_reason: null, blocked_from_status: null, claimed_by: null, claimed_at: null,
+ *   parent: null, extensions: { "x-phase": "build" },
+ * };
+ * assert.ok(serializeItem(item).endsWith(',"parent":null,"x-phase":"build"}'));
+ * ```
+ */
+export interface Item {
+  /** `<prefix>-<random>`; any string is accepted on read. */
+  id: string;
+  /** Single line, non-blank (checked on CLI input only). */
+  title: string;
+  /** Native status. */
+  status: Status;
+  /** Signed 64-bit priority; higher is more important. */
+  priority: bigint;
+  /** Free text, may contain newlines. */
+  description: string | null;
+  /** Tags in order. */
+  tags: string[];
+  /** IDs this item waits for, in order. */
+  dependencies: string[];
+  /** Canonical RFC 3339 UTC timestamp. */
+  "created_at": string;
+  /** Canonical RFC 3339 UTC timestamp. */
+  "updated_at": string;
+  /** Why the item is blocked. */
+  "blocked_reason": string | null;
+  /** Status before `block`. */
+  "blocked_from_status": Status | null;
+  /** Agent that claimed the item. */
+  "claimed_by": string | null;
+  /** When it was claimed (canonical timestamp). */
+  "claimed_at": string | null;
+  /** Structural parent ID (an active item). */
+  parent: string | null;
+  /** Extension fields; every key starts with `x-`. */
+  extensions: JsonObject;
+}
+
+/** Known item field names, in serialization order. */
+export const ITEM_FIELDS: readonly string[] = [
+  "id",
+  "title",
+  "status",
+  "priority",
+  "description",
+  "tags",
+  "dependencies",
+  "created_at",
+  "updated_at",
+  "blocked_reason",
+  "blocked_from_status",
+  "claimed_by",
+  "claimed_at",
+  "parent",
+];
+const KNOWN: ReadonlySet<string> = new Set(ITEM_FIELDS);
+const NULLABLE: ReadonlySet<string> = new Set([
+  "description",
+  "blocked_reason",
+  "blocked_from_status",
+  "claimed_by",
+  "claimed_at",
+  "parent",
+]);
+
+const I64_MIN = -9223372036854775808n;
+const I64_MAX = 9223372036854775807n;
+
+/** Nullable keys that were absent on read, per item (kept absent while null). */
+const ABSENT_KEYS = new WeakMap<Item, ReadonlySet<string>>();
+
+/**
+ * Parses one item line. Canonical lines take a fast path (`JSON.parse` plus a
+ * byte comparison with the re-serialized item); anything else goes through
+ * the exact parser, which also produces upstream's errors.
+ *
+ * @param line The line, without its newline.
+ * @returns The item.
+ * @throws {SyntaxError} With a parser detail when the line is not a valid item.
+ *
+ * @example
+ * ```ts
+ * import { parseItemLine, serializeItem } from "@golem/golem";
+ * import assert from "node:assert/strict";
+ * const line = '{"id":"tg-1","title":"T","status":"todo","priority":9223372036854775807,' +
+ *   '"description":null,"tags":[],"dependencies":[],"created_at":"2026-01-01T00:00:00Z",' +
+ *   '"updated_at":"2026-01-01T00:00:00.5Z","blocked_reason":null,"blocked_from_status":null,' +
+ *   '"claimed_by":null,"claimed_at":null,"parent":null,"x-n":1.0}';
+ * const item = parseItemLine(line);
+ * assert.equal(item.priority, 9223372036854775807n);
+ * assert.equal(serializeItem(item), line.replace(".5Z", ".500Z"));
+ * ```
+ */
+export function parseItemLine(line: string): Item {
+  const fast = tryFastParse(line);
+  if (fast !== null) return fast;
+  return itemFromMembers(parseJsonMembers(line));
+}
+
+/**
+ * Serializes an item as its canonical line (no newline). Validates what it
+ * writes, so an item that would be unreadable is never stored.
+ *
+ * @param item The item.
+ * @returns Compact JSON with fields in on-disk order.
+ * @throws {TypeError} When a field has an invalid value.
+ */
+export function serializeItem(item: Item): string {
+  const absent = ABSENT_KEYS.get(item);
+  if (!isStatus(item.status)) throw new TypeError(`Invalid status ${JSON.stringify(item.status)}`);
+  const p = item.priority;
+  if (typeof p !== "bigint" || p < I64_MIN || p > I64_MAX) {
+    throw new TypeError(`Priority must be a 64-bit integer (bigint), got ${String(p)}`);
+  }
+  let s = '{"id":' + quoteJsonString(item.id) + ',"title":' + quoteJsonString(item.title) +
+    ',"status":"' + item.status + '","priority":' + p.toString();
+  if (!(absent?.has("description") && item.description === null)) {
+    s += ',"description":' + nullableString(item.description);
+  }
+  s += ',"tags":' + stringArray(item.tags) + ',"dependencies":' + stringArray(item.dependencies) +
+    ',"created_at":"' + canonicalTimestamp(item.created_at) + '","updated_at":"' +
+    canonicalTimestamp(item.updated_at) + '"';
+  if (!(absent?.has("blocked_reason") && item.blocked_reason === null)) {
+    s += ',"blocked_reason":' + nullableString(item.blocked_reason);
+  }
+  if (!(absent?.has("blocked_from_status") && item.blocked_from_status === null)) {
+    const b = item.blocked_from_status;
+    if (b !== null && !isStatus(b)) throw new TypeError(`Invalid blocked_from_status ${String(b)}`);
+    s += ',"blocked_from_status":' + (b === null ? "null" : '"' + b + '"');
+  }
+  if (!(absent?.has("claimed_by") && item.claimed_by === null)) {
+    s += ',"claimed_by":' + nullableString(item.claimed_by);
+  }
+  if (!(absent?.has("claimed_at") && item.claimed_at === null)) {
+    s += ',"claimed_at":' +
+      (item.claimed_at === null ? "null" : '"' + canonicalTimestamp(item.claimed_at) + '"');
+  }
+  if (!(absent?.has("parent") && item.parent === null)) {
+    s += ',"parent":' + nullableString(item.parent);
+  }
+  const ext = item.extensions;
+  for (const k of sortedKeys(ext)) {
+    const problem = extensionKeyProblem(k);
+    if (problem !== null) throw new TypeError(problem);
+    const v = ext[k] as JsonValue;
+    if (typeof v === "object" && v !== null && depthExceeds(v, MAX_JSON_DEPTH - 1)) {
+      throw new TypeError(`Extension '${k}' is nested too deeply to be stored`);
+    }
+    s += "," + quoteJsonString(k) + ":" + stringifyCompact(v);
+  }
+  return s + "}";
+}
+
+/**
+ * Pretty JSON of an item, fields in on-disk order (the form of `--json` output).
+ *
+ * @param item The item.
+ * @param indent Indentation of the item's own line.
+ * @param alphabetical Write every key in code-point order (the form of `tg dump`).
+ * @returns Pretty JSON without a trailing newline.
+ */
+export function itemToPrettyJson(item: Item, indent = "", alphabetical = false): string {
+  const inner = indent + "  ";
+  const entries: [string, string][] = [
+    ["id", quoteJsonString(item.id)],
+    ["title", quoteJsonString(item.title)],
+    ["status", '"' + item.status + '"'],
+    ["priority", item.priority.toString()],
+    ["description", nullableString(item.description)],
+    ["tags", prettyStringArray(item.tags, inner)],
+    ["dependencies", prettyStringArray(item.dependencies, inner)],
+    ["created_at", '"' + item.created_at + '"'],
+    ["updated_at", '"' + canonicalTimestamp(item.updated_at) + '"'],
+    ["blocked_reason", nullableString(item.blocked_reason)],
+    ["blocked_from_status", nullableString(item.blocked_from_status)],
+    ["claimed_by", nullableString(item.claimed_by)],
+    [
+      "claimed_at",
+      item.claimed_at === null ? "null" : '"' + canonicalTimestamp(item.claimed_at) + '"',
+    ],
+    ["parent", nullableString(item.parent)],
+  ];
+  for (const k of sortedKeys(item.extensions)) {
+    entries.push([k, stringifyPretty(item.extensions[k] as JsonValue, inner)]);
+  }
+  if (alphabetical) entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  let out = "{\n";
+  for (let i = 0; i < entries.length; i++) {
+    const [k, v] = entries[i]!;
+    out += inner + '"' + k + '": ' + v + (i + 1 < entries.length ? ",\n" : "\n");
+  }
+  return out + indent + "}";
+}
+
+/**
+ * The item as a plain JSON object (known fields then extensions), e.g. for YAML output.
+ *
+ * @param item The item.
+ * @returns A JSON object.
+ */
+export function itemToJsonObject(item: Item): JsonObject {
+  const o: JsonObject = Object.create(null);
+  o.id = item.id;
+  o.title = item.title;
+  o.status = item.status;
+  o.priority = item.priority;
+  o.description = item.description;
+  o.tags = [...item.tags];
+  o.dependencies = [...item.dependencies];
+  o.created_at = item.created_at;
+  o.updated_at = item.updated_at;
+  o.blocked_reason = item.blocked_reason;
+  o.blocked_from_status = item.blocked_from_status;
+  o.claimed_by = item.claimed_by;
+  o.claimed_at = item.claimed_at;
+  o.parent = item.parent;
+  for (const k of Object.keys(item.extensions)) o[k] = item.extensions[k] as JsonValue;
+  return o;
+}
+
+/**
+ * Why an extension key is invalid, or `null` when it is fine.
+ *
+ * @param key The key.
+ * @returns Upstream's validation message, or `null`.
+ */
+export function extensionKeyProblem(key: string): string | null {
+  if (KNOWN.has(key)) return `Extension key '${key}' collides with a known Item field name.`;
+  if (!key.startsWith("x-")) {
+    return `Extension key '${key}' must start with 'x-' prefix. Rename to 'x-${key}' or remove it.`;
+  }
+  return null;
+}
+
+/**
+ * Validates an item's extension keys in sorted order; the first problem wins.
+ *
+ * @param item The item.
+ * @returns The validation message, or `null` when every key is valid.
+ */
+export function validateExtensions(item: Item): string | null {
+  for (const k of sortedKeys(item.extensions)) {
+    const p = extensionKeyProblem(k);
+    if (p !== null) return p;
+  }
+  return null;
+}
+
+/**
+ * Deep copy of an item (extension values included); remembers which
+ * nullable keys were absent on read.
+ *
+ * @param item The item.
+ * @returns An independent copy.
+ */
+export function cloneItem(item: Item): Item {
+  const copy: Item = {
+    ...item,
+    tags: [...item.tags],
+    dependencies: [...item.dependencies],
+    extensions: cloneJson(item.extensions) as JsonObject,
+  };
+  const absent = ABSENT_KEYS.get(item);
+  if (absent) ABSENT_KEYS.set(copy, absent);
+  return copy;
+}
+
+/** Options for {@linkcode newItem}. */
+export interface NewItemOptions {
+  /** Priority (default 0). */
+  priority?: bigint;
+  /** Description (default null). */
+  description?: string | null;
+  /** Tags (default none). */
+  tags?: string[];
+  /** Dependencies (default none). */
+  dependencies?: string[];
+  /** Extensions (default none). */
+  extensions?: JsonObject;
+}
+
+/**
+ * A fresh `todo` item stamped with `now` for both timestamps.
+ *
+ * @param id Its ID.
+ * @param title Its title.
+ * @param now Canonical timestamp.
+ * @param options Optional fields.
+ * @returns The item.
+ */
+export function newItem(
+  id: string,
+  title: string,
+  now: string,
+  options: NewItemOptions = {},
+): Item {
+  return {
+    id,
+    title,
+    status: "todo",
+    priority: options.priority ?? 0n,
+    description: options.description ?? null,
+    tags: options.tags ?? [],
+    dependencies: options.dependencies ?? [],
+    created_at: now,
+    updated_at: now,
+    blocked_reason: null,
+    blocked_from_status: null,
+    claimed_by: null,
+    claimed_at: null,
+    parent: null,
+    extensions: options.extensions ?? Object.create(null),
+  };
+}
+
+function nullableString(s: string | null): string {
+  return s === null ? "null" : quoteJsonString(s);
+}
+
+function stringArray(a: string[]): string {
+  if (a.length === 0) return "[]";
+  let s = "[";
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i];
+    if (typeof v !== "string") throw new TypeError(`Expected a string, got ${String(v)}`);
+    s += (i > 0 ? "," : "") + quoteJsonString(v);
+  }
+  return s + "]";
+}
+
+function prettyStringArray(a: string[], indent: string): string {
+  if (a.length === 0) return "[]";
+  const inner = indent + "  ";
+  return "[\n" + a.map((v) => inner + quoteJsonString(v)).join(",\n") + "\n" + indent + "]";
+}
+
+function depthExceeds(v: JsonValue, limit: number): boolean {
+  if (typeof v !== "object" || v === null) return false;
+  if (limit <= 0) return true;
+  const children = Array.isArray(v) ? v : Object.values(v);
+  for (const c of children) if (depthExceeds(c, limit - 1)) return true;
+  return false;
+}
+
+// ---------------------------------------------------------------------------
+// Parsing
+
+function tryFastParse(line: string): Item | null {
+  let o: unknown;
+  try {
+    o = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  if (typeof o !== "object" || o === null || Array.isArray(o)) return null;
+  const r = o as Record<string, unknown>;
+  const pr = r.priority;
+  if (typeof pr !== "number" || !Number.isSafeInteger(pr)) return null;
+  const extensions: JsonObject = Object.create(null);
+  let absent: Set<string> | undefined;
+  for (const k of Object.keys(r)) {
+    if (KNOWN.has(k)) continue;
+    const v = fastExtensionValue(r[k], 1);
+    if (v === undefined) return null;
+    extensions[k] = v;
+  }
+  for (const k of NULLABLE) {
+    if (!(k in r)) (absent ??= new Set()).add(k);
+  }
+  let item: Item;
+  try {
+    item = buildItem(
+      (k) => r[k] as JsonValue | undefined,
+      BigInt(pr),
+      extensions,
+    );
+    if (absent) ABSENT_KEYS.set(item, absent);
+    if (serializeItem(item) !== line) return null;
+  } catch {
+    return null;
+  }
+  return item;
+}
+
+/** Converts a `JSON.parse` value; `undefined` when it holds a number or nests too deep. */
+function fastExtensionValue(v: unknown, depth: number): JsonValue | undefined {
+  switch (typeof v) {
+    case "string":
+    case "boolean":
+      return v;
+    case "object": {
+      if (v === null) return null;
+      if (depth + 1 > MAX_JSON_DEPTH) return undefined;
+      if (Array.isArray(v)) {
+        const out: JsonValue[] = [];
+        for (const e of v) {
+          const c = fastExtensionValue(e, depth + 1);
+          if (c === undefined) return undefined;
+          out.push(c);
+        }
+        return out;
+      }
+      const out: JsonObject = Object.create(null);
+      const rec = v as Record<string, unknown>;
+      for (const k of Object.keys(rec)) {
+        const c = fastExtensionValue(rec[k], depth + 1);
+        if (c === undefined) return undefined;
+        out[k] = c;
+      }
+      return out;
+    }
+    default:
+      return undefined; // numbers need the exact parser
+  }
+}
+
+/**
+ * Builds an item from parsed members, enforcing upstream's field rules.
+ *
+ * @param members Top-level `[key, value]` pairs in input order.
+ * @returns The item.
+ * @throws {SyntaxError} Describing the first problem.
+ */
+export function itemFromMembers(members: [string, JsonValue][]): Item {
+  const known = new Map<string, JsonValue>();
+  const extensions: JsonObject = Object.create(null);
+  for (const [k, v] of members) {
+    if (KNOWN.has(k)) {
+      if (known.has(k)) throw new SyntaxError(`duplicate field \`${k}\``);
+      known.set(k, v);
+    } else {
+      extensions[k] = v;
+    }
+  }
+  const pr = known.get("priority");
+  if (pr === undefined) throw new SyntaxError("missing field `priority`");
+  if (typeof pr !== "bigint") throw new SyntaxError(`invalid type: ${describe(pr)}, expected i64`);
+  if (pr < I64_MIN || pr > I64_MAX) {
+    throw new SyntaxError(`invalid value: integer \`${pr}\`, expected i64`);
+  }
+  const item = buildItem((k) => known.get(k), pr, extensions);
+  const absent = [...NULLABLE].filter((k) => !known.has(k));
+  if (absent.length > 0) ABSENT_KEYS.set(item, new Set(absent));
+  return item;
+}
+
+function buildItem(
+  get: (k: string) => JsonValue | undefined,
+  priority: bigint,
+  extensions: JsonObject,
+): Item {
+  const status = get("status");
+  if (status === undefined) throw new SyntaxError("missing field `status`");
+  if (!isStatus(status)) {
+    throw new SyntaxError(
+      typeof status === "string"
+        ? `unknown variant \`${status}\`, expected one of \`todo\`, \`doing\`, \`done\`, \`blocked\``
+        : `invalid type: ${describe(status)}, expected a status string`,
+    );
+  }
+  const bfs = optString(get, "blocked_from_status");
+  if (bfs !== null && !isStatus(bfs)) {
+    throw new SyntaxError(
+      `unknown variant \`${bfs}\`, expected one of \`todo\`, \`doing\`, \`done\`, \`blocked\``,
+    );
+  }
+  const claimedAt = optString(get, "claimed_at");
+  return {
+    id: reqString(get, "id"),
+    title: reqString(get, "title"),
+    status,
+    priority,
+    description: optString(get, "description"),
+    tags: stringList(get, "tags"),
+    dependencies: stringList(get, "dependencies"),
+    created_at: timestamp(reqString(get, "created_at")),
+    updated_at: timestamp(reqString(get, "updated_at")),
+    blocked_reason: optString(get, "blocked_reason"),
+    blocked_from_status: bfs,
+    claimed_by: optString(get, "claimed_by"),
+    claimed_at: claimedAt === null ? null : timestamp(claimedAt),
+    parent: optString(get, "parent"),
+    extensions,
+  };
+}
+
+function reqString(get: (k: string) => JsonValue | undefined, k: string): string {
+  const v = get(k);
+  if (v === undefined) throw new SyntaxError(`missing field \`${k}\``);
+  if (typeof v !== "string") {
+    throw new SyntaxError(`invalid type: ${describe(v)}, expected a string`);
+  }
+  return v;
+}
+
+function optString(get: (k: string) => JsonValue | undefined, k: string): string | null {
+  const v = get(k);
+  if (v === undefined || v === null) return null;
+  if (typeof v !== "string") {
+    throw new SyntaxError(`invalid type: ${describe(v)}, expected a string`);
+  }
+  return v;
+}
+
+function stringList(get: (k: string) => JsonValue | undefined, k: string): string[] {
+  const v = get(k);
+  if (v === undefined) throw new SyntaxError(`missing field \`${k}\``);
+  if (!Array.isArray(v)) throw new SyntaxError(`invalid type: ${describe(v)}, expected a sequence`);
+  for (const e of v) {
+    if (typeof e !== "string") {
+      throw new SyntaxError(`invalid type: ${describe(e)}, expected a string`);
+    }
+  }
+  return v as string[];
+}
+
+function timestamp(s: string): string {
+  try {
+    return canonicalTimestamp(s);
+  } catch (e) {
+    throw new SyntaxError(`input contains invalid characters: ${(e as Error).message}`);
+  }
+}
+
+function describe(v: JsonValue): string {
+  if (v === null) return "null";
+  if (typeof v === "string") return `string ${JSON.stringify(v)}`;
+  if (typeof v === "bigint") return `integer \`${v}\``;
+  if (typeof v === "number") return `floating point \`${stringifyCompact(v)}\``;
+  if (typeof v === "boolean") return `boolean \`${v}\``;
+  return Array.isArray(v) ? "sequence" : "map";
+}
