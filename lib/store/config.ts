@@ -1,0 +1,134 @@
+/**
+ * `.task-golem/config.yaml`: the ID prefix and length used by `tg add`.
+ *
+ * Simple files (`key: value` lines and comments) are read by a small fast
+ * parser; anything else goes through the `yaml` package, loaded on demand.
+ *
+ * @module
+ */
+
+import type { FileSystem } from "../io/fs.ts";
+import { DEFAULT_ID_LENGTH, DEFAULT_ID_PREFIX } from "./id.ts";
+import { invalidInput, ioError, type TaskStoreError } from "./errors.ts";
+
+/** Store configuration. */
+export interface StoreConfig {
+  /** ID prefix (default `tg`). */
+  idPrefix: string;
+  /** Length of the random ID part, 3..12 (default 5). */
+  idLen: number;
+  /** Whether `config.yaml` exists. */
+  fromFile: boolean;
+}
+
+const DEFAULTS: StoreConfig = {
+  idPrefix: DEFAULT_ID_PREFIX,
+  idLen: DEFAULT_ID_LENGTH,
+  fromFile: false,
+};
+
+const SIMPLE_LINE = /^([A-Za-z_][A-Za-z0-9_]*):[ \t]+([A-Za-z0-9_][A-Za-z0-9_-]*)[ \t]*(?:#.*)?$/;
+const COMMENT_OR_BLANK = /^[ \t]*(?:#.*)?$/;
+
+/**
+ * Reads `config.yaml` from a `.task-golem` directory. Missing → defaults.
+ *
+ * @param fs File system.
+ * @param dir The `.task-golem` directory.
+ * @returns The configuration.
+ * @throws {TaskStoreError} `InvalidInput` (`Invalid config.yaml: …`, or an `id_len` out of range); `Io`.
+ */
+export async function loadStoreConfig(fs: FileSystem, dir: string): Promise<StoreConfig> {
+  const path = `${dir}/config.yaml`;
+  let bytes: Uint8Array | null;
+  try {
+    const st = await fs.stat(path);
+    if (st === null) return { ...DEFAULTS };
+    if (st.isDirectory) throw new Deno.errors.IsADirectory("Is a directory (os error 21)");
+    bytes = await fs.readFile(path);
+  } catch (e) {
+    throw ioError(e);
+  }
+  if (bytes === null) return { ...DEFAULTS };
+  const text = new TextDecoder().decode(bytes);
+  const parsed = parseSimple(text) ?? await parseWithYaml(text);
+  const idLen = parsed.idLen ?? DEFAULT_ID_LENGTH;
+  if (idLen < 3 || idLen > 12) throw invalidInput("id_len must be between 3 and 12 (default: 5)");
+  return { idPrefix: parsed.idPrefix ?? DEFAULT_ID_PREFIX, idLen, fromFile: true };
+}
+
+interface RawConfig {
+  idPrefix?: string;
+  idLen?: number;
+}
+
+/** Parses files made only of simple `key: value` lines; `null` when not that simple. */
+function parseSimple(text: string): RawConfig | null {
+  const out: RawConfig = {};
+  const seen = new Set<string>();
+  for (const line of text.split(/\r?\n/)) {
+    if (COMMENT_OR_BLANK.test(line)) continue;
+    const m = SIMPLE_LINE.exec(line);
+    if (!m) return null;
+    const [, key, value] = m as unknown as [string, string, string];
+    if (seen.has(key)) return null;
+    seen.add(key);
+    if (key === "id_prefix") out.idPrefix = value;
+    else if (key === "id_len") {
+      if (!/^[0-9]+$/.test(value)) return null;
+      out.idLen = Number(value);
+    }
+  }
+  if (seen.size === 0) return {};
+  return out;
+}
+
+function bad(message: string): TaskStoreError {
+  return invalidInput(`Invalid config.yaml: ${message}`);
+}
+
+async function parseWithYaml(text: string): Promise<RawConfig> {
+  const YAML = await import("yaml");
+  const docs = YAML.parseAllDocuments(text);
+  if (!Array.isArray(docs)) return {};
+  if (docs.length > 1) {
+    throw bad("deserializing from YAML containing more than one document is not supported");
+  }
+  const doc = docs[0];
+  if (!doc) return {};
+  if (doc.errors.length > 0) throw bad(doc.errors[0]!.message.split("\n")[0]!);
+  const contents = doc.contents;
+  if (contents === null) return {};
+  if (YAML.isScalar(contents) && contents.value === null) {
+    throw bad("invalid type: unit value, expected struct Config");
+  }
+  if (!YAML.isMap(contents)) throw bad("invalid type: expected struct Config");
+  const out: RawConfig = {};
+  for (const pair of contents.items) {
+    const key = YAML.isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+    const node = pair.value;
+    if (key === "id_prefix") {
+      if (node === null || !YAML.isScalar(node)) {
+        throw bad("id_prefix: invalid type, expected a string");
+      }
+      out.idPrefix = node.type === "PLAIN" && node.range
+        ? text.slice(node.range[0], node.range[1]).trim()
+        : String(node.value ?? "");
+    } else if (key === "id_len") {
+      if (node === null || !YAML.isScalar(node)) throw bad("id_len: invalid type, expected usize");
+      const src = node.range ? text.slice(node.range[0], node.range[1]).trim() : "";
+      if (node.type !== "PLAIN") {
+        throw bad(
+          `id_len: invalid type: string ${JSON.stringify(String(node.value))}, expected usize`,
+        );
+      }
+      let n: number;
+      if (/^\+?[0-9]+$/.test(src)) n = Number(src);
+      else if (/^0x[0-9a-fA-F]+$/.test(src)) n = parseInt(src.slice(2), 16);
+      else if (/^0o[0-7]+$/.test(src)) n = parseInt(src.slice(2), 8);
+      else throw bad(`id_len: invalid value: ${JSON.stringify(src)}, expected usize`);
+      out.idLen = n;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,360 @@
+/**
+ * The event log (`events.jsonl`, `events.archive.jsonl`): records, the
+ * single-write append with its 2048-byte cap, lenient reading, and moving a
+ * task's events to the archive log.
+ *
+ * @module
+ */
+
+import type { FileSystem } from "../io/fs.ts";
+import type { ProcessRunner } from "../io/process_runner.ts";
+import { invalidInput, storageCorruption } from "./errors.ts";
+import { type JsonObject, type JsonValue, parseJson, quoteJsonString } from "./json.ts";
+import type { WarningSink } from "./jsonl.ts";
+import { isStatus, type Status } from "./status.ts";
+import { formatEventTimestamp, type Instant, parseTimestamp } from "./timestamp.ts";
+
+/** Longest event line accepted, newline included, in UTF-8 bytes. */
+export const MAX_EVENT_LINE_BYTES = 2048;
+
+/** Kind of event. */
+export type EventType = "status_transition" | "note";
+
+/**
+ * One event. `ts` is UTC with exactly six fraction digits.
+ *
+ * @example
+ * ```ts
+ * import { serializeEvent, type TaskEvent } from "@golem/golem";
+ * import assert from "node:assert/strict";
+ * const ev: TaskEvent = {
+ *   v: 1, task_id: "tg-1", ts: "2026-04-15T14:30:22.123456Z", author: "me",
+ *   type: "status_transition", text: "", status: "doing",
+ * };
+ * assert.equal(serializeEvent(ev), '{"v":1,"task_id":"tg-1","ts":"2026-04-15T14:30:22.123456Z",' +
+ *   '"author":"me","type":"status_transition","text":"","status":"doing"}');
+ * ```
+ */
+export interface TaskEvent {
+  /** Format version, always 1. */
+  v: 1;
+  /** The task. */
+  "task_id": string;
+  /** When, `YYYY-MM-DDTHH:MM:SS.ffffffZ`. */
+  ts: string;
+  /** Who (see {@linkcode resolveAuthor}). */
+  author: string;
+  /** What kind. */
+  type: EventType;
+  /** Note text, block reason, or empty. */
+  text: string;
+  /** New status (status transitions). */
+  status?: Status;
+}
+
+/**
+ * Builds an event stamped at `now`.
+ *
+ * @param taskId The task.
+ * @param type Kind.
+ * @param text Text.
+ * @param author Author.
+ * @param now When.
+ * @param status New status, for transitions.
+ * @returns The event.
+ */
+export function makeEvent(
+  taskId: string,
+  type: EventType,
+  text: string,
+  author: string,
+  now: Instant,
+  status?: Status,
+): TaskEvent {
+  const ev: TaskEvent = {
+    v: 1,
+    "task_id": taskId,
+    ts: formatEventTimestamp(now),
+    author,
+    type,
+    text,
+  };
+  if (status !== undefined) ev.status = status;
+  return ev;
+}
+
+/**
+ * The compact line of an event (no newline), fields in on-disk order.
+ *
+ * @param ev The event.
+ * @returns Compact JSON.
+ */
+export function serializeEvent(ev: TaskEvent): string {
+  let s = '{"v":1,"task_id":' + quoteJsonString(ev.task_id) + ',"ts":"' + ev.ts +
+    '","author":' + quoteJsonString(ev.author) + ',"type":"' + ev.type + '","text":' +
+    quoteJsonString(ev.text);
+  if (ev.status !== undefined) s += ',"status":"' + ev.status + '"';
+  return s + "}";
+}
+
+/**
+ * Pretty JSON of an event (as `tg note --json` prints it).
+ *
+ * @param ev The event.
+ * @returns Pretty JSON without a trailing newline.
+ */
+export function eventToPrettyJson(ev: TaskEvent): string {
+  const rows = [
+    `  "v": 1`,
+    `  "task_id": ${quoteJsonString(ev.task_id)}`,
+    `  "ts": "${ev.ts}"`,
+    `  "author": ${quoteJsonString(ev.author)}`,
+    `  "type": "${ev.type}"`,
+    `  "text": ${quoteJsonString(ev.text)}`,
+  ];
+  if (ev.status !== undefined) rows.push(`  "status": "${ev.status}"`);
+  return "{\n" + rows.join(",\n") + "\n}";
+}
+
+/** Result of reading one event line. */
+export type EventLine =
+  | { kind: "event"; event: TaskEvent }
+  | { kind: "skip" }
+  | { kind: "malformed"; detail: string };
+
+/**
+ * Classifies one line of an events file: a v1 event, a line to skip silently
+ * (blank, or another format version), or a malformed line.
+ *
+ * @param line The line without its newline.
+ * @returns The classification.
+ */
+export function parseEventLine(line: string): EventLine {
+  if (line.trim() === "") return { kind: "skip" };
+  let v: JsonValue;
+  try {
+    v = parseJson(line);
+  } catch (e) {
+    return { kind: "malformed", detail: (e as Error).message };
+  }
+  if (typeof v !== "object" || v === null || Array.isArray(v)) {
+    return { kind: "malformed", detail: "expected a JSON object" };
+  }
+  const o = v as JsonObject;
+  if (typeof o.v !== "bigint") return { kind: "malformed", detail: "missing integer field `v`" };
+  if (o.v !== 1n) return { kind: "skip" };
+  const problem = eventProblem(o);
+  if (problem !== null) return { kind: "malformed", detail: problem };
+  let ts: string;
+  try {
+    ts = formatEventTimestamp(parseTimestamp(o.ts as string));
+  } catch (e) {
+    return { kind: "malformed", detail: (e as Error).message };
+  }
+  const ev: TaskEvent = {
+    v: 1,
+    "task_id": o.task_id as string,
+    ts,
+    author: o.author as string,
+    type: o.type as EventType,
+    text: o.text as string,
+  };
+  if (typeof o.status === "string") ev.status = o.status as Status;
+  return { kind: "event", event: ev };
+}
+
+function eventProblem(o: JsonObject): string | null {
+  for (const k of ["task_id", "ts", "author", "type", "text"]) {
+    if (o[k] === undefined) return `missing field \`${k}\``;
+    if (typeof o[k] !== "string") return `invalid type for \`${k}\`, expected a string`;
+  }
+  if (o.type !== "status_transition" && o.type !== "note") {
+    return `unknown variant \`${String(o.type)}\`, expected \`status_transition\` or \`note\``;
+  }
+  if (o.status !== undefined && o.status !== null && !isStatus(o.status)) {
+    return `unknown variant \`${
+      String(o.status)
+    }\`, expected one of \`todo\`, \`doing\`, \`done\`, \`blocked\``;
+  }
+  return null;
+}
+
+/** One event line as read, with its raw text (kept for verbatim rewrites). */
+export interface ReadEventLine {
+  /** 1-based line number. */
+  line: number;
+  /** The raw text. */
+  raw: string;
+  /** The parsed event, when the line is a valid v1 event. */
+  event: TaskEvent | null;
+}
+
+const DECODER = new TextDecoder();
+const ENCODER = new TextEncoder();
+
+/**
+ * Reads every line of an events file (missing file = none), warning once per
+ * file about malformed lines (`Warning: <path>: skipping malformed line <N>: …`,
+ * then `  (also) skipping malformed line <N>: …`).
+ *
+ * @param fs File system.
+ * @param path The events file.
+ * @param warn Receives warnings.
+ * @returns Lines in file order, blank lines left out.
+ */
+export async function readEventLines(
+  fs: FileSystem,
+  path: string,
+  warn: WarningSink,
+): Promise<ReadEventLine[]> {
+  const bytes = await fs.readFile(path);
+  if (bytes === null) return [];
+  const lines = DECODER.decode(bytes).split("\n");
+  if (lines[lines.length - 1] === "") lines.pop();
+  const out: ReadEventLine[] = [];
+  let warned = false;
+  lines.forEach((raw, i) => {
+    const r = parseEventLine(raw);
+    if (r.kind === "skip") {
+      if (raw.trim() !== "") out.push({ line: i + 1, raw, event: null });
+      return;
+    }
+    if (r.kind === "malformed") {
+      warn(
+        warned
+          ? `  (also) skipping malformed line ${i + 1}: ${r.detail}`
+          : `Warning: ${path}: skipping malformed line ${i + 1}: ${r.detail}`,
+      );
+      warned = true;
+      out.push({ line: i + 1, raw, event: null });
+      return;
+    }
+    out.push({ line: i + 1, raw, event: r.event });
+  });
+  return out;
+}
+
+/**
+ * Reads the valid events of a file, sorted by `ts` (stable).
+ *
+ * @param fs File system.
+ * @param path The events file.
+ * @param warn Receives warnings.
+ * @returns Events.
+ */
+export async function readEvents(
+  fs: FileSystem,
+  path: string,
+  warn: WarningSink,
+): Promise<TaskEvent[]> {
+  const lines = await readEventLines(fs, path, warn);
+  return sortEvents(lines.flatMap((l) => (l.event ? [l.event] : [])));
+}
+
+/**
+ * Sorts events by timestamp, keeping the order of equal ones.
+ *
+ * @param events Events to sort in place.
+ * @returns The same array.
+ */
+export function sortEvents(events: TaskEvent[]): TaskEvent[] {
+  return events.sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));
+}
+
+/**
+ * Appends one event with a single write on an O_APPEND descriptor, then
+ * fdatasync. Refuses lines over {@linkcode MAX_EVENT_LINE_BYTES} before any I/O.
+ *
+ * @param fs File system.
+ * @param path The events file.
+ * @param ev The event.
+ * @throws {TaskStoreError} `InvalidInput` over the cap; `StorageCorruption` on a short write.
+ */
+export async function appendEvent(fs: FileSystem, path: string, ev: TaskEvent): Promise<void> {
+  const bytes = ENCODER.encode(serializeEvent(ev) + "\n");
+  if (bytes.length > MAX_EVENT_LINE_BYTES) {
+    const over = bytes.length - MAX_EVENT_LINE_BYTES;
+    throw invalidInput(
+      `Event line is ${bytes.length} bytes, exceeding the ${MAX_EVENT_LINE_BYTES}-byte cap by ${over} bytes. Shorten the text by at least ${over} bytes.`,
+    );
+  }
+  const n = await fs.appendOnce(path, bytes);
+  if (n !== bytes.length) {
+    throw storageCorruption(
+      `Short write on events append: wrote ${n} of ${bytes.length} bytes; refusing to retry to avoid torn concurrent lines.`,
+    );
+  }
+}
+
+/**
+ * Moves every event of `taskId` from the active log to the archive log:
+ * appends them in time order, then rewrites the active log without them.
+ * Every other line, malformed or of another version included, is kept
+ * verbatim (upstream dropped them). Call it under the store lock.
+ *
+ * @param fs File system.
+ * @param activePath `events.jsonl`.
+ * @param archivePath `events.archive.jsonl`.
+ * @param taskId The task.
+ * @param warn Receives read warnings.
+ * @returns How many events moved.
+ */
+export async function moveEventsForTask(
+  fs: FileSystem,
+  activePath: string,
+  archivePath: string,
+  taskId: string,
+  warn: WarningSink,
+): Promise<number> {
+  const lines = await readEventLines(fs, activePath, warn);
+  const moving = lines.filter((l) => l.event?.task_id === taskId);
+  if (moving.length === 0) return 0;
+  for (const ev of sortEvents(moving.map((l) => l.event!))) {
+    await appendEvent(fs, archivePath, ev);
+  }
+  const keep = lines.filter((l) => l.event?.task_id !== taskId);
+  await fs.writeFileAtomic(activePath, ENCODER.encode(keep.map((l) => l.raw + "\n").join("")));
+  return moving.length;
+}
+
+/** Options for {@linkcode resolveAuthor}. */
+export interface ResolveAuthorOptions {
+  /** Reads an environment variable. */
+  env: (name: string) => string | undefined;
+  /** Runs `git config user.email`. */
+  runner: ProcessRunner;
+  /** Where to run git. */
+  cwd?: string;
+}
+
+/**
+ * Who is acting: `TG_AUTHOR`, else `git config user.email` (2 s limit), else
+ * `unknown`; trimmed. Never fails.
+ *
+ * @param options Environment and process runner.
+ * @returns The author.
+ *
+ * @example
+ * ```ts
+ * import { FakeProcessRunner, resolveAuthor } from "@golem/golem";
+ * import assert from "node:assert/strict";
+ * const runner = new FakeProcessRunner([{ stdout: " dev@example.com\n" }]);
+ * assert.equal(await resolveAuthor({ env: () => undefined, runner }), "dev@example.com");
+ * assert.equal(await resolveAuthor({ env: () => " bot ", runner }), "bot");
+ * ```
+ */
+export async function resolveAuthor(options: ResolveAuthorOptions): Promise<string> {
+  const fromEnv = options.env("TG_AUTHOR")?.trim();
+  if (fromEnv) return fromEnv;
+  try {
+    const r = await options.runner.run("git", ["config", "user.email"], {
+      timeoutMs: 2000,
+      ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+    });
+    const email = r.stdout.trim();
+    if (r.code === 0 && !r.timedOut && email) return email;
+  } catch {
+    // git missing or not permitted: fall through
+  }
+  return "unknown";
+}

@@ -1,0 +1,251 @@
+/**
+ * Dependency and parent graphs: cycle checks, parent validation and the
+ * ready queue. Pure functions over item lists.
+ *
+ * @module
+ */
+
+import { cycleDetected, TaskStoreError } from "./errors.ts";
+import type { Item } from "./item.ts";
+import { timestampSortKey } from "./timestamp.ts";
+
+/**
+ * Whether adding `source → newDep` would close a cycle among active items
+ * (a DFS from `newDep` along dependency edges that reaches `source`).
+ *
+ * @param items Active items.
+ * @param source The item gaining a dependency.
+ * @param newDep The dependency.
+ * @returns `true` when it would.
+ */
+export function wouldCreateCycle(items: readonly Item[], source: string, newDep: string): boolean {
+  if (source === newDep) return true;
+  const deps = dependencyMap(items);
+  const seen = new Set<string>();
+  const stack = [newDep];
+  while (stack.length > 0) {
+    const cur = stack.pop()!;
+    if (cur === source) return true;
+    if (seen.has(cur)) continue;
+    seen.add(cur);
+    for (const d of deps.get(cur) ?? []) stack.push(d);
+  }
+  return false;
+}
+
+/**
+ * Throws `CycleDetected` when `source → newDep` would close a cycle.
+ *
+ * @param items Active items.
+ * @param source The item gaining a dependency.
+ * @param newDep The dependency.
+ */
+export function checkNewDependency(items: readonly Item[], source: string, newDep: string): void {
+  if (wouldCreateCycle(items, source, newDep)) {
+    throw cycleDetected(`Adding dependency ${source} -> ${newDep} would create a cycle`);
+  }
+}
+
+function dependencyMap(items: readonly Item[]): Map<string, string[]> {
+  const deps = new Map<string, string[]>();
+  for (const it of items) {
+    const list = deps.get(it.id);
+    if (list) list.push(...it.dependencies);
+    else deps.set(it.id, [...it.dependencies]);
+  }
+  return deps;
+}
+
+/**
+ * Every dependency cycle among active items, each as a path of IDs (a
+ * self-dependency is a one-element path). Deterministic: items are visited
+ * in the order given.
+ *
+ * @param items Active items.
+ * @returns Cycles.
+ */
+export function detectAllCycles(items: readonly Item[]): string[][] {
+  const deps = dependencyMap(items);
+  const state = new Map<string, 1 | 2>(); // 1 = on stack, 2 = done
+  const cycles: string[][] = [];
+  const path: string[] = [];
+  const visit = (id: string): void => {
+    state.set(id, 1);
+    path.push(id);
+    for (const d of deps.get(id) ?? []) {
+      if (!deps.has(d)) continue;
+      const s = state.get(d);
+      if (s === 1) cycles.push(path.slice(path.indexOf(d)));
+      else if (s === undefined) visit(d);
+    }
+    path.pop();
+    state.set(id, 2);
+  };
+  for (const id of deps.keys()) if (!state.has(id)) visit(id);
+  return cycles;
+}
+
+/**
+ * Every parent cycle among active items, as paths.
+ *
+ * @param items Active items.
+ * @returns Cycles.
+ */
+export function detectAllParentCycles(items: readonly Item[]): string[][] {
+  const parentOf = new Map<string, string | null>();
+  for (const it of items) if (!parentOf.has(it.id)) parentOf.set(it.id, it.parent);
+  const done = new Set<string>();
+  const cycles: string[][] = [];
+  for (const start of parentOf.keys()) {
+    const path: string[] = [];
+    const onPath = new Set<string>();
+    let cur: string | null | undefined = start;
+    while (cur !== null && cur !== undefined && !done.has(cur) && parentOf.has(cur)) {
+      if (onPath.has(cur)) {
+        cycles.push(path.slice(path.indexOf(cur)));
+        break;
+      }
+      onPath.add(cur);
+      path.push(cur);
+      cur = parentOf.get(cur);
+    }
+    for (const p of path) done.add(p);
+  }
+  return cycles;
+}
+
+/**
+ * Checks that `parent` may become the parent of `id`: not itself, an active
+ * item, and no cycle when walking up from `parent`.
+ *
+ * @param items Active items.
+ * @param id The child.
+ * @param parent The proposed parent.
+ * @throws {TaskStoreError} `ParentSelfReference`, `ParentDangling` or `ParentCycle`.
+ */
+export function validateParent(items: readonly Item[], id: string, parent: string): void {
+  if (id === parent) {
+    throw new TaskStoreError("ParentSelfReference", `Item ${id} cannot be its own parent`);
+  }
+  const parentOf = new Map<string, string | null>();
+  for (const it of items) if (!parentOf.has(it.id)) parentOf.set(it.id, it.parent);
+  if (!parentOf.has(parent)) {
+    throw new TaskStoreError(
+      "ParentDangling",
+      `Parent '${parent}' for item ${id} not found in active items`,
+    );
+  }
+  const seen = new Set<string>();
+  let cur: string | null | undefined = parent;
+  while (cur !== null && cur !== undefined && !seen.has(cur)) {
+    if (cur === id) {
+      throw new TaskStoreError("ParentCycle", `Parent cycle detected among: ${id}, ${parent}`);
+    }
+    seen.add(cur);
+    cur = parentOf.get(cur);
+  }
+}
+
+/**
+ * Sets (or clears) an item's parent after validation and bumps its `updated_at`.
+ *
+ * @param items Active items (the item is found by ID).
+ * @param id The child.
+ * @param parent New parent, or `null` to clear.
+ * @param now Canonical timestamp.
+ */
+export function reparent(items: Item[], id: string, parent: string | null, now: string): void {
+  const item = items.find((it) => it.id === id);
+  if (!item) throw new TaskStoreError("ItemNotFound", `Item not found: ${id}`);
+  if (parent !== null) validateParent(items, id, parent);
+  item.parent = parent;
+  item.updated_at = now;
+}
+
+/**
+ * Compares items for lists and queues: priority descending, then
+ * `created_at` ascending.
+ *
+ * @param a First item.
+ * @param b Second item.
+ * @returns Sort order.
+ */
+export function comparePriorityThenCreated(a: Item, b: Item): number {
+  if (a.priority !== b.priority) return a.priority > b.priority ? -1 : 1;
+  const ka = timestampSortKey(a.created_at);
+  const kb = timestampSortKey(b.created_at);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+/**
+ * Sorts items by priority (desc) then creation time (asc), stably.
+ *
+ * @param items Items to sort (a sorted copy is returned).
+ * @returns Sorted copy.
+ */
+export function sortByPriority(items: readonly Item[]): Item[] {
+  // Precompute keys: sorting 100k items must not re-derive them per comparison.
+  const keyed = items.map((it, i) => ({ it, i, k: timestampSortKey(it.created_at) }));
+  keyed.sort((a, b) => {
+    if (a.it.priority !== b.it.priority) return a.it.priority > b.it.priority ? -1 : 1;
+    return a.k < b.k ? -1 : a.k > b.k ? 1 : a.i - b.i;
+  });
+  return keyed.map((x) => x.it);
+}
+
+/** The ready queue and the warnings produced while computing it. */
+export interface ReadyQueue {
+  /** Ready items, priority desc then created asc. */
+  ready: Item[];
+  /** One message per item whose first unmet dependency exists nowhere. */
+  warnings: string[];
+}
+
+/**
+ * Ready items: active `todo` items whose every dependency is met (archived,
+ * or an active `done` item). An unmet dependency that exists nowhere yields a
+ * warning for that item.
+ *
+ * @param active Active items.
+ * @param archiveIds IDs in `archive.jsonl`.
+ * @returns Queue and warnings.
+ *
+ * @example
+ * ```ts
+ * import { computeReadyQueue, newItem } from "@golem/golem";
+ * import assert from "node:assert/strict";
+ * const a = newItem("tg-a", "A", "2026-01-01T00:00:00Z", { dependencies: ["tg-old"] });
+ * const b = newItem("tg-b", "B", "2026-01-01T00:00:00Z", { dependencies: ["tg-a"] });
+ * const q = computeReadyQueue([a, b], new Set(["tg-old"]));
+ * assert.deepEqual(q.ready.map((i) => i.id), ["tg-a"]);
+ * ```
+ */
+export function computeReadyQueue(
+  active: readonly Item[],
+  archiveIds: ReadonlySet<string>,
+): ReadyQueue {
+  const activeIds = new Set<string>();
+  const doneIds = new Set<string>();
+  for (const it of active) {
+    activeIds.add(it.id);
+    if (it.status === "done") doneIds.add(it.id);
+  }
+  const ready: Item[] = [];
+  const warnings: string[] = [];
+  for (const it of active) {
+    if (it.status !== "todo") continue;
+    let ok = true;
+    for (const d of it.dependencies) {
+      if (archiveIds.has(d) || doneIds.has(d)) continue;
+      ok = false;
+      if (!activeIds.has(d)) {
+        warnings.push(
+          `Warning: item ${it.id} has unmet dependency '${d}' (not found in active or archive)`,
+        );
+      }
+      break;
+    }
+    if (ok) ready.push(it);
+  }
+  return { ready: sortByPriority(ready), warnings };
+}

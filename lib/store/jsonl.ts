@@ -1,0 +1,196 @@
+/**
+ * Item files (`tasks.jsonl`, `archive.jsonl`, `archive-pruned.jsonl`): the
+ * schema header, strict reading of the active file, lenient reading of
+ * archives, and encoding.
+ *
+ * @module
+ */
+
+import { ioError, schemaVersionUnsupported, storageCorruption } from "./errors.ts";
+import { compareCodePoints, type JsonValue, parseJson } from "./json.ts";
+import { type Item, parseItemLine, serializeItem, validateExtensions } from "./item.ts";
+
+/** The header line every item file starts with (with its newline). */
+export const SCHEMA_HEADER = '{"schema_version":1}\n';
+/** The schema version this library reads and writes. */
+export const SCHEMA_VERSION = 1;
+
+const FATAL_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+const ENCODER = new TextEncoder();
+
+/** Receives warnings (lines that were skipped). */
+export type WarningSink = (message: string) => void;
+
+/**
+ * Checks line 1 of an item file.
+ *
+ * @param line The header line.
+ * @param archive Whether this is an archive file (changes the message).
+ * @throws {TaskStoreError} `StorageCorruption` or `SchemaVersionUnsupported`.
+ */
+export function checkHeader(line: string, archive: boolean): void {
+  if (line === '{"schema_version":1}') return;
+  const label = archive ? "Invalid archive schema header" : "Invalid schema header";
+  let v: JsonValue;
+  try {
+    v = parseJson(line);
+  } catch (e) {
+    throw storageCorruption(`${label}: ${(e as Error).message}`);
+  }
+  let version: JsonValue | undefined;
+  if (Array.isArray(v)) {
+    if (v.length === 0) throw storageCorruption(`${label}: invalid length 0, expected a header`);
+    version = v[0];
+  } else if (typeof v === "object" && v !== null) {
+    version = v.schema_version;
+    if (version === undefined) {
+      throw storageCorruption(`${label}: missing field \`schema_version\``);
+    }
+  } else {
+    throw storageCorruption(`${label}: invalid type, expected struct SchemaHeader`);
+  }
+  if (typeof version !== "bigint" || version < 0n || version > 0xffffffffn) {
+    throw storageCorruption(`${label}: invalid type or value for \`schema_version\`, expected u32`);
+  }
+  if (version !== 1n) throw schemaVersionUnsupported(Number(version));
+}
+
+function isBlank(line: string): boolean {
+  return line.trim() === "";
+}
+
+/**
+ * Parses `tasks.jsonl` strictly: any bad line is fatal.
+ *
+ * @param bytes The file's bytes, or `null` when it does not exist.
+ * @returns Items in file order.
+ * @throws {TaskStoreError} `StorageCorruption` with the line number, `SchemaVersionUnsupported`,
+ *   or `Io` for bytes that are not UTF-8.
+ *
+ * @example
+ * ```ts
+ * import { parseActiveFile } from "@golem/golem";
+ * import assert from "node:assert/strict";
+ * const bytes = new TextEncoder().encode('{"schema_version":1}\n{"id":1}\n');
+ * assert.throws(() => parseActiveFile(bytes), /Malformed item on line 2/);
+ * ```
+ */
+export function parseActiveFile(bytes: Uint8Array | null): Item[] {
+  if (bytes === null || bytes.length === 0) return [];
+  let text: string;
+  try {
+    text = FATAL_UTF8.decode(bytes);
+  } catch (e) {
+    throw ioError(new Error("stream did not contain valid UTF-8", { cause: e }));
+  }
+  const lines = text.split("\n");
+  if (lines[lines.length - 1] === "") lines.pop();
+  if (lines.length === 0) return [];
+  checkHeader(lines[0]!, false);
+  const items: Item[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    let item: Item;
+    try {
+      item = parseItemLine(line);
+    } catch (e) {
+      if (isBlank(line)) continue;
+      throw storageCorruption(`Malformed item on line ${i + 1}: ${(e as Error).message}`, e);
+    }
+    const problem = validateExtensions(item);
+    if (problem !== null) {
+      throw storageCorruption(`Invalid extensions on line ${i + 1}: ${problem}`);
+    }
+    items.push(item);
+  }
+  return items;
+}
+
+/**
+ * Parses an archive file leniently: bad lines are skipped with a warning.
+ * The header is still checked strictly.
+ *
+ * @param bytes The file's bytes, or `null` when it does not exist.
+ * @param warn Receives one message per skipped line.
+ * @returns Readable items in file order.
+ * @throws {TaskStoreError} For a bad header.
+ */
+export function parseArchiveFile(bytes: Uint8Array | null, warn: WarningSink): Item[] {
+  if (bytes === null || bytes.length === 0) return [];
+  let lines: (string | null)[];
+  try {
+    lines = FATAL_UTF8.decode(bytes).split("\n");
+  } catch {
+    lines = splitLinesLossy(bytes);
+  }
+  if (lines[lines.length - 1] === "") lines.pop();
+  if (lines.length === 0) return [];
+  const header = lines[0];
+  if (header === null || header === undefined) {
+    throw storageCorruption("Invalid archive schema header: stream did not contain valid UTF-8");
+  }
+  checkHeader(header, true);
+  const items: Item[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i];
+    if (line === null || line === undefined) {
+      warn(`Warning: could not read archive line ${i + 1}: stream did not contain valid UTF-8`);
+      continue;
+    }
+    let item: Item;
+    try {
+      item = parseItemLine(line);
+    } catch (e) {
+      if (isBlank(line)) continue;
+      warn(`Warning: skipping malformed archive line ${i + 1}: ${(e as Error).message}`);
+      continue;
+    }
+    const problem = validateExtensions(item);
+    if (problem !== null) {
+      warn(`Warning: skipping archive item with invalid extensions on line ${i + 1}: ${problem}`);
+      continue;
+    }
+    items.push(item);
+  }
+  return items;
+}
+
+/** Splits bytes on `\n` and decodes each line; `null` for a line that is not UTF-8. */
+function splitLinesLossy(bytes: Uint8Array): (string | null)[] {
+  const out: (string | null)[] = [];
+  let start = 0;
+  for (let i = 0; i <= bytes.length; i++) {
+    if (i === bytes.length || bytes[i] === 0x0a) {
+      try {
+        out.push(FATAL_UTF8.decode(bytes.subarray(start, i)));
+      } catch {
+        out.push(null);
+      }
+      start = i + 1;
+    }
+  }
+  return out;
+}
+
+/**
+ * Sorts items by ID in code-point order (stable).
+ *
+ * @param items Items to sort in place.
+ * @returns The same array.
+ */
+export function sortById(items: Item[]): Item[] {
+  return items.sort((a, b) => compareCodePoints(a.id, b.id));
+}
+
+/**
+ * Encodes an item file: header, then one canonical line per item, in the order given.
+ *
+ * @param items The items.
+ * @returns The file's bytes.
+ */
+export function encodeItemsFile(items: readonly Item[]): Uint8Array {
+  const parts = new Array<string>(items.length + 1);
+  parts[0] = SCHEMA_HEADER;
+  for (let i = 0; i < items.length; i++) parts[i + 1] = serializeItem(items[i]!) + "\n";
+  return ENCODER.encode(parts.join(""));
+}

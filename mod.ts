@@ -1,0 +1,47 @@
+/**
+ * golem: a git-native task store shared by `tg` (task-golem) and `pg`
+ * (phase-golem). Items live in `.task-golem/tasks.jsonl`, one canonical JSON
+ * object per line, byte-compatible with the upstream Rust `tg`; done items
+ * move to `archive.jsonl`; every write takes an exclusive `flock` and
+ * replaces the file atomically.
+ *
+ * @example Create a store in memory, add an item, find what is ready
+ * ```ts
+ * import { computeReadyQueue, FixedClock, MemoryFileSystem, newItem, TaskStore } from "@golem/golem";
+ * import assert from "node:assert/strict";
+ *
+ * const store = new TaskStore("/repo/.task-golem", {
+ *   fs: new MemoryFileSystem(),
+ *   clock: new FixedClock({ secs: 1767225600, nanos: 0 }),
+ * });
+ * await store.init();
+ * await store.withLock((items) => {
+ *   items.push(newItem("tg-first", "First", store.now()));
+ *   items.push(newItem("tg-second", "Second", store.now(), { dependencies: ["tg-first"] }));
+ * });
+ * const { ready } = computeReadyQueue(await store.loadActive(), new Set());
+ * assert.deepEqual(ready.map((it) => it.id), ["tg-first"]);
+ * ```
+ *
+ * @module
+ */
+
+export * from "./lib/store/errors.ts";
+export * from "./lib/store/json.ts";
+export * from "./lib/store/timestamp.ts";
+export * from "./lib/store/status.ts";
+export * from "./lib/store/item.ts";
+export * from "./lib/store/id.ts";
+export * from "./lib/store/jsonl.ts";
+export * from "./lib/store/lock.ts";
+export * from "./lib/store/events.ts";
+export * from "./lib/store/graph.ts";
+export * from "./lib/store/transitions.ts";
+export * from "./lib/store/extensions.ts";
+export * from "./lib/store/config.ts";
+export * from "./lib/store/root.ts";
+export * from "./lib/store/git.ts";
+export * from "./lib/store/store.ts";
+export * from "./lib/io/fs.ts";
+export * from "./lib/io/clock.ts";
+export * from "./lib/io/process_runner.ts";
