@@ -45,3 +45,4 @@ export * from "./lib/store/store.ts";
 export * from "./lib/io/fs.ts";
 export * from "./lib/io/clock.ts";
 export * from "./lib/io/process_runner.ts";
+export * from "./lib/store/duration.ts";
