@@ -6,6 +6,7 @@
  */
 
 import { type Item, itemToPrettyJson } from "../../lib/store/item.ts";
+import { compareCodePoints, type JsonValue, sortedKeys } from "../../lib/store/json.ts";
 import type { TaskEvent } from "../../lib/store/events.ts";
 import type { Status } from "../../lib/store/status.ts";
 
@@ -83,9 +84,22 @@ export function table(items: readonly Item[], color: boolean): string {
   return parts.join("\n") + "\n";
 }
 
-/** Pretty JSON array of items, newline-terminated. */
+/**
+ * Pretty JSON array of items, newline-terminated. Uses the native
+ * `JSON.stringify` when every item is plain enough to come out identical.
+ */
 export function itemsJson(items: readonly Item[]): string {
   if (items.length === 0) return "[]\n";
+  const plain = new Array<Record<string, unknown>>(items.length);
+  for (let i = 0; i < items.length; i++) {
+    const p = plainItem(items[i]!);
+    if (p === null) return slowItemsJson(items);
+    plain[i] = p;
+  }
+  return JSON.stringify(plain, null, 2) + "\n";
+}
+
+function slowItemsJson(items: readonly Item[]): string {
   const parts = new Array<string>(items.length);
   for (let i = 0; i < items.length; i++) parts[i] = "  " + itemToPrettyJson(items[i]!, "  ");
   return "[\n" + parts.join(",\n") + "\n]\n";
@@ -125,4 +139,54 @@ export function eventsTable(events: readonly TaskEvent[], terminal: boolean): st
     );
   }
   return rows.join("\n") + "\n";
+}
+
+const I53 = 9007199254740991n;
+
+/**
+ * The item as a plain object that `JSON.stringify` writes exactly like the
+ * canonical pretty writer, or `null` when it cannot (a priority beyond 2^53,
+ * numbers in extensions, or nested keys that JS would reorder).
+ */
+function plainItem(it: Item): Record<string, unknown> | null {
+  if (it.priority > I53 || it.priority < -I53) return null;
+  const o: Record<string, unknown> = {
+    id: it.id,
+    title: it.title,
+    status: it.status,
+    priority: Number(it.priority),
+    description: it.description,
+    tags: it.tags,
+    dependencies: it.dependencies,
+    "created_at": it.created_at,
+    "updated_at": it.updated_at,
+    "blocked_reason": it.blocked_reason,
+    "blocked_from_status": it.blocked_from_status,
+    "claimed_by": it.claimed_by,
+    "claimed_at": it.claimed_at,
+    parent: it.parent,
+  };
+  for (const k of sortedKeys(it.extensions)) {
+    const v = it.extensions[k]!;
+    if (!plainSafe(v)) return null;
+    o[k] = v;
+  }
+  return o;
+}
+
+const INDEX_LIKE = /^(?:0|[1-9][0-9]*)$/;
+
+/** Strings, booleans, null, arrays and objects with sorted non-index keys. */
+function plainSafe(v: JsonValue): boolean {
+  if (v === null || typeof v === "string" || typeof v === "boolean") return true;
+  if (typeof v !== "object") return false;
+  if (Array.isArray(v)) return v.every(plainSafe);
+  const keys = Object.keys(v);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    if (INDEX_LIKE.test(k) || k === "__proto__") return false;
+    if (i > 0 && compareCodePoints(keys[i - 1]!, k) > 0) return false;
+    if (!plainSafe(v[k]!)) return false;
+  }
+  return true;
 }
