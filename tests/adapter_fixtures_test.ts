@@ -22,8 +22,9 @@ import {
   serializeItem,
   sortById,
 } from "../mod.ts";
+import { FIXTURE_STORES } from "./_helpers.ts";
 
-const STORES = new URL("./fixtures/tg-stores/", import.meta.url);
+const STORES = new URL(`file://${FIXTURE_STORES}/`);
 
 function readAll(item: Item, warn: (m: string) => void): unknown[] {
   const pg = new PgItem(item, { warn });

@@ -12,7 +12,7 @@ import {
 } from "./config.ts";
 import { configFormatOf, loadConfig } from "./config_file.ts";
 
-const FIXTURES = new URL("../../tests/fixtures/configs/", import.meta.url);
+const FIXTURES = new URL("../../../shared/fixtures/configs/", import.meta.url);
 const ENC = new TextEncoder();
 
 function toml(text: string): PgConfig {

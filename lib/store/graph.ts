@@ -163,6 +163,22 @@ export function reparent(items: Item[], id: string, parent: string | null, now: 
 }
 
 /**
+ * Compares canonical timestamps chronologically without allocating when
+ * they have the same width (the common case).
+ *
+ * @param a First canonical timestamp.
+ * @param b Second canonical timestamp.
+ * @returns Sort order.
+ */
+export function compareTimestamps(a: string, b: string): number {
+  if (a.length !== b.length) {
+    a = timestampSortKey(a);
+    b = timestampSortKey(b);
+  }
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
  * Compares items for lists and queues: priority descending, then
  * `created_at` ascending.
  *
@@ -172,10 +188,10 @@ export function reparent(items: Item[], id: string, parent: string | null, now: 
  */
 export function comparePriorityThenCreated(a: Item, b: Item): number {
   if (a.priority !== b.priority) return a.priority > b.priority ? -1 : 1;
-  const ka = timestampSortKey(a.created_at);
-  const kb = timestampSortKey(b.created_at);
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
+  return compareTimestamps(a.created_at, b.created_at);
 }
+
+const SAFE = 9007199254740991n;
 
 /**
  * Sorts items by priority (desc) then creation time (asc), stably.
@@ -184,13 +200,20 @@ export function comparePriorityThenCreated(a: Item, b: Item): number {
  * @returns Sorted copy.
  */
 export function sortByPriority(items: readonly Item[]): Item[] {
-  // Precompute keys: sorting 100k items must not re-derive them per comparison.
-  const keyed = items.map((it, i) => ({ it, i, k: timestampSortKey(it.created_at) }));
-  keyed.sort((a, b) => {
-    if (a.it.priority !== b.it.priority) return a.it.priority > b.it.priority ? -1 : 1;
-    return a.k < b.k ? -1 : a.k > b.k ? 1 : a.i - b.i;
-  });
-  return keyed.map((x) => x.it);
+  const n = items.length;
+  const pri = new Float64Array(n);
+  let exact = true;
+  for (let i = 0; i < n; i++) {
+    const p = items[i]!.priority;
+    if (p > SAFE || p < -SAFE) exact = false;
+    pri[i] = Number(p);
+  }
+  if (!exact) return [...items].sort(comparePriorityThenCreated); // stable
+  const idx = Array.from({ length: n }, (_, i) => i);
+  idx.sort((a, b) =>
+    pri[b]! - pri[a]! || compareTimestamps(items[a]!.created_at, items[b]!.created_at) || a - b
+  );
+  return idx.map((i) => items[i]!);
 }
 
 /** The ready queue and the warnings produced while computing it. */

@@ -21,7 +21,7 @@ import {
   stringifyPretty,
 } from "./json.ts";
 import { isStatus, type Status } from "./status.ts";
-import { canonicalTimestamp } from "./timestamp.ts";
+import { canonicalTimestamp, isCanonicalTimestamp } from "./timestamp.ts";
 
 /**
  * One task. Field order here is the on-disk order; extension keys (`x-…`)
@@ -176,16 +176,7 @@ export function serializeItem(item: Item): string {
   if (!(absent?.has("parent") && item.parent === null)) {
     s += ',"parent":' + nullableString(item.parent);
   }
-  const ext = item.extensions;
-  for (const k of sortedKeys(ext)) {
-    const problem = extensionKeyProblem(k);
-    if (problem !== null) throw new TypeError(problem);
-    const v = ext[k] as JsonValue;
-    if (typeof v === "object" && v !== null && depthExceeds(v, MAX_JSON_DEPTH - 1)) {
-      throw new TypeError(`Extension '${k}' is nested too deeply to be stored`);
-    }
-    s += "," + quoteJsonString(k) + ":" + stringifyCompact(v);
-  }
+  s += extensionsTail(item.extensions);
   return s + "}";
 }
 
@@ -383,41 +374,99 @@ function depthExceeds(v: JsonValue, limit: number): boolean {
 // ---------------------------------------------------------------------------
 // Parsing
 
+// A canonical JSON string: no raw quote, backslash or control character; only
+// the escapes the canonical writer emits.
+const CANON_STRING = String
+  .raw`"[^"\\\x00-\x1f]*(?:\\(?:["\\bfnrt]|u00(?:0[0-7bef]|1[0-9a-f]))[^"\\\x00-\x1f]*)*"`;
+const CANON_TS = String.raw`"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{3}|\.\d{6}|\.\d{9})?Z"`;
+const CANON_STATUS = `"(?:todo|doing|done|blocked)"`;
+const NULL_OR_STRING = `(?:null|${CANON_STRING})`;
+const STRING_ARRAY = `\\[(?:${CANON_STRING}(?:,${CANON_STRING})*)?\\]`;
+/**
+ * The exact layout of a canonical line's known fields (`parent` optional, as
+ * in older stores). The one group captures the extension members.
+ */
+const CANONICAL_LINE = new RegExp(
+  `^\\{"id":${CANON_STRING},"title":${CANON_STRING},"status":${CANON_STATUS},` +
+    `"priority":-?(?:0|[1-9][0-9]{0,15}),"description":${NULL_OR_STRING},` +
+    `"tags":${STRING_ARRAY},"dependencies":${STRING_ARRAY},` +
+    `"created_at":${CANON_TS},"updated_at":${CANON_TS},"blocked_reason":${NULL_OR_STRING},` +
+    `"blocked_from_status":(?:null|${CANON_STATUS}),"claimed_by":${NULL_OR_STRING},` +
+    `"claimed_at":(?:null|${CANON_TS})(?:,"parent":${NULL_OR_STRING})?((?:,[^]*)?)\\}$`,
+);
+/** A known field name used as a key after the known fields (a duplicate, or a nested key). */
+const KNOWN_KEY = new RegExp(`[{,]"(?:${ITEM_FIELDS.join("|")})":`);
+const LONE_SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+const SMALL_BIGINTS: bigint[] = Array.from({ length: 2001 }, (_, i) => BigInt(i - 1000));
+const ABSENT_PARENT: ReadonlySet<string> = new Set(["parent"]);
+
+/**
+ * Fast path for lines in canonical form. A regular expression checks the
+ * exact layout of the known fields, so duplicated or reordered keys, other
+ * escapes, whitespace and non-integer priorities fall through to the exact
+ * parser; values then come from `JSON.parse`. Extension members go to the
+ * exact parser only when `JSON.parse` could misread them (numbers, lone
+ * surrogate escapes, a known field name as key, deep nesting).
+ */
 function tryFastParse(line: string): Item | null {
-  let o: unknown;
-  try {
-    o = JSON.parse(line);
-  } catch {
-    return null;
-  }
-  if (typeof o !== "object" || o === null || Array.isArray(o)) return null;
-  const r = o as Record<string, unknown>;
-  const pr = r.priority;
-  if (typeof pr !== "number" || !Number.isSafeInteger(pr)) return null;
+  const m = CANONICAL_LINE.exec(line);
+  if (m === null) return null;
+  const tail = m[1]!;
+  if (tail !== "" && (LONE_SURROGATE_ESCAPE.test(tail) || KNOWN_KEY.test(tail))) return null;
+  const r = JSON.parse(line) as Record<string, JsonValue>;
+  const pr = r.priority as number;
+  if (!Number.isSafeInteger(pr)) return null;
+  const created = r.created_at as string;
+  const updated = r.updated_at as string;
+  const claimedAt = r.claimed_at as string | null;
+  if (
+    !isCanonicalTimestamp(created) || !isCanonicalTimestamp(updated) ||
+    (claimedAt !== null && !isCanonicalTimestamp(claimedAt))
+  ) return null;
   const extensions: JsonObject = Object.create(null);
-  let absent: Set<string> | undefined;
-  for (const k of Object.keys(r)) {
-    if (KNOWN.has(k)) continue;
-    const v = fastExtensionValue(r[k], 1);
-    if (v === undefined) return null;
-    extensions[k] = v;
+  if (tail !== "") {
+    for (const k in r) {
+      if (KNOWN.has(k)) continue;
+      const v = fastExtensionValue(r[k], 1);
+      if (v === undefined) return null;
+      extensions[k] = v;
+    }
   }
-  for (const k of NULLABLE) {
-    if (!(k in r)) (absent ??= new Set()).add(k);
-  }
-  let item: Item;
-  try {
-    item = buildItem(
-      (k) => r[k] as JsonValue | undefined,
-      BigInt(pr),
-      extensions,
-    );
-    if (absent) ABSENT_KEYS.set(item, absent);
-    if (serializeItem(item) !== line) return null;
-  } catch {
-    return null;
-  }
+  const parent = r.parent;
+  const item: Item = {
+    id: r.id as string,
+    title: r.title as string,
+    status: r.status as Status,
+    priority: pr >= -1000 && pr <= 1000 ? SMALL_BIGINTS[pr + 1000]! : BigInt(pr),
+    description: r.description as string | null,
+    tags: r.tags as string[],
+    dependencies: r.dependencies as string[],
+    created_at: created,
+    updated_at: updated,
+    blocked_reason: r.blocked_reason as string | null,
+    blocked_from_status: r.blocked_from_status as Status | null,
+    claimed_by: r.claimed_by as string | null,
+    claimed_at: claimedAt,
+    parent: parent === undefined ? null : parent as string | null,
+    extensions,
+  };
+  if (parent === undefined) ABSENT_KEYS.set(item, ABSENT_PARENT);
   return item;
+}
+
+/** The canonical `,"x-…":value` members of an item's extensions. */
+function extensionsTail(ext: JsonObject): string {
+  let s = "";
+  for (const k of sortedKeys(ext)) {
+    const problem = extensionKeyProblem(k);
+    if (problem !== null) throw new TypeError(problem);
+    const v = ext[k] as JsonValue;
+    if (typeof v === "object" && v !== null && depthExceeds(v, MAX_JSON_DEPTH - 1)) {
+      throw new TypeError(`Extension '${k}' is nested too deeply to be stored`);
+    }
+    s += "," + quoteJsonString(k) + ":" + stringifyCompact(v);
+  }
+  return s;
 }
 
 /** Converts a `JSON.parse` value; `undefined` when it holds a number or nests too deep. */

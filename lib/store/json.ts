@@ -493,7 +493,11 @@ export function quoteJsonString(s: string): string {
 
 /** Sorted own keys of an object, by code point. */
 export function sortedKeys(obj: JsonObject): string[] {
-  return Object.keys(obj).sort(compareCodePoints);
+  const keys = Object.keys(obj);
+  for (let i = 1; i < keys.length; i++) {
+    if (compareCodePoints(keys[i - 1]!, keys[i]!) > 0) return keys.sort(compareCodePoints);
+  }
+  return keys;
 }
 
 /**

@@ -55,6 +55,11 @@ export function checkHeader(line: string, archive: boolean): void {
   if (version !== 1n) throw schemaVersionUnsupported(Number(version));
 }
 
+function hasKeys(o: object): boolean {
+  for (const _ in o) return true;
+  return false;
+}
+
 function isBlank(line: string): boolean {
   return line.trim() === "";
 }
@@ -97,9 +102,11 @@ export function parseActiveFile(bytes: Uint8Array | null): Item[] {
       if (isBlank(line)) continue;
       throw storageCorruption(`Malformed item on line ${i + 1}: ${(e as Error).message}`, e);
     }
-    const problem = validateExtensions(item);
-    if (problem !== null) {
-      throw storageCorruption(`Invalid extensions on line ${i + 1}: ${problem}`);
+    if (hasKeys(item.extensions)) {
+      const problem = validateExtensions(item);
+      if (problem !== null) {
+        throw storageCorruption(`Invalid extensions on line ${i + 1}: ${problem}`);
+      }
     }
     items.push(item);
   }

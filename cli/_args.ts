@@ -1,0 +1,380 @@
+/**
+ * A small declarative argument parser with clap-style help and errors.
+ * Commander costs ~20 ms of start-up; this costs nothing measurable, and
+ * `tg` runs many times per agent session.
+ *
+ * @module
+ */
+
+/** An option (`--name`, `--name VALUE`, repeatable or not). */
+export interface OptSpec {
+  /** Long name without dashes. */
+  long: string;
+  /** One-letter short name. */
+  short?: string;
+  /** Value placeholder (e.g. `PRIORITY`); absent for boolean flags. */
+  value?: string;
+  /** May be given several times (values collect into an array). */
+  multiple?: boolean;
+  /** One-line help. */
+  help: string;
+  /** Shown as `[default: …]`. */
+  defaultText?: string;
+  /** Accepted before or after the subcommand. */
+  global?: boolean;
+  /** Options that cannot be combined with this one. */
+  conflicts?: string[];
+  /** Value must be a signed 64-bit / unsigned integer. */
+  kind?: "i64" | "u64";
+  /** Allowed values. */
+  choices?: string[];
+  /** Left out of help. */
+  hidden?: boolean;
+}
+
+/** A positional argument. */
+export interface ArgSpec {
+  /** Name (shown as `<NAME>`). */
+  name: string;
+  /** Must be given. */
+  required: boolean;
+  /** One-line help. */
+  help: string;
+  /** Allowed values. */
+  choices?: string[];
+}
+
+/** A command or subcommand. */
+export interface CommandSpec {
+  /** Name as typed. */
+  name: string;
+  /** One-line description. */
+  about: string;
+  /** Positional arguments in order. */
+  args?: ArgSpec[];
+  /** Options. */
+  options?: OptSpec[];
+  /** Subcommands (then positional args are not allowed). */
+  subcommands?: CommandSpec[];
+  /** Extra text after the options in help. */
+  footer?: string;
+}
+
+/** The result of a successful parse. */
+export interface Parsed {
+  /** Subcommand chain, e.g. `["dep", "add"]`. */
+  path: string[];
+  /** Positional values by name. */
+  args: Record<string, string | undefined>;
+  /** Option values by long name: `true`, a string, or a string array. */
+  opts: Record<string, string | string[] | boolean | undefined>;
+}
+
+/** A command-line usage error. `message` is the short reason. */
+export class UsageError extends Error {
+  /** The `Usage:` line of the command concerned. */
+  readonly usage: string;
+  /** Optional tip line. */
+  readonly tip: string | undefined;
+  /** Command path, for `--help` hints. */
+  readonly commandPath: string;
+  /** Full help to show instead of the short error (a missing subcommand). */
+  readonly help: string | undefined;
+
+  /**
+   * @param message Reason.
+   * @param usage Usage line.
+   * @param commandPath e.g. `tg add`.
+   * @param tip Extra advice.
+   * @param help Full help text to show instead.
+   */
+  constructor(message: string, usage: string, commandPath: string, tip?: string, help?: string) {
+    super(message);
+    this.name = "UsageError";
+    this.usage = usage;
+    this.tip = tip;
+    this.commandPath = commandPath;
+    this.help = help;
+  }
+
+  /** The clap-style multi-line text. */
+  render(): string {
+    let out = `error: ${this.message}\n\n`;
+    if (this.tip) out += `  tip: ${this.tip}\n\n`;
+    if (this.usage) out += `Usage: ${this.usage}\n\n`;
+    return out + `For more information, try '--help'.\n`;
+  }
+}
+
+/** Help was asked for; `text` is what to print on stdout. */
+export class HelpRequested extends Error {
+  /** The help text. */
+  readonly text: string;
+  /** @param text The help text. */
+  constructor(text: string) {
+    super("help requested");
+    this.name = "HelpRequested";
+    this.text = text;
+  }
+}
+
+const HELP_OPT: OptSpec = { long: "help", short: "h", help: "Print help" };
+
+function optLabel(o: OptSpec): string {
+  return o.value ? `--${o.long} <${o.value}>` : `--${o.long}`;
+}
+
+/**
+ * Parses `argv` against a root command.
+ *
+ * @param root The program's command table.
+ * @param argv Arguments after the program name.
+ * @param programName Name shown in help and usage.
+ * @returns The parse.
+ * @throws {UsageError} On bad input.
+ * @throws {HelpRequested} For `-h`, `--help` or `help [cmd]`.
+ */
+export function parseArgs(root: CommandSpec, argv: readonly string[], programName: string): Parsed {
+  const globals = (root.options ?? []).filter((o) => o.global);
+  const path: string[] = [];
+  const chain: CommandSpec[] = [root];
+  let cmd = root;
+  const args: Record<string, string | undefined> = {};
+  const opts: Parsed["opts"] = {};
+  const positionals: string[] = [];
+  let onlyPositional = false;
+
+  const usageOf = (c: CommandSpec): string => usageLine(programName, path, c, globals);
+  const fail = (msg: string, tip?: string): never => {
+    throw new UsageError(msg, usageOf(cmd), [programName, ...path].join(" "), tip);
+  };
+  const findOpt = (name: string, short: boolean): OptSpec | undefined => {
+    const pool = [...(cmd.options ?? []), ...(cmd === root ? [] : globals), HELP_OPT];
+    return pool.find((o) => (short ? o.short === name : o.long === name));
+  };
+  const setOpt = (o: OptSpec, value: string | true): void => {
+    if (o === HELP_OPT) throw new HelpRequested(helpText(programName, path, cmd, globals));
+    if (value !== true) {
+      if (o.kind) checkInteger(o, value, fail);
+      if (o.choices && !o.choices.includes(value)) {
+        fail(
+          `invalid value '${value}' for '${optLabel(o)}'`,
+          `possible values: ${o.choices.join(", ")}`,
+        );
+      }
+    }
+    const prev = opts[o.long];
+    if (o.multiple && value !== true) {
+      opts[o.long] = [...((prev as string[] | undefined) ?? []), value];
+    } else if (prev !== undefined && !o.global) {
+      fail(`the argument '${optLabel(o)}' cannot be used multiple times`);
+    } else {
+      opts[o.long] = value;
+    }
+  };
+
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!onlyPositional && a === "--") {
+      onlyPositional = true;
+      continue;
+    }
+    if (!onlyPositional && a.startsWith("--")) {
+      const eq = a.indexOf("=");
+      const name = eq < 0 ? a.slice(2) : a.slice(2, eq);
+      const o = findOpt(name, false);
+      if (!o) {
+        const similar = [...(cmd.options ?? []), ...globals].find((x) =>
+          x.long.startsWith(name.slice(0, 3)) && name.length > 2
+        );
+        fail(
+          `unexpected argument '${a}' found`,
+          similar
+            ? `a similar argument exists: '--${similar.long}'`
+            : `to pass '${a}' as a value, use '-- ${a}'`,
+        );
+        continue;
+      }
+      if (o.value) {
+        let v: string | undefined;
+        if (eq >= 0) v = a.slice(eq + 1);
+        else {
+          v = argv[i + 1];
+          if (v === undefined || (v.startsWith("-") && v !== "-")) {
+            fail(`a value is required for '${optLabel(o)}' but none was supplied`);
+          }
+          i++;
+        }
+        setOpt(o, v!);
+      } else {
+        if (eq >= 0) {
+          fail(
+            `unexpected value '${a.slice(eq + 1)}' for '${
+              optLabel(o)
+            }' found; no more were expected`,
+          );
+        }
+        setOpt(o, true);
+      }
+      continue;
+    }
+    if (!onlyPositional && a.startsWith("-") && a.length > 1) {
+      const o = findOpt(a.slice(1, 2), true);
+      if (!o || a.length > 2) {
+        fail(`unexpected argument '${a}' found`, `to pass '${a}' as a value, use '-- ${a}'`);
+      }
+      setOpt(o!, true);
+      continue;
+    }
+    if (cmd.subcommands && positionals.length === 0) {
+      if (a === "help" && cmd === root) {
+        const target = argv.slice(i + 1).filter((x) => !x.startsWith("-"));
+        let c = root;
+        const p: string[] = [];
+        for (const name of target) {
+          const sub = c.subcommands?.find((s) => s.name === name);
+          if (!sub) break;
+          c = sub;
+          p.push(name);
+        }
+        throw new HelpRequested(helpText(programName, p, c, globals));
+      }
+      const sub = cmd.subcommands.find((s) => s.name === a);
+      if (!sub) fail(`unrecognized subcommand '${a}'`);
+      cmd = sub!;
+      chain.push(cmd);
+      path.push(a);
+      continue;
+    }
+    positionals.push(a);
+  }
+
+  if (cmd.subcommands) {
+    throw new UsageError(
+      "a subcommand is required",
+      usageOf(cmd),
+      [programName, ...path].join(" "),
+      undefined,
+      helpText(programName, path, cmd, globals),
+    );
+  }
+  const specs = cmd.args ?? [];
+  if (positionals.length > specs.length) {
+    fail(`unexpected argument '${positionals[specs.length]}' found`);
+  }
+  const missing = specs.filter((s, i) => s.required && positionals[i] === undefined);
+  if (missing.length > 0) {
+    throw new UsageError(
+      `the following required arguments were not provided:\n  ${
+        missing.map((m) => `<${m.name.toUpperCase()}>`).join("\n  ")
+      }`,
+      usageOf(cmd),
+      [programName, ...path].join(" "),
+    );
+  }
+  specs.forEach((s, i) => {
+    const v = positionals[i];
+    if (v !== undefined && s.choices && !s.choices.includes(v)) {
+      fail(
+        `invalid value '${v}' for '<${s.name.toUpperCase()}>'`,
+        `possible values: ${s.choices.join(", ")}`,
+      );
+    }
+    args[s.name] = v;
+  });
+  for (const o of cmd.options ?? []) {
+    for (const other of o.conflicts ?? []) {
+      if (opts[o.long] !== undefined && opts[other] !== undefined) {
+        fail(`the argument '${optLabel(o)}' cannot be used with '--${other}'`);
+      }
+    }
+  }
+  return { path, args, opts };
+}
+
+function checkInteger(o: OptSpec, v: string, fail: (m: string) => never): void {
+  const label = optLabel(o);
+  if (!/^[+-]?[0-9]+$/.test(v)) {
+    fail(
+      `invalid value '${v}' for '${label}': ${
+        v === "" ? "cannot parse integer from empty string" : "invalid digit found in string"
+      }`,
+    );
+  }
+  const n = BigInt(v);
+  const [min, max] = o.kind === "i64"
+    ? [-9223372036854775808n, 9223372036854775807n]
+    : [0n, 18446744073709551615n];
+  if (n < min) fail(`invalid value '${v}' for '${label}': number too small to fit in target type`);
+  if (n > max) fail(`invalid value '${v}' for '${label}': number too large to fit in target type`);
+}
+
+function usageLine(
+  program: string,
+  path: readonly string[],
+  cmd: CommandSpec,
+  globals: readonly OptSpec[],
+): string {
+  const parts = [program, ...path];
+  const hasOpts = (cmd.options ?? []).some((o) => !o.hidden) || globals.length > 0;
+  if (hasOpts) parts.push("[OPTIONS]");
+  if (cmd.subcommands) parts.push("<COMMAND>");
+  for (const a of cmd.args ?? []) {
+    parts.push(a.required ? `<${a.name.toUpperCase()}>` : `[${a.name.toUpperCase()}]`);
+  }
+  return parts.join(" ");
+}
+
+/**
+ * The help text of a command.
+ *
+ * @param program Program name.
+ * @param path Subcommand chain.
+ * @param cmd The command.
+ * @param globals Global options.
+ * @returns Help text ending in a newline.
+ */
+export function helpText(
+  program: string,
+  path: readonly string[],
+  cmd: CommandSpec,
+  globals: readonly OptSpec[],
+): string {
+  let out = `${cmd.about}\n\nUsage: ${usageLine(program, path, cmd, globals)}\n`;
+  if (cmd.subcommands) {
+    const w = Math.max(...cmd.subcommands.map((s) => s.name.length), 4) + 2;
+    out += "\nCommands:\n";
+    for (const s of cmd.subcommands) out += `  ${s.name.padEnd(w)} ${s.about}\n`;
+    if (path.length === 0) {
+      out += `  ${"help".padEnd(w)} Print this message or the help of the given subcommand(s)\n`;
+    }
+  }
+  if (cmd.args && cmd.args.length > 0) {
+    const labels = cmd.args.map((
+      a,
+    ) => (a.required ? `<${a.name.toUpperCase()}>` : `[${a.name.toUpperCase()}]`));
+    const w = Math.max(...labels.map((l) => l.length)) + 2;
+    out += "\nArguments:\n";
+    cmd.args.forEach((a, i) => {
+      out += `  ${labels[i]!.padEnd(w)}${a.help}\n`;
+    });
+  }
+  const all = [
+    ...(cmd.options ?? []).filter((o) => !o.hidden),
+    ...(path.length === 0 ? [] : globals),
+    HELP_OPT,
+  ];
+  const seen = new Set<string>();
+  const rows = all.filter((o) => !seen.has(o.long) && seen.add(o.long)).map((o) => {
+    const label = `${o.short ? `-${o.short}, ` : "    "}${optLabel(o)}`;
+    let help = o.help;
+    if (o.defaultText !== undefined) help += ` [default: ${o.defaultText}]`;
+    if (o.choices) help += ` [possible values: ${o.choices.join(", ")}]`;
+    return [label, help] as const;
+  });
+  const w = Math.max(...rows.map((r) => r[0].length)) + 2;
+  out += "\nOptions:\n";
+  for (const [label, help] of rows) out += `  ${label.padEnd(w)}${help}\n`;
+  if (cmd.footer) out += `\n${cmd.footer}\n`;
+  return out;
+}

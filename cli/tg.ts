@@ -1,0 +1,249 @@
+/**
+ * `tg`, the task-golem CLI: the command table and the dispatcher. Each
+ * command's code is loaded only when that command runs.
+ *
+ * @module
+ */
+
+import { type CommandSpec, type OptSpec, parseArgs, type Parsed } from "./_args.ts";
+import { DenoIo, type Io } from "./_io.ts";
+import { reportError } from "./_main.ts";
+import { TgContext } from "./tg/_context.ts";
+import { VERSION } from "./_version.ts";
+
+const ID_ARG = { name: "id", required: true, help: "Item ID (full, bare suffix, or prefix)" };
+
+const GLOBALS: OptSpec[] = [
+  { long: "json", help: "Output in JSON format", global: true },
+  { long: "verbose", help: "Enable verbose diagnostics on stderr", global: true },
+];
+
+const SET_OPT: OptSpec = {
+  long: "set",
+  value: "SETS",
+  multiple: true,
+  help: "Set an extension field (repeatable, KEY=VALUE format; KEY= deletes)",
+};
+
+/** The command table of `tg`. */
+export const TG_COMMANDS: CommandSpec = {
+  name: "tg",
+  about: "Agent-native work tracker",
+  options: [...GLOBALS, { long: "version", short: "V", help: "Print version" }],
+  footer: "Exit codes: 0 success, 1 user or usage error, 2 system or storage error.",
+  subcommands: [
+    {
+      name: "init",
+      about: "Initialize a new task-golem project",
+      options: [{ long: "force", help: "Force reinitialize (overwrites existing data)" }],
+    },
+    {
+      name: "add",
+      about: "Add a new item",
+      args: [{ name: "title", required: true, help: "Item title (single line)" }],
+      options: [
+        { long: "description", value: "DESCRIPTION", help: "Item description" },
+        {
+          long: "priority",
+          value: "PRIORITY",
+          kind: "i64",
+          help: "Priority (higher = more important)",
+          defaultText: "0",
+        },
+        { long: "dep", value: "DEPS", multiple: true, help: "Add a dependency (repeatable)" },
+        { long: "tag", value: "TAGS", multiple: true, help: "Add a tag (repeatable)" },
+        SET_OPT,
+        { long: "parent", value: "PARENT", help: "Parent item ID" },
+      ],
+    },
+    {
+      name: "list",
+      about: "List items",
+      options: [
+        { long: "status", value: "STATUS", help: "Filter by status" },
+        { long: "tag", value: "TAG", help: "Filter by tag" },
+        { long: "parent", value: "PARENT", help: "Filter by parent ID (direct children only)" },
+        { long: "blocked", help: "Sugar for `--status blocked` (conflicts with --status)" },
+      ],
+    },
+    {
+      name: "show",
+      about: "Show a single item",
+      args: [ID_ARG],
+      options: [{
+        long: "events",
+        help: "Include the chronological event log at the end of the detail view",
+      }],
+    },
+    {
+      name: "edit",
+      about: "Edit an existing item",
+      args: [ID_ARG],
+      options: [
+        { long: "title", value: "TITLE", help: "New title" },
+        { long: "priority", value: "PRIORITY", kind: "i64", help: "New priority" },
+        { long: "description", value: "DESCRIPTION", help: "New description" },
+        {
+          long: "add-dep",
+          value: "ADD_DEPS",
+          multiple: true,
+          help: "Add a dependency (repeatable)",
+        },
+        {
+          long: "rm-dep",
+          value: "RM_DEPS",
+          multiple: true,
+          help: "Remove a dependency (repeatable)",
+        },
+        { long: "add-tag", value: "ADD_TAGS", multiple: true, help: "Add a tag (repeatable)" },
+        { long: "rm-tag", value: "RM_TAGS", multiple: true, help: "Remove a tag (repeatable)" },
+        SET_OPT,
+        {
+          long: "parent",
+          value: "PARENT",
+          help: "Set a new parent ID (mutually exclusive with --parent-clear)",
+          conflicts: ["parent-clear"],
+        },
+        { long: "parent-clear", help: "Clear the parent field (mutually exclusive with --parent)" },
+      ],
+    },
+    {
+      name: "rm",
+      about: "Remove an item",
+      args: [ID_ARG],
+      options: [
+        { long: "force", help: "Force remove even if other items depend on this one" },
+        { long: "clear-deps", help: "Also remove this item's ID from all dependents' dep lists" },
+      ],
+    },
+    {
+      name: "do",
+      about: "Start working on an item (todo → doing)",
+      args: [ID_ARG],
+      options: [{ long: "claim", value: "CLAIM", help: "Claim this item for an agent/user" }],
+    },
+    {
+      name: "done",
+      about: "Mark an item as done (todo/doing → done, archives item)",
+      args: [ID_ARG],
+    },
+    { name: "todo", about: "Return an item to todo (doing → todo)", args: [ID_ARG] },
+    {
+      name: "block",
+      about: "Block an item",
+      args: [ID_ARG],
+      options: [{ long: "reason", value: "REASON", help: "Reason for blocking" }],
+    },
+    { name: "unblock", about: "Unblock an item (restores previous status)", args: [ID_ARG] },
+    {
+      name: "ready",
+      about: "Show items ready to work on",
+      options: [
+        {
+          long: "include-stale",
+          value: "INCLUDE_STALE",
+          help: "Include stale doing items older than duration (e.g., 4h, 30m)",
+        },
+        { long: "limit", value: "LIMIT", kind: "u64", help: "Limit number of results" },
+      ],
+    },
+    { name: "next", about: "Show the next item to work on (highest-priority ready item)" },
+    {
+      name: "dep",
+      about: "Manage dependencies",
+      subcommands: [
+        {
+          name: "add",
+          about: "Add a dependency",
+          args: [
+            { name: "id", required: true, help: "Item ID to add the dependency to" },
+            { name: "depends_on", required: true, help: "ID of the item to depend on" },
+          ],
+        },
+        {
+          name: "rm",
+          about: "Remove a dependency",
+          args: [
+            { name: "id", required: true, help: "Item ID to remove the dependency from" },
+            { name: "dep_id", required: true, help: "ID of the dependency to remove" },
+          ],
+        },
+      ],
+    },
+  ],
+};
+
+/** Runs one command; the command module is imported on demand. */
+function dispatch(p: Parsed, ctx: TgContext): Promise<void> {
+  switch (p.path.join(" ")) {
+    case "init":
+      return import("./tg/init.ts").then((m) => m.init(p, ctx));
+    case "add":
+      return import("./tg/add.ts").then((m) => m.add(p, ctx));
+    case "list":
+      return import("./tg/list.ts").then((m) => m.list(p, ctx));
+    case "show":
+      return import("./tg/show.ts").then((m) => m.show(p, ctx));
+    case "edit":
+      return import("./tg/edit.ts").then((m) => m.edit(p, ctx));
+    case "dep add":
+      return import("./tg/dep.ts").then((m) => m.depAdd(p, ctx));
+    case "dep rm":
+      return import("./tg/dep.ts").then((m) => m.depRm(p, ctx));
+    case "rm":
+      return import("./tg/rm.ts").then((m) => m.rm(p, ctx));
+    case "do":
+      return import("./tg/do.ts").then((m) => m.doCommand(p, ctx));
+    case "done":
+      return import("./tg/done.ts").then((m) => m.done(p, ctx));
+    case "todo":
+      return import("./tg/todo.ts").then((m) => m.todo(p, ctx));
+    case "block":
+      return import("./tg/block.ts").then((m) => m.block(p, ctx));
+    case "unblock":
+      return import("./tg/unblock.ts").then((m) => m.unblock(p, ctx));
+    case "ready":
+      return import("./tg/ready.ts").then((m) => m.ready(p, ctx));
+    case "next":
+      return import("./tg/next.ts").then((m) => m.next(p, ctx));
+    default:
+      throw new Error(`no handler for command '${p.path.join(" ")}'`);
+  }
+}
+
+/** Whether `--json` appears among the options (before any `--`). */
+function jsonRequested(argv: readonly string[]): boolean {
+  for (const a of argv) {
+    if (a === "--") return false;
+    if (a === "--json") return true;
+  }
+  return false;
+}
+
+/**
+ * Runs `tg` with `argv` and returns the exit code. Never exits the process.
+ *
+ * @param argv Arguments after the program name.
+ * @param io Streams and environment.
+ * @returns The exit code.
+ */
+export async function main(argv: string[], io: Io = new DenoIo()): Promise<number> {
+  let json = jsonRequested(argv);
+  try {
+    if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
+      await io.write(`tg ${VERSION}\n`);
+      return 0;
+    }
+    const parsed = parseArgs(TG_COMMANDS, argv, "tg");
+    json = parsed.opts.json === true;
+    await dispatch(parsed, new TgContext(io, parsed));
+    return 0;
+  } catch (e) {
+    const { tgHint } = await import("./tg/_hints.ts");
+    return await reportError(e, io, { json, program: "tg", hint: tgHint });
+  }
+}
+
+if (import.meta.main) {
+  Deno.exitCode = await main(Deno.args);
+}

@@ -1,0 +1,109 @@
+/**
+ * What every `tg` command gets: output mode, streams, and access to the
+ * store found from the working directory.
+ *
+ * @module
+ */
+
+import type { Parsed } from "../_args.ts";
+import { type Io, useColor } from "../_io.ts";
+import { loadStoreConfig, type StoreConfig } from "../../lib/store/config.ts";
+import type { Item } from "../../lib/store/item.ts";
+import { resolveId } from "../../lib/store/id.ts";
+import { TaskStore } from "../../lib/store/store.ts";
+import { invalidInput } from "../../lib/store/errors.ts";
+
+/** Context shared by the `tg` commands. */
+export class TgContext {
+  /** Streams. */
+  readonly io: Io;
+  /** `--json` was given. */
+  readonly json: boolean;
+  /** `--verbose` was given. */
+  readonly verbose: boolean;
+  #color: boolean | undefined;
+  #store: TaskStore | undefined;
+  #config: Promise<StoreConfig | null> | undefined;
+
+  /**
+   * @param io Streams.
+   * @param parsed The parsed command line.
+   */
+  constructor(io: Io, parsed: Parsed) {
+    this.io = io;
+    this.json = parsed.opts.json === true;
+    this.verbose = parsed.opts.verbose === true;
+  }
+
+  /** Whether to colour status words. */
+  get color(): boolean {
+    return this.#color ??= !this.json && useColor(this.io);
+  }
+
+  /** Writes a warning line to stderr. */
+  warn = (line: string): void => {
+    this.io.writeErr(line + "\n");
+  };
+
+  /** Writes a `[verbose]` line to stderr when `--verbose` is on. */
+  log(message: string): void {
+    if (this.verbose) this.io.writeErr(`[verbose] ${message}\n`);
+  }
+
+  /** Writes text to stdout. */
+  out(text: string): Promise<void> {
+    return this.io.write(text);
+  }
+
+  /** The store at or above the working directory. */
+  async store(): Promise<TaskStore> {
+    this.#store ??= await TaskStore.discover(this.io.cwd(), {
+      warn: this.warn,
+      env: (n) => this.io.env(n),
+    });
+    return this.#store;
+  }
+
+  /** `config.yaml`, read strictly (for `add`). */
+  async config(): Promise<StoreConfig> {
+    const store = await this.store();
+    return await loadStoreConfig(store.fs, store.dir);
+  }
+
+  /** The configured ID prefix, ignoring an invalid config (other commands must not fail on it). */
+  async #prefixes(): Promise<string[]> {
+    this.#config ??= this.store().then((s) => loadStoreConfig(s.fs, s.dir)).catch(() => null);
+    const c = await this.#config;
+    return c ? [c.idPrefix] : [];
+  }
+
+  /**
+   * Resolves user input among `scope` IDs (tries `tg-` and the configured prefix).
+   *
+   * @param input What the user typed.
+   * @param scope IDs in scope order.
+   * @returns The ID.
+   */
+  async resolve(input: string, scope: readonly string[]): Promise<string> {
+    return resolveId(input, scope, { prefixes: await this.#prefixes() });
+  }
+
+  /** Resolves input among active items and returns the first item with that ID. */
+  async resolveActive(input: string, items: readonly Item[]): Promise<Item> {
+    const id = await this.resolve(input, items.map((it) => it.id));
+    return items.find((it) => it.id === id)!;
+  }
+}
+
+/**
+ * Validates a title given on the command line.
+ *
+ * @param title The title.
+ * @throws {TaskStoreError} `InvalidInput` for newlines or a blank title.
+ */
+export function validateTitle(title: string): void {
+  if (title.includes("\n") || title.includes("\r")) {
+    throw invalidInput("Title must be a single line (no newlines)");
+  }
+  if (title.trim() === "") throw invalidInput("Title cannot be empty");
+}

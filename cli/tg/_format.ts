@@ -1,0 +1,192 @@
+/**
+ * Human and JSON output shared by the `tg` commands: item tables, status
+ * colours, pretty JSON arrays, event tables.
+ *
+ * @module
+ */
+
+import { type Item, itemToPrettyJson } from "../../lib/store/item.ts";
+import { compareCodePoints, type JsonValue, sortedKeys } from "../../lib/store/json.ts";
+import type { TaskEvent } from "../../lib/store/events.ts";
+import type { Status } from "../../lib/store/status.ts";
+
+const COLORS: Record<Status, string> = {
+  todo: "\x1b[37m",
+  doing: "\x1b[33m",
+  done: "\x1b[32m",
+  blocked: "\x1b[31m",
+};
+
+/** Header of item tables. */
+export const TABLE_HEADER = "ID          STATUS    PRI  TITLE";
+
+/** Number of Unicode scalar values in `s`. */
+export function charCount(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xdc00 || c > 0xdfff) n++;
+  }
+  return n;
+}
+
+/** Pads `s` with spaces to `width` Unicode scalar values. */
+export function padEnd(s: string, width: number): string {
+  const n = charCount(s);
+  return n >= width ? s : s + " ".repeat(width - n);
+}
+
+/** Pads on the left. */
+export function padStart(s: string, width: number): string {
+  const n = charCount(s);
+  return n >= width ? s : " ".repeat(width - n) + s;
+}
+
+const ENCODER = new TextEncoder();
+
+/**
+ * Titles over 50 UTF-8 bytes are cut at the last character boundary within
+ * 47 bytes and get `...`.
+ *
+ * @param title The title.
+ * @returns The shown title.
+ */
+export function truncateTitle(title: string): string {
+  if (title.length <= 16) return title; // at most 48 bytes
+  const bytes = ENCODER.encode(title);
+  if (bytes.length <= 50) return title;
+  let cut = 47;
+  while (cut > 0 && (bytes[cut]! & 0xc0) === 0x80) cut--;
+  return new TextDecoder().decode(bytes.subarray(0, cut)) + "...";
+}
+
+/** A status word, coloured when `color` is on, padded by its visible width. */
+export function statusCell(status: Status, width: number, color: boolean): string {
+  const pad = width > status.length ? " ".repeat(width - status.length) : "";
+  return color ? COLORS[status] + status + "\x1b[39m" + pad : status + pad;
+}
+
+/** A coloured status word without padding. */
+export function statusWord(status: Status, color: boolean): string {
+  return color ? COLORS[status] + status + "\x1b[39m" : status;
+}
+
+/** One table row (no newline). */
+export function tableRow(item: Item, color: boolean): string {
+  return padEnd(item.id, 10) + "  " + statusCell(item.status, 7, color) + "  " +
+    padStart(item.priority.toString(), 4) + "  " + truncateTitle(item.title);
+}
+
+/** A whole table (header and rows), newline-terminated. */
+export function table(items: readonly Item[], color: boolean): string {
+  const parts = [TABLE_HEADER];
+  for (const it of items) parts.push(tableRow(it, color));
+  return parts.join("\n") + "\n";
+}
+
+/**
+ * Pretty JSON array of items, newline-terminated. Uses the native
+ * `JSON.stringify` when every item is plain enough to come out identical.
+ */
+export function itemsJson(items: readonly Item[]): string {
+  if (items.length === 0) return "[]\n";
+  const plain = new Array<Record<string, unknown>>(items.length);
+  for (let i = 0; i < items.length; i++) {
+    const p = plainItem(items[i]!);
+    if (p === null) return slowItemsJson(items);
+    plain[i] = p;
+  }
+  return JSON.stringify(plain, null, 2) + "\n";
+}
+
+function slowItemsJson(items: readonly Item[]): string {
+  const parts = new Array<string>(items.length);
+  for (let i = 0; i < items.length; i++) parts[i] = "  " + itemToPrettyJson(items[i]!, "  ");
+  return "[\n" + parts.join(",\n") + "\n]\n";
+}
+
+/** Pretty JSON of one item, newline-terminated. */
+export function itemJson(item: Item): string {
+  return itemToPrettyJson(item) + "\n";
+}
+
+/** The idempotent no-op result, human or JSON. */
+export function idempotentText(status: Status, json: boolean): string {
+  return json
+    ? `{\n  "idempotent": true,\n  "previous_state": "${status}"\n}\n`
+    : `Already ${status} (no change)\n`;
+}
+
+/** Header of event tables. */
+export const EVENTS_HEADER =
+  "TIMESTAMP                    AUTHOR                    TYPE               STATUS   TEXT";
+
+/** Removes C0 controls (except TAB), DEL and C1 controls, for terminal output. */
+export function sanitizeForTerminal(s: string): string {
+  // deno-lint-ignore no-control-regex
+  return s.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g, "");
+}
+
+/** An events table, newline-terminated; empty string when there are no events. */
+export function eventsTable(events: readonly TaskEvent[], terminal: boolean): string {
+  if (events.length === 0) return "";
+  const clean = terminal ? sanitizeForTerminal : (s: string) => s;
+  const rows = [EVENTS_HEADER];
+  for (const e of events) {
+    rows.push(
+      padEnd(e.ts, 27) + "  " + padEnd(clean(e.author), 24) + "  " + padEnd(e.type, 17) + "  " +
+        padEnd(e.status ?? "-", 7) + "  " + clean(e.text),
+    );
+  }
+  return rows.join("\n") + "\n";
+}
+
+const I53 = 9007199254740991n;
+
+/**
+ * The item as a plain object that `JSON.stringify` writes exactly like the
+ * canonical pretty writer, or `null` when it cannot (a priority beyond 2^53,
+ * numbers in extensions, or nested keys that JS would reorder).
+ */
+function plainItem(it: Item): Record<string, unknown> | null {
+  if (it.priority > I53 || it.priority < -I53) return null;
+  const o: Record<string, unknown> = {
+    id: it.id,
+    title: it.title,
+    status: it.status,
+    priority: Number(it.priority),
+    description: it.description,
+    tags: it.tags,
+    dependencies: it.dependencies,
+    "created_at": it.created_at,
+    "updated_at": it.updated_at,
+    "blocked_reason": it.blocked_reason,
+    "blocked_from_status": it.blocked_from_status,
+    "claimed_by": it.claimed_by,
+    "claimed_at": it.claimed_at,
+    parent: it.parent,
+  };
+  for (const k of sortedKeys(it.extensions)) {
+    const v = it.extensions[k]!;
+    if (!plainSafe(v)) return null;
+    o[k] = v;
+  }
+  return o;
+}
+
+const INDEX_LIKE = /^(?:0|[1-9][0-9]*)$/;
+
+/** Strings, booleans, null, arrays and objects with sorted non-index keys. */
+function plainSafe(v: JsonValue): boolean {
+  if (v === null || typeof v === "string" || typeof v === "boolean") return true;
+  if (typeof v !== "object") return false;
+  if (Array.isArray(v)) return v.every(plainSafe);
+  const keys = Object.keys(v);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    if (INDEX_LIKE.test(k) || k === "__proto__") return false;
+    if (i > 0 && compareCodePoints(keys[i - 1]!, k) > 0) return false;
+    if (!plainSafe(v[k]!)) return false;
+  }
+  return true;
+}

@@ -1,0 +1,51 @@
+/** `tg add <TITLE> …`: create an item. */
+
+import type { Parsed } from "../_args.ts";
+import type { JsonObject } from "../../lib/store/json.ts";
+import { applySets, parseSetFlag } from "../../lib/store/extensions.ts";
+import { generateId } from "../../lib/store/id.ts";
+import { newItem } from "../../lib/store/item.ts";
+import { reparent } from "../../lib/store/graph.ts";
+import { type TgContext, validateTitle } from "./_context.ts";
+import { itemJson } from "./_format.ts";
+import { strings } from "./_opts.ts";
+
+/** Runs `tg add`. */
+export async function add(p: Parsed, ctx: TgContext): Promise<void> {
+  const title = p.args.title!;
+  validateTitle(title);
+  const store = await ctx.store();
+  const config = await ctx.config();
+  const sets = strings(p.opts.set).map(parseSetFlag);
+  const item = await store.withLock(async (items) => {
+    const archiveIds = await store.loadArchiveIds();
+    const activeIds = items.map((it) => it.id);
+    const id = generateId(new Set([...activeIds, ...archiveIds]), {
+      prefix: config.idPrefix,
+      length: config.idLen,
+    });
+    const parent = typeof p.opts.parent === "string"
+      ? await ctx.resolve(p.opts.parent, activeIds)
+      : null;
+    const scope = [...activeIds, ...archiveIds];
+    const deps: string[] = [];
+    for (const input of strings(p.opts.dep)) {
+      const dep = await ctx.resolve(input, scope);
+      if (!deps.includes(dep)) deps.push(dep);
+    }
+    const extensions: JsonObject = Object.create(null);
+    applySets(extensions, sets);
+    const now = store.now();
+    const created = newItem(id, title, now, {
+      priority: typeof p.opts.priority === "string" ? BigInt(p.opts.priority) : 0n,
+      description: typeof p.opts.description === "string" ? p.opts.description : null,
+      tags: [...new Set(strings(p.opts.tag))],
+      dependencies: deps,
+      extensions,
+    });
+    items.push(created);
+    if (parent !== null) reparent(items, id, parent, store.now());
+    return created;
+  });
+  await ctx.out(ctx.json ? itemJson(item) : `Created item: ${item.id} - ${item.title}\n`);
+}

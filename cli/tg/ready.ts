@@ -1,0 +1,78 @@
+/** `tg ready [--include-stale DURATION] [--limit N]` and the queue `tg next` uses. */
+
+import type { Parsed } from "../_args.ts";
+import { invalidInput } from "../../lib/store/errors.ts";
+import { computeReadyQueue, sortByPriority } from "../../lib/store/graph.ts";
+import type { Item } from "../../lib/store/item.ts";
+import { parseDuration } from "../../lib/store/duration.ts";
+import { formatTimestamp, parseTimestamp, timestampSortKey } from "../../lib/store/timestamp.ts";
+import type { TgContext } from "./_context.ts";
+import { itemsJson, table } from "./_format.ts";
+import { str } from "./_opts.ts";
+
+/** Largest duration the clock arithmetic accepts (upstream: i64 milliseconds). */
+const MAX_DURATION_NS = 9223372036854775807n * 1_000_000n;
+
+/**
+ * Loads the store and computes the ready queue, printing warnings and the
+ * first verbose lines.
+ *
+ * @param ctx Command context.
+ * @returns Active items and ready items.
+ */
+export async function readyQueue(ctx: TgContext): Promise<{ active: Item[]; ready: Item[] }> {
+  const store = await ctx.store();
+  ctx.log(`Project root: ${store.dir}`);
+  const active = await store.loadActive();
+  const archiveIds = await store.loadArchiveIds();
+  ctx.log(`Loaded ${active.length} active items, ${new Set(archiveIds).size} archive IDs`);
+  const { ready, warnings } = computeReadyQueue(active, new Set(archiveIds));
+  for (const w of warnings) ctx.warn(w);
+  return { active, ready };
+}
+
+/** Active `doing` items last updated before `now − duration`, sorted like the queue. */
+function staleItems(active: readonly Item[], text: string, now: string): Item[] {
+  let ns: bigint;
+  try {
+    ns = parseDuration(text);
+  } catch (e) {
+    throw invalidInput(`Invalid duration '${text}': ${(e as Error).message}`);
+  }
+  if (ns > MAX_DURATION_NS) {
+    throw invalidInput(`Duration too large: ${text} exceeds the supported range`);
+  }
+  const t = parseTimestamp(now);
+  const secs = BigInt(t.secs) - ns / 1_000_000_000n;
+  let nanos = t.nanos - Number(ns % 1_000_000_000n);
+  let s = secs;
+  if (nanos < 0) {
+    nanos += 1_000_000_000;
+    s -= 1n;
+  }
+  // Before year 0 nothing can be stale (upstream crashed here).
+  if (s < -62167219200n) return [];
+  const threshold = timestampSortKey(formatTimestamp({ secs: Number(s), nanos }));
+  return sortByPriority(
+    active.filter((it) => it.status === "doing" && timestampSortKey(it.updated_at) < threshold),
+  );
+}
+
+/** Runs `tg ready`. */
+export async function ready(p: Parsed, ctx: TgContext): Promise<void> {
+  const { active, ready } = await readyQueue(ctx);
+  let list = ready;
+  const stale = str(p.opts["include-stale"]);
+  if (stale !== undefined) {
+    const extra = staleItems(active, stale, (await ctx.store()).now());
+    ctx.log(`Including ${extra.length} stale doing items`);
+    list = [...ready, ...extra];
+  }
+  const limit = str(p.opts.limit);
+  if (limit !== undefined && BigInt(limit) < BigInt(list.length)) {
+    list = list.slice(0, Number(limit));
+  }
+  ctx.log(`Ready queue: ${list.length} items`);
+  if (ctx.json) await ctx.out(itemsJson(list));
+  else await ctx.out(list.length === 0 ? "No items ready\n" : table(list, ctx.color));
+}
