@@ -11,6 +11,7 @@ import {
   validateConfig,
 } from "./config.ts";
 import { configFormatOf, loadConfig } from "./config_file.ts";
+import { configTemplate } from "./config_template.ts";
 
 const FIXTURES = new URL("../../../shared/fixtures/configs/", import.meta.url);
 const ENC = new TextEncoder();
@@ -508,4 +509,16 @@ Deno.test("schema/phase-golem.schema.json is up to date (run `deno task schema`)
     new URL("../../schema/phase-golem.schema.json", import.meta.url),
   );
   assert.equal(committed, JSON.stringify(configJsonSchema(), null, 2) + "\n");
+});
+
+Deno.test("configTemplate() round-trips through the loader with the prefix and the §3.7 build workflow", () => {
+  const c = jsonc(configTemplate("HAMY"));
+  const expected = defaultConfig();
+  expected.project.prefix = "HAMY";
+  expected.pipelines.feature!.phases[4]!.workflows = [
+    ".claude/skills/changes/workflows/4-build/implement-spec-autonomous.md",
+  ];
+  assert.deepEqual(c, expected);
+  assert.equal(jsonc(configTemplate("")).project.prefix, "");
+  assert.match(configTemplate("X"), /"\$schema": "\.\/\.phase-golem\/phase-golem\.schema\.json"/);
 });

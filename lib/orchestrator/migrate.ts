@@ -110,7 +110,7 @@ function mapItem(legacy: LegacyItem, config: PgConfig, warn: WarningSink): Item 
       if (first !== undefined) {
         phase = first.name;
         pool = "pre";
-        warn(`Item ${legacy.id}: Scoping item without a phase starts at pre-phase '${phase}'`);
+        warn(`Item ${legacy.id}: ${status} item without a phase starts at pre-phase '${phase}'`);
       } else if (status === "Scoping") {
         status = "Ready";
         warn(`Item ${legacy.id}: Scoping item in a pipeline without pre-phases becomes Ready`);
@@ -120,7 +120,7 @@ function mapItem(legacy: LegacyItem, config: PgConfig, warn: WarningSink): Item 
       if (first !== undefined) {
         phase = first.name;
         pool = "main";
-        warn(`Item ${legacy.id}: InProgress item without a phase starts at phase '${phase}'`);
+        warn(`Item ${legacy.id}: ${status} item without a phase starts at phase '${phase}'`);
       }
     }
   }
@@ -306,6 +306,8 @@ export interface MigrateReport {
   plan: MigrationPlan;
   /** What was written (`null` for a dry run). */
   result: MigrationResult | null;
+  /** Whether this run created the store directory. */
+  createdStore: boolean;
 }
 
 async function readText(fs: FileSystem, path: string): Promise<string | null> {
@@ -378,14 +380,16 @@ export async function migrateBacklog(options: MigrateOptions): Promise<MigrateRe
   }
   const inbox = inboxText === null ? [] : parseInbox(inboxText, { path: inboxPath!, warn });
   const plan = planMigration(backlog, inbox, { config, now: store.now(), warn });
-  if (options.dryRun) return { backlogPath, inboxPath, backlog, plan, result: null };
-  const info = await fs.stat(store.dir);
-  if (info === null) await store.init();
+  if (options.dryRun) {
+    return { backlogPath, inboxPath, backlog, plan, result: null, createdStore: false };
+  }
+  const createdStore = (await fs.stat(store.dir)) === null;
+  if (createdStore) await store.init();
   const result = await applyMigration(store, plan, {
     prefix: config.project.prefix,
     ...(options.random ? { random: options.random } : {}),
   });
-  return { backlogPath, inboxPath, backlog, plan, result };
+  return { backlogPath, inboxPath, backlog, plan, result, createdStore };
 }
 
 /**
