@@ -4,6 +4,6 @@
 import { configJsonSchema } from "../lib/orchestrator/config.ts";
 
 const out = new URL("../schema/phase-golem.schema.json", import.meta.url);
-await Deno.writeTextFile(out, JSON.stringify(configJsonSchema(), null, 2) + "\n");
+await Deno.writeTextFile(out, JSON.stringify(await configJsonSchema(), null, 2) + "\n");
 // deno-lint-ignore no-console
 console.log(`Wrote ${out.pathname}`);

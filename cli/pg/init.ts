@@ -44,7 +44,7 @@ export async function init(p: Parsed, ctx: PgContext): Promise<void> {
   const { configJsonSchema } = await import("../../lib/orchestrator/config.ts");
   await fs.writeFileAtomic(
     join(ctx.root, SCHEMA_FILE),
-    ENC.encode(JSON.stringify(configJsonSchema(), null, 2) + "\n"),
+    ENC.encode(JSON.stringify(await configJsonSchema(), null, 2) + "\n"),
   );
 
   const gitignore = join(ctx.root, ".gitignore");

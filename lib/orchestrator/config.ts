@@ -2,16 +2,14 @@
  * phase-golem's configuration (pg.md §3): the public model, its defaults,
  * parsing of `phase-golem.toml` and `phase-golem.jsonc` text, and the
  * validation rules. Every problem is collected and reported together, each
- * with its key path.
+ * with its key path. The parsers and the schema (zod) are loaded only when a
+ * file has to be read.
  *
  * @module
  */
 
-import { parse as parseJsonc, type ParseError, printParseErrorCode } from "jsonc-parser";
-import { parse as parseToml } from "smol-toml";
-import { z } from "zod";
+import type { ParseError } from "jsonc-parser";
 import type { DimensionLevel, SizeLevel } from "../adapter/assessments.ts";
-import type { IsExact } from "./_types.ts";
 
 /** The agent CLIs pg can drive. */
 export type AgentCli = "claude" | "opencode";
@@ -129,106 +127,6 @@ export function defaultFeaturePipeline(): PipelineConfig {
 }
 
 // ---------------------------------------------------------------------------
-// Schema (private; the public model is the interfaces above)
-
-const U32_MAX = 4294967295;
-
-function u32(value: number, description: string) {
-  return z.number().int().min(0).max(U32_MAX).default(value).describe(description);
-}
-
-const phaseSchema = z.strictObject({
-  name: z.string().describe("Phase name, unique within the pipeline"),
-  workflows: z.array(z.string()).default([]).describe(
-    "Workflow files for the agent, relative to the config file's directory",
-  ),
-  "is_destructive": z.boolean().optional().describe(
-    "Changes the code: runs alone and commits at once (default false)",
-  ),
-  destructive: z.boolean().optional().describe("Alias of is_destructive"),
-  staleness: z.enum(["ignore", "warn", "block"]).default("ignore").describe(
-    "What a destructive phase does when the code moved on since the item's last phase",
-  ),
-}).transform((p, ctx) => {
-  if (p.is_destructive !== undefined && p.destructive !== undefined) {
-    ctx.issues.push({ code: "custom", message: "duplicate field `is_destructive`", input: p });
-  }
-  return {
-    name: p.name,
-    workflows: p.workflows,
-    is_destructive: p.is_destructive ?? p.destructive ?? false,
-    staleness: p.staleness,
-  };
-});
-
-const pipelineSchema = z.object({
-  "pre_phases": z.array(phaseSchema).default([]).describe("Phases run while the item is Scoping"),
-  phases: z.array(phaseSchema).default([]).describe(
-    "Phases run while the item is InProgress (at least one)",
-  ),
-});
-
-const agentSchema = z.strictObject({
-  cli: z.enum(["claude", "opencode"]).default("claude").describe("Agent CLI to run"),
-  model: z.string().optional().describe("Model passed to the agent as --model"),
-});
-
-const configSchema = z.object({
-  project: z.object({
-    prefix: z.string().default("WRK").describe("Prefix of the item IDs pg generates"),
-    "backlog_path": z.string().optional().describe(
-      "Legacy YAML backlog location (only read by pg migrate)",
-    ),
-  }).prefault({}),
-  guardrails: z.object({
-    "max_size": z.enum(["small", "medium", "large"]).default("medium"),
-    "max_complexity": z.enum(["low", "medium", "high"]).default("medium"),
-    "max_risk": z.enum(["low", "medium", "high"]).default("low"),
-  }).prefault({}).describe("Thresholds checked at the last pre-phase"),
-  execution: z.object({
-    "phase_timeout_minutes": u32(30, "Timeout of one agent attempt, in minutes"),
-    "max_retries": u32(2, "Retries after a failed attempt"),
-    "default_phase_cap": u32(100, "Default for run --cap"),
-    "max_wip": u32(1, "Most items InProgress at once (>= 1)"),
-    "max_concurrent": u32(1, "Most agent tasks running at once (>= 1)"),
-  }).prefault({}),
-  agent: agentSchema.prefault({}),
-  pipelines: z.record(z.string(), pipelineSchema).default({}).describe(
-    "Pipelines by name; items without a pipeline type use 'feature'",
-  ),
-});
-
-// The schema's output is exactly the public model, in both directions.
-const _exact: IsExact<z.output<typeof configSchema>, PgConfig> = true;
-
-/** After parsing: trim the model (empty = unset) and inject the default pipeline (pg.md §3.1). */
-function normalize(c: PgConfig): PgConfig {
-  const model = c.agent.model?.trim();
-  const agent: AgentConfig = model ? { cli: c.agent.cli, model } : { cli: c.agent.cli };
-  const pipelines = Object.keys(c.pipelines).length === 0
-    ? { feature: defaultFeaturePipeline() }
-    : c.pipelines;
-  return { ...c, agent, pipelines };
-}
-
-/**
- * The JSON Schema of a config file (the input form, defaults included),
- * generated from the validating schema.
- *
- * @returns A JSON Schema (draft 2020-12) object.
- */
-export function configJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(configSchema, { io: "input" }) as Record<string, unknown>;
-  return {
-    $schema: schema.$schema,
-    $id: "phase-golem.schema.json",
-    title: "phase-golem configuration",
-    description: "Configuration of pg (phase-golem): phase-golem.jsonc or phase-golem.toml",
-    ...schema,
-  };
-}
-
-// ---------------------------------------------------------------------------
 // Errors
 
 /** Why a config could not be used. */
@@ -325,45 +223,66 @@ export interface ParseConfigOptions {
  * @returns The configuration.
  * @throws {ConfigError} `Parse` or `Invalid`, listing every problem.
  */
-export function parseConfigText(text: string, options: ParseConfigOptions): PgConfig {
+export async function parseConfigText(
+  text: string,
+  options: ParseConfigOptions,
+): Promise<PgConfig> {
   const raw = options.format === "toml"
-    ? parseTomlText(text, options.path)
-    : parseJsoncText(text, options.path);
-  const result = configSchema.safeParse(raw, { reportInput: true });
-  if (!result.success) {
-    const problems = result.error.issues.flatMap((i) => describeIssue(i, options.format));
-    throw new ConfigError("Parse", options.path, problems, { cause: result.error });
-  }
-  const config = normalize(result.data);
+    ? await parseTomlText(text, options.path)
+    : await parseJsoncText(text, options.path);
+  const { checkRawConfig } = await import("./_config_schema.ts");
+  const config = checkRawConfig(raw, options.format, options.path);
   const problems = validateConfig(config);
   if (problems.length > 0) throw new ConfigError("Invalid", options.path, problems);
   return config;
 }
 
 /**
- * The built-in configuration (every default, the `feature` pipeline),
- * validated like a file.
+ * The built-in configuration: every default and the `feature` pipeline
+ * (what an empty config file gives).
  *
  * @returns A fresh configuration.
  */
 export function defaultConfig(): PgConfig {
-  const config = normalize(configSchema.parse({}));
-  const problems = validateConfig(config);
-  if (problems.length > 0) throw new ConfigError("Invalid", null, problems);
-  return config;
+  return {
+    project: { prefix: "WRK" },
+    guardrails: { max_size: "medium", max_complexity: "medium", max_risk: "low" },
+    execution: {
+      phase_timeout_minutes: 30,
+      max_retries: 2,
+      default_phase_cap: 100,
+      max_wip: 1,
+      max_concurrent: 1,
+    },
+    agent: { cli: "claude" },
+    pipelines: { feature: defaultFeaturePipeline() },
+  };
 }
 
-function parseTomlText(text: string, path: string): unknown {
+/**
+ * The JSON Schema of a config file (the input form, defaults included),
+ * generated from the validating schema.
+ *
+ * @returns A JSON Schema (draft 2020-12) object.
+ */
+export async function configJsonSchema(): Promise<Record<string, unknown>> {
+  const { jsonSchemaOfConfig } = await import("./_config_schema.ts");
+  return jsonSchemaOfConfig();
+}
+
+async function parseTomlText(text: string, path: string): Promise<unknown> {
+  const { parse } = await import("smol-toml");
   try {
-    return parseToml(text);
+    return parse(text);
   } catch (e) {
     throw new ConfigError("Parse", path, [(e as Error).message], { cause: e });
   }
 }
 
-function parseJsoncText(text: string, path: string): unknown {
+async function parseJsoncText(text: string, path: string): Promise<unknown> {
+  const { parse, printParseErrorCode } = await import("jsonc-parser");
   const errors: ParseError[] = [];
-  const value = parseJsonc(text, errors, { allowTrailingComma: true, disallowComments: false });
+  const value = parse(text, errors, { allowTrailingComma: true, disallowComments: false });
   if (errors.length > 0) {
     const problems = errors.map((e) => {
       const { line, column } = lineColumn(text, e.offset);
@@ -470,111 +389,4 @@ export function resolvePipeline(
     if (names.length === 1) return { name: names[0]!, pipeline: pipelines[names[0]!]! };
   }
   return null;
-}
-
-// ---------------------------------------------------------------------------
-// Messages for schema issues, in the style of the upstream TOML loader
-
-type Issue = z.core.$ZodIssue;
-
-const FIELDS_BY_TABLE: Readonly<Record<string, readonly string[]>> = {
-  agent: ["cli", "model"],
-  phase: ["name", "workflows", "is_destructive", "destructive", "staleness"],
-};
-
-function describeIssue(issue: Issue, format: ConfigFormat): string[] {
-  const path = issue.path;
-  const hasInput = "input" in issue && issue.input !== undefined;
-  const input = hasInput ? (issue as { input: unknown }).input : undefined;
-  switch (issue.code) {
-    case "unrecognized_keys": {
-      const table = path.length === 1 && path[0] === "agent" ? "agent" : "phase";
-      return issue.keys.map((k) =>
-        `${formatPath([...path, k])}: unknown field \`${k}\`, expected ${
-          alternatives(FIELDS_BY_TABLE[table]!)
-        }`
-      );
-    }
-    case "invalid_type": {
-      if (!hasInput) {
-        const field = String(path[path.length - 1]);
-        return [`${formatPath(path.slice(0, -1))}: missing field \`${field}\``];
-      }
-      return [
-        `${formatPath(path)}: invalid type: ${describeValue(input)}, expected ${
-          expectedName(issue.expected, format)
-        }`,
-      ];
-    }
-    case "too_small":
-    case "too_big":
-      return [`${formatPath(path)}: invalid value: ${describeValue(input)}, expected u32`];
-    case "invalid_value": {
-      const values = issue.values.map(String);
-      if (typeof input !== "string") {
-        return [
-          `${formatPath(path)}: invalid type: ${describeValue(input)}, expected ${
-            alternatives(values)
-          }`,
-        ];
-      }
-      return [
-        `${formatPath(path)}: unknown variant \`${input}\`, expected ${alternatives(values)}`,
-      ];
-    }
-    default:
-      return [`${formatPath(path)}: ${issue.message}`];
-  }
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-  let out = "";
-  for (const seg of path) {
-    if (typeof seg === "number") out += `[${seg}]`;
-    else out += out === "" ? String(seg) : `.${String(seg)}`;
-  }
-  return out === "" ? "(top level)" : out;
-}
-
-function alternatives(values: readonly string[]): string {
-  const q = values.map((v) => `\`${v}\``);
-  if (q.length === 1) return q[0]!;
-  if (q.length === 2) return `${q[0]} or ${q[1]}`;
-  return `one of ${q.join(", ")}`;
-}
-
-function expectedName(expected: string, format: ConfigFormat): string {
-  switch (expected) {
-    case "string":
-      return "a string";
-    case "boolean":
-      return "a boolean";
-    case "number":
-    case "int":
-      return "u32";
-    case "array":
-      return "a sequence";
-    case "object":
-    case "record":
-      return format === "toml" ? "a table" : "an object";
-    default:
-      return expected;
-  }
-}
-
-function describeValue(v: unknown): string {
-  if (v === null) return "null";
-  if (v instanceof Date) return "datetime";
-  switch (typeof v) {
-    case "string":
-      return `string ${JSON.stringify(v)}`;
-    case "number":
-      return Number.isInteger(v) ? `integer \`${v}\`` : `floating point \`${v}\``;
-    case "bigint":
-      return `integer \`${v}\``;
-    case "boolean":
-      return `boolean \`${v}\``;
-    default:
-      return Array.isArray(v) ? "sequence" : "map";
-  }
 }

@@ -74,7 +74,7 @@ export async function loadConfig(
     const text = await readText(fs, path);
     if (text === null) throw new ConfigError("NotFound", path, []);
     return {
-      config: parseConfigText(text, { format: configFormatOf(path), path }),
+      config: await parseConfigText(text, { format: configFormatOf(path), path }),
       path,
       base: dirname(path),
     };
@@ -90,7 +90,7 @@ export async function loadConfig(
       );
     }
     return {
-      config: parseConfigText(jsonc, { format: "jsonc", path: jsoncPath }),
+      config: await parseConfigText(jsonc, { format: "jsonc", path: jsoncPath }),
       path: jsoncPath,
       base: root,
     };
@@ -98,7 +98,7 @@ export async function loadConfig(
   const toml = await readText(fs, tomlPath);
   if (toml !== null) {
     return {
-      config: parseConfigText(toml, { format: "toml", path: tomlPath }),
+      config: await parseConfigText(toml, { format: "toml", path: tomlPath }),
       path: tomlPath,
       base: root,
     };

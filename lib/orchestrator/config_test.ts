@@ -16,19 +16,19 @@ import { configTemplate } from "./config_template.ts";
 const FIXTURES = new URL("../../../shared/fixtures/configs/", import.meta.url);
 const ENC = new TextEncoder();
 
-function toml(text: string): PgConfig {
+function toml(text: string): Promise<PgConfig> {
   return parseConfigText(text, { format: "toml", path: "phase-golem.toml" });
 }
 
-function jsonc(text: string): PgConfig {
+function jsonc(text: string): Promise<PgConfig> {
   return parseConfigText(text, { format: "jsonc", path: "phase-golem.jsonc" });
 }
 
-function problemsOf(
-  fn: () => unknown,
-): { code: string; problems: readonly string[]; message: string } {
+async function problemsOf(
+  fn: () => Promise<unknown>,
+): Promise<{ code: string; problems: readonly string[]; message: string }> {
   try {
-    fn();
+    await fn();
   } catch (e) {
     if (e instanceof ConfigError) return { code: e.code, problems: e.problems, message: e.message };
     throw e;
@@ -41,8 +41,8 @@ const MAIN = '[[pipelines.p.phases]]\nname = "a"\nis_destructive = false\n';
 // ---------------------------------------------------------------------------
 // Defaults and fixtures
 
-Deno.test("parseConfigText() of an empty file gives every default and the feature pipeline", () => {
-  const c = toml("");
+Deno.test("parseConfigText() of an empty file gives every default and the feature pipeline", async () => {
+  const c = await toml("");
   assert.deepEqual(c, {
     project: { prefix: "WRK" },
     guardrails: { max_size: "medium", max_complexity: "medium", max_risk: "low" },
@@ -57,6 +57,8 @@ Deno.test("parseConfigText() of an empty file gives every default and the featur
     pipelines: { feature: defaultFeaturePipeline() },
   });
   assert.deepEqual(defaultConfig(), c);
+  // [Fix] §3.1: the defaults pass validation too.
+  assert.deepEqual(validateConfig(defaultConfig()), []);
 });
 
 Deno.test("defaultFeaturePipeline() is research, then prd … review with only build destructive", () => {
@@ -87,7 +89,7 @@ Deno.test("defaultFeaturePipeline() is research, then prd … review with only b
 
 Deno.test("parseConfigText() accepts the upstream example config (inline-table arrays)", async () => {
   const text = await Deno.readTextFile(new URL("62dc439-orchestrate.example.toml", FIXTURES));
-  const c = toml(text);
+  const c = await toml(text);
   assert.equal(c.project.prefix, "WRK");
   assert.equal(c.project.backlog_path, undefined);
   assert.deepEqual(c.guardrails, { max_size: "medium", max_complexity: "medium", max_risk: "low" });
@@ -115,7 +117,7 @@ Deno.test("parseConfigText() accepts the upstream example config (inline-table a
 
 Deno.test("parseConfigText() accepts task-golem's phase-golem.toml", async () => {
   const text = await Deno.readTextFile(new URL("787d52d-phase-golem.toml", FIXTURES));
-  const c = toml(text);
+  const c = await toml(text);
   assert.equal(c.project.prefix, "TG");
   assert.equal(c.guardrails.max_risk, "medium");
   assert.equal(c.execution.max_wip, 5);
@@ -123,8 +125,8 @@ Deno.test("parseConfigText() accepts task-golem's phase-golem.toml", async () =>
   assert.deepEqual(c.pipelines.feature, defaultFeaturePipeline());
 });
 
-Deno.test("parseConfigText() accepts [[pipelines.x.phases]] array-of-tables syntax", () => {
-  const c = toml(`
+Deno.test("parseConfigText() accepts [[pipelines.x.phases]] array-of-tables syntax", async () => {
+  const c = await toml(`
 [execution]
 max_concurrent = 3
 
@@ -154,8 +156,8 @@ staleness = "warn"
   assert.deepEqual(p.phases[1]!.workflows, []);
 });
 
-Deno.test("parseConfigText() accepts the destructive alias and defaults to non-destructive", () => {
-  const c = toml(`
+Deno.test("parseConfigText() accepts the destructive alias and defaults to non-destructive", async () => {
+  const c = await toml(`
 [[pipelines.p.phases]]
 name = "a"
 destructive = true
@@ -163,14 +165,14 @@ destructive = true
 name = "b"
 `);
   assert.deepEqual(c.pipelines.p!.phases.map((p) => p.is_destructive), [true, false]);
-  const both = problemsOf(() =>
+  const both = await problemsOf(() =>
     toml('[[pipelines.p.phases]]\nname = "a"\ndestructive = true\nis_destructive = true\n')
   );
   assert.deepEqual(both.problems, ["pipelines.p.phases[0]: duplicate field `is_destructive`"]);
 });
 
-Deno.test("parseConfigText() keeps the legacy backlog_path and ignores unknown keys where allowed", () => {
-  const c = toml(`
+Deno.test("parseConfigText() keeps the legacy backlog_path and ignores unknown keys where allowed", async () => {
+  const c = await toml(`
 top_level_extra = 1
 [project]
 prefix = "HAMY"
@@ -191,16 +193,19 @@ name = "a"
   assert.equal(Object.hasOwn(c.pipelines.p!, "comment"), false);
 });
 
-Deno.test("parseConfigText() normalises agent.model: trimmed, empty means unset", () => {
-  assert.deepEqual(toml('[agent]\ncli = "opencode"\nmodel = "  anthropic/claude-3.5 "\n').agent, {
-    cli: "opencode",
-    model: "anthropic/claude-3.5",
-  });
-  assert.deepEqual(toml('[agent]\nmodel = "   "\n').agent, { cli: "claude" });
+Deno.test("parseConfigText() normalises agent.model: trimmed, empty means unset", async () => {
+  assert.deepEqual(
+    (await toml('[agent]\ncli = "opencode"\nmodel = "  anthropic/claude-3.5 "\n')).agent,
+    {
+      cli: "opencode",
+      model: "anthropic/claude-3.5",
+    },
+  );
+  assert.deepEqual((await toml('[agent]\nmodel = "   "\n')).agent, { cli: "claude" });
 });
 
-Deno.test("parseConfigText() accepts what §3.3 does not forbid (zero timeout, empty prefix)", () => {
-  const c = toml('[project]\nprefix = ""\n[execution]\nphase_timeout_minutes = 0\n');
+Deno.test("parseConfigText() accepts what §3.3 does not forbid (zero timeout, empty prefix)", async () => {
+  const c = await toml('[project]\nprefix = ""\n[execution]\nphase_timeout_minutes = 0\n');
   assert.equal(c.project.prefix, "");
   assert.equal(c.execution.phase_timeout_minutes, 0);
 });
@@ -208,8 +213,8 @@ Deno.test("parseConfigText() accepts what §3.3 does not forbid (zero timeout, e
 // ---------------------------------------------------------------------------
 // Type errors (parse errors), all reported together
 
-Deno.test("parseConfigText() rejects unknown keys in [agent] and phase tables", () => {
-  const r = problemsOf(() =>
+Deno.test("parseConfigText() rejects unknown keys in [agent] and phase tables", async () => {
+  const r = await problemsOf(() =>
     toml('[agent]\nfoo = 1\n[[pipelines.p.phases]]\nname = "a"\ncolour = "red"\n')
   );
   assert.equal(r.code, "Parse");
@@ -223,8 +228,8 @@ Deno.test("parseConfigText() rejects unknown keys in [agent] and phase tables", 
   );
 });
 
-Deno.test("parseConfigText() reports a missing phase name", () => {
-  const r = problemsOf(() => toml("[[pipelines.p.phases]]\nis_destructive = true\n"));
+Deno.test("parseConfigText() reports a missing phase name", async () => {
+  const r = await problemsOf(() => toml("[[pipelines.p.phases]]\nis_destructive = true\n"));
   assert.deepEqual(r.problems, ["pipelines.p.phases[0]: missing field `name`"]);
   assert.equal(
     r.message,
@@ -232,8 +237,8 @@ Deno.test("parseConfigText() reports a missing phase name", () => {
   );
 });
 
-Deno.test("parseConfigText() reports bad enum spellings (case-sensitive)", () => {
-  const r = problemsOf(() =>
+Deno.test("parseConfigText() reports bad enum spellings (case-sensitive)", async () => {
+  const r = await problemsOf(() =>
     toml(
       '[agent]\ncli = "Claude"\n[guardrails]\nmax_size = "huge"\nmax_risk = "LOW"\n' +
         MAIN + 'staleness = "Block"\n',
@@ -247,8 +252,8 @@ Deno.test("parseConfigText() reports bad enum spellings (case-sensitive)", () =>
   ]);
 });
 
-Deno.test("parseConfigText() reports negative, fractional, too large and mistyped numbers", () => {
-  const r = problemsOf(() =>
+Deno.test("parseConfigText() reports negative, fractional, too large and mistyped numbers", async () => {
+  const r = await problemsOf(() =>
     toml(
       '[execution]\nmax_retries = -1\nmax_wip = 1.5\nmax_concurrent = 4294967296\nphase_timeout_minutes = "30"\n',
     )
@@ -261,8 +266,8 @@ Deno.test("parseConfigText() reports negative, fractional, too large and mistype
   ]);
 });
 
-Deno.test("parseConfigText() reports wrong value types", () => {
-  const r = problemsOf(() =>
+Deno.test("parseConfigText() reports wrong value types", async () => {
+  const r = await problemsOf(() =>
     toml(
       'project = "x"\n[[pipelines.p.phases]]\nname = 7\nworkflows = "w.md"\nis_destructive = "yes"\n',
     )
@@ -275,8 +280,8 @@ Deno.test("parseConfigText() reports wrong value types", () => {
   ]);
 });
 
-Deno.test("parseConfigText() reports TOML syntax errors with their location", () => {
-  const r = problemsOf(() => toml("[execution]\nmax_wip = \n"));
+Deno.test("parseConfigText() reports TOML syntax errors with their location", async () => {
+  const r = await problemsOf(() => toml("[execution]\nmax_wip = \n"));
   assert.equal(r.code, "Parse");
   assert.match(r.message, /^Failed to parse phase-golem\.toml: Invalid TOML document/);
   assert.match(r.message, /max_wip =/);
@@ -285,8 +290,8 @@ Deno.test("parseConfigText() reports TOML syntax errors with their location", ()
 // ---------------------------------------------------------------------------
 // Validation rules (§3.3)
 
-Deno.test("validateConfig() rule 1: max_wip and max_concurrent must be >= 1", () => {
-  const r = problemsOf(() => toml("[execution]\nmax_wip = 0\nmax_concurrent = 0\n"));
+Deno.test("validateConfig() rule 1: max_wip and max_concurrent must be >= 1", async () => {
+  const r = await problemsOf(() => toml("[execution]\nmax_wip = 0\nmax_concurrent = 0\n"));
   assert.equal(r.code, "Invalid");
   assert.deepEqual(r.problems, [
     "execution.max_wip must be >= 1",
@@ -298,7 +303,7 @@ Deno.test("validateConfig() rule 1: max_wip and max_concurrent must be >= 1", ()
   );
 });
 
-Deno.test("validateConfig() rule 2: agent.model characters and leading dash", () => {
+Deno.test("validateConfig() rule 2: agent.model characters and leading dash", async () => {
   const table: [string, string[]][] = [
     ["claude-opus-4", []],
     ["anthropic/claude_3.5", []],
@@ -315,14 +320,14 @@ Deno.test("validateConfig() rule 2: agent.model characters and leading dash", ()
     ]],
   ];
   for (const [model, expected] of table) {
-    const c = toml("");
+    const c = await toml("");
     c.agent.model = model;
     assert.deepEqual(validateConfig(c), expected, model);
   }
 });
 
-Deno.test("validateConfig() rule 3: main phase, duplicates (k-1), destructive pre-phase, block staleness", () => {
-  const r = problemsOf(() =>
+Deno.test("validateConfig() rule 3: main phase, duplicates (k-1), destructive pre-phase, block staleness", async () => {
+  const r = await problemsOf(() =>
     toml(`
 [execution]
 max_wip = 2
@@ -357,8 +362,8 @@ phases = [
   ]);
 });
 
-Deno.test("validateConfig() allows staleness block while max_wip is 1", () => {
-  const c = toml(MAIN + 'staleness = "block"\n');
+Deno.test("validateConfig() allows staleness block while max_wip is 1", async () => {
+  const c = await toml(MAIN + 'staleness = "block"\n');
   assert.equal(c.pipelines.p!.phases[0]!.staleness, "block");
 });
 
@@ -366,10 +371,10 @@ Deno.test("validateConfig() allows staleness block while max_wip is 1", () => {
 // JSONC
 
 Deno.test("parseConfigText() reads JSONC with comments and trailing commas like TOML", async () => {
-  const fromToml = toml(
+  const fromToml = await toml(
     await Deno.readTextFile(new URL("787d52d-phase-golem.toml", FIXTURES)),
   );
-  const fromJsonc = jsonc(`{
+  const fromJsonc = await jsonc(`{
   // same keys as the TOML file
   "$schema": "./phase-golem.schema.json",
   "project": { "prefix": "TG" },
@@ -385,15 +390,15 @@ Deno.test("parseConfigText() reads JSONC with comments and trailing commas like 
   assert.deepEqual(fromJsonc, fromToml);
 });
 
-Deno.test("parseConfigText() reports JSONC syntax errors with line and column", () => {
-  const r = problemsOf(() => jsonc('{\n  "project": { "prefix": }\n}'));
+Deno.test("parseConfigText() reports JSONC syntax errors with line and column", async () => {
+  const r = await problemsOf(() => jsonc('{\n  "project": { "prefix": }\n}'));
   assert.equal(r.code, "Parse");
   assert.deepEqual(r.problems, ["ValueExpected at line 2 column 26"]);
   assert.equal(r.message, "Failed to parse phase-golem.jsonc: ValueExpected at line 2 column 26");
 });
 
-Deno.test("parseConfigText() rejects a JSONC document that is not an object", () => {
-  const r = problemsOf(() => jsonc("[1]"));
+Deno.test("parseConfigText() rejects a JSONC document that is not an object", async () => {
+  const r = await problemsOf(() => jsonc("[1]"));
   assert.deepEqual(r.problems, ["(top level): invalid type: sequence, expected an object"]);
 });
 
@@ -470,12 +475,12 @@ Deno.test("configFormatOf() picks JSONC for .jsonc/.json and TOML otherwise", ()
 // ---------------------------------------------------------------------------
 // Pipelines and schema
 
-Deno.test("resolvePipeline() uses the item's type, else feature, else the only pipeline (Fix B23)", () => {
-  const two = toml(MAIN + '[[pipelines.q.phases]]\nname = "b"\n');
+Deno.test("resolvePipeline() uses the item's type, else feature, else the only pipeline (Fix B23)", async () => {
+  const two = await toml(MAIN + '[[pipelines.q.phases]]\nname = "b"\n');
   assert.equal(resolvePipeline(two, "q")?.name, "q");
   assert.equal(resolvePipeline(two, null), null);
   assert.equal(resolvePipeline(two, "feature"), null);
-  const one = toml(MAIN);
+  const one = await toml(MAIN);
   assert.equal(resolvePipeline(one, null)?.name, "p");
   assert.equal(resolvePipeline(one, "feature"), null);
   assert.equal(resolvePipeline(one, "constructor"), null);
@@ -484,8 +489,8 @@ Deno.test("resolvePipeline() uses the item's type, else feature, else the only p
   assert.equal(resolvePipeline(def, "feature")?.pipeline, def.pipelines.feature);
 });
 
-Deno.test("configJsonSchema() describes every section with defaults and enums", () => {
-  const s = configJsonSchema() as {
+Deno.test("configJsonSchema() describes every section with defaults and enums", async () => {
+  const s = (await configJsonSchema()) as {
     $schema: string;
     properties: Record<string, { properties?: Record<string, Record<string, unknown>> }>;
   };
@@ -508,17 +513,17 @@ Deno.test("schema/phase-golem.schema.json is up to date (run `deno task schema`)
   const committed = await Deno.readTextFile(
     new URL("../../schema/phase-golem.schema.json", import.meta.url),
   );
-  assert.equal(committed, JSON.stringify(configJsonSchema(), null, 2) + "\n");
+  assert.equal(committed, JSON.stringify(await configJsonSchema(), null, 2) + "\n");
 });
 
-Deno.test("configTemplate() round-trips through the loader with the prefix and the §3.7 build workflow", () => {
-  const c = jsonc(configTemplate("HAMY"));
+Deno.test("configTemplate() round-trips through the loader with the prefix and the §3.7 build workflow", async () => {
+  const c = await jsonc(configTemplate("HAMY"));
   const expected = defaultConfig();
   expected.project.prefix = "HAMY";
   expected.pipelines.feature!.phases[4]!.workflows = [
     ".claude/skills/changes/workflows/4-build/implement-spec-autonomous.md",
   ];
   assert.deepEqual(c, expected);
-  assert.equal(jsonc(configTemplate("")).project.prefix, "");
+  assert.equal((await jsonc(configTemplate(""))).project.prefix, "");
   assert.match(configTemplate("X"), /"\$schema": "\.\/\.phase-golem\/phase-golem\.schema\.json"/);
 });
