@@ -378,13 +378,14 @@ function depthExceeds(v: JsonValue, limit: number): boolean {
 // the escapes the canonical writer emits.
 const CANON_STRING = String
   .raw`"[^"\\\x00-\x1f]*(?:\\(?:["\\bfnrt]|u00(?:0[0-7bef]|1[0-9a-f]))[^"\\\x00-\x1f]*)*"`;
-const CANON_TS = String.raw`"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{3}|\.\d{6}|\.\d{9})?Z"`;
+const CANON_TS = String.raw`"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{3}|\.\d{6}|\.\d{9})?Z)"`;
 const CANON_STATUS = `"(?:todo|doing|done|blocked)"`;
 const NULL_OR_STRING = `(?:null|${CANON_STRING})`;
 const STRING_ARRAY = `\\[(?:${CANON_STRING}(?:,${CANON_STRING})*)?\\]`;
 /**
  * The exact layout of a canonical line's known fields (`parent` optional, as
- * in older stores). The one group captures the extension members.
+ * in older stores). Groups: 1 created_at, 2 updated_at, 3 claimed_at, 4 the
+ * extension members.
  */
 const CANONICAL_LINE = new RegExp(
   `^\\{"id":${CANON_STRING},"title":${CANON_STRING},"status":${CANON_STATUS},` +
@@ -410,19 +411,15 @@ const ABSENT_PARENT: ReadonlySet<string> = new Set(["parent"]);
  */
 function tryFastParse(line: string): Item | null {
   const m = CANONICAL_LINE.exec(line);
-  if (m === null) return null;
-  const tail = m[1]!;
+  if (m === null || !timestampsValid(m)) return null;
+  const tail = m[4]!;
   if (tail !== "" && (LONE_SURROGATE_ESCAPE.test(tail) || KNOWN_KEY.test(tail))) return null;
   const r = JSON.parse(line) as Record<string, JsonValue>;
   const pr = r.priority as number;
   if (!Number.isSafeInteger(pr)) return null;
-  const created = r.created_at as string;
-  const updated = r.updated_at as string;
-  const claimedAt = r.claimed_at as string | null;
-  if (
-    !isCanonicalTimestamp(created) || !isCanonicalTimestamp(updated) ||
-    (claimedAt !== null && !isCanonicalTimestamp(claimedAt))
-  ) return null;
+  const created = m[1]!;
+  const updated = m[2]!;
+  const claimedAt = m[3] ?? null;
   const extensions: JsonObject = Object.create(null);
   if (tail !== "") {
     for (const k in r) {
@@ -452,6 +449,57 @@ function tryFastParse(line: string): Item | null {
   };
   if (parent === undefined) ABSENT_KEYS.set(item, ABSENT_PARENT);
   return item;
+}
+
+function timestampsValid(m: RegExpExecArray): boolean {
+  return isCanonicalTimestamp(m[1]!) && isCanonicalTimestamp(m[2]!) &&
+    (m[3] === undefined || isCanonicalTimestamp(m[3]));
+}
+
+/** What {@linkcode scanItemLine} learns about a line without building the item. */
+export interface LineScan {
+  /** The item's ID. */
+  id: string;
+  /** Whether the line is byte-for-byte what the canonical writer would write for it. */
+  canonical: boolean;
+}
+
+/**
+ * Validates a line in canonical layout without building the item, and tells
+ * whether it can be written back unchanged. Returns `null` when the line
+ * needs the full parser (other layouts, numbers in extensions, …); such a
+ * line may still be valid.
+ *
+ * @param line The line, without its newline.
+ * @returns ID and canonical flag, or `null`.
+ */
+export function scanItemLine(line: string): LineScan | null {
+  const m = CANONICAL_LINE.exec(line);
+  if (m === null || !timestampsValid(m)) return null;
+  const tail = m[4]!;
+  let canonical = true;
+  if (tail !== "") {
+    if (LONE_SURROGATE_ESCAPE.test(tail) || KNOWN_KEY.test(tail)) return null;
+    let r: Record<string, unknown>;
+    try {
+      r = JSON.parse("{" + tail.slice(1) + "}");
+    } catch {
+      return null;
+    }
+    const ext: JsonObject = Object.create(null);
+    for (const k in r) {
+      if (!k.startsWith("x-")) return null;
+      const v = fastExtensionValue(r[k], 1);
+      if (v === undefined) return null;
+      ext[k] = v;
+    }
+    canonical = extensionsTail(ext) === tail;
+  }
+  const end = line.indexOf('"', 7);
+  const id = line.lastIndexOf("\\", end) > 6
+    ? (JSON.parse(line) as { id: string }).id
+    : line.slice(7, end);
+  return { id, canonical };
 }
 
 /** The canonical `,"x-…":value` members of an item's extensions. */
