@@ -77,6 +77,11 @@ Deno.test("parseActiveFile() rejects a bad header as StorageCorruption", () => {
     ["a number", bytes("1")],
     ["empty array", bytes("[]")],
     ["an item as header", bytes(itemLine("tg-1"))],
+    ["two array elements", bytes("[1,2]")],
+    ["duplicate version key", bytes('{"schema_version":2,"schema_version":1}')],
+    ["duplicate equal version keys", bytes('{"schema_version":1,"schema_version":1}')],
+    ["trailing characters", bytes(HEADER + " x")],
+    ["null", bytes("null")],
   ];
   for (const [name, data] of cases) {
     const e = activeError(data);
