@@ -125,6 +125,11 @@ Deno.test("serializeItem() normalizes escapes, whitespace and key order", () => 
   assert.equal(serializeItem(parseItemLine(messy)), line({}, ',"x-a":2,"x-b":{"a":"/","z":1}'));
 });
 
+Deno.test("parseItemLine() keeps a leap second as upstream does", () => {
+  const l = line({ claimed_at: '"2026-06-30T23:59:60Z"' });
+  assert.equal(serializeItem(parseItemLine(l)), l);
+});
+
 Deno.test("serializeItem() normalizes non-UTC and non-canonical timestamps", () => {
   const it = parseItemLine(line({
     created_at: '"2026-01-01T05:00:00+05:00"',

@@ -105,6 +105,7 @@ Deno.test("isCanonicalTimestamp() rejects non-canonical and impossible forms", (
       "2026-02-30T12:00:00Z",
       "2026-13-01T00:00:00Z",
       "2026-01-01T24:00:00Z",
+      "2026-01-01T00:00:61Z",
     ]
   ) {
     assert.equal(isCanonicalTimestamp(s), false, s);
@@ -121,7 +122,7 @@ Deno.test("parseTimestamp() rejects impossible dates and times", () => {
       "2026-01-00T00:00:00Z",
       "2026-01-01T24:00:00Z",
       "2026-01-01T00:60:00Z",
-      "2026-01-01T00:00:60Z",
+      "2026-01-01T00:00:61Z",
       "2026-01-01T00:00:00+24:00",
       "2026-01-01T00:00:00+05:60",
     ]
@@ -217,4 +218,28 @@ Deno.test("timestampSortKey() sorts canonical timestamps chronologically", () =>
   ]);
   assert.equal(timestampSortKey("2026-02-24T12:00:00Z"), "2026-02-24T12:00:00.000000000");
   assert.equal(timestampSortKey("2026-02-24T12:00:00.120Z"), "2026-02-24T12:00:00.120000000");
+});
+
+Deno.test("parseTimestamp() accepts a leap second and keeps it as :60", () => {
+  // Upstream's reader (chrono) accepts second 60 at any minute and writes it back.
+  const t = parseTimestamp("2026-12-31T23:59:60.5Z");
+  assert.deepEqual(t, { secs: 1798761599, nanos: 1_500_000_000 });
+  assert.equal(formatTimestamp(t), "2026-12-31T23:59:60.500Z");
+  assert.equal(formatEventTimestamp(t), "2026-12-31T23:59:60.500000Z");
+  assert.equal(formatHumanTimestamp(t), "2026-12-31 23:59:60.500 UTC");
+  assert.equal(canonicalTimestamp("2026-01-01T00:00:60Z"), "2026-01-01T00:00:60Z");
+  assert.equal(canonicalTimestamp("2026-01-01T00:00:60.000Z"), "2026-01-01T00:00:60Z");
+  assert.equal(canonicalTimestamp("2026-06-30T23:59:60+05:00"), "2026-06-30T18:59:60Z");
+  assert.ok(isCanonicalTimestamp("2026-12-31T23:59:60.123456Z"));
+  // It sorts between the second before and the second after.
+  const before = parseTimestamp("2026-12-31T23:59:59.999999999Z");
+  const after = parseTimestamp("2027-01-01T00:00:00Z");
+  assert.ok(compareInstants(before, t) < 0 && compareInstants(t, after) < 0);
+  const keys = [
+    "2026-12-31T23:59:59.999999999Z",
+    "2026-12-31T23:59:60.500Z",
+    "2027-01-01T00:00:00Z",
+  ]
+    .map(timestampSortKey);
+  assert.deepEqual([...keys].sort(), keys);
 });
