@@ -457,6 +457,23 @@ Deno.test("itemToPrettyJson() writes two-space JSON in on-disk order", () => {
   assert.deepEqual(keys, [...keys].sort());
 });
 
+Deno.test("itemToPrettyJson() escapes extension keys and sorts them by code point", () => {
+  const it = parseItemLine(line({}, ',"x-q\\"uote":1,"x-\uffff":2,"x-😀":3,"x-\\u0001":4'));
+  const pretty = itemToPrettyJson(it);
+  const members = parseJsonMembers(pretty);
+  assert.deepEqual(members.slice(-4).map(([k]) => k), ["x-\u0001", 'x-q"uote', "x-\uffff", "x-😀"]);
+  assert.ok(pretty.includes('  "x-q\\"uote": 1,\n'));
+  assert.ok(pretty.includes('  "x-\\u0001": 4,\n'));
+  const alpha = parseJsonMembers(itemToPrettyJson(it, "", true)).map(([k]) => k);
+  assert.deepEqual(alpha.slice(-3), ['x-q"uote', "x-\uffff", "x-😀"]);
+});
+
+Deno.test("itemToPrettyJson() writes timestamps in canonical form", () => {
+  const it = newItem("tg-1", "T", "2026-01-01T00:00:00.500000Z");
+  assert.ok(itemToPrettyJson(it).includes('"created_at": "2026-01-01T00:00:00.500Z"'));
+  assert.ok(itemToPrettyJson(it).includes('"updated_at": "2026-01-01T00:00:00.500Z"'));
+});
+
 Deno.test("itemToJsonObject() holds known fields then extensions", () => {
   const it = parseItemLine(line({}, ',"x-a":1'));
   const o = itemToJsonObject(it);
