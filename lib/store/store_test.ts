@@ -540,6 +540,22 @@ Deno.test("TaskStore.eventsFor() merges both logs for one task, sorted by time",
   assert.deepEqual(await s.store.eventsFor("tg-none"), []);
 });
 
+Deno.test("TaskStore.eventsFor() keeps file order on equal ts, active log first", async () => {
+  const s = await setup();
+  const at = { secs: START.secs, nanos: 5_000 };
+  await s.mem.writeFile(
+    s.store.eventsArchivePath,
+    ENC.encode(serializeEvent(makeEvent("tg-a", "note", "archived", "me", at)) + "\n"),
+  );
+  await s.store.appendEvent(makeEvent("tg-a", "note", "active-1", "me", at));
+  await s.store.appendEvent(makeEvent("tg-a", "note", "active-2", "me", at));
+  assert.deepEqual((await s.store.eventsFor("tg-a")).map((e) => e.text), [
+    "active-1",
+    "active-2",
+    "archived",
+  ]);
+});
+
 Deno.test("TaskStore.author() prefers TG_AUTHOR, then git's email, then unknown", async () => {
   const fs = new MemoryFileSystem();
   const mk = (env: Record<string, string>, runner: FakeProcessRunner) =>
