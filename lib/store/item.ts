@@ -11,6 +11,7 @@
 
 import {
   cloneJson,
+  compareCodePoints,
   type JsonObject,
   type JsonValue,
   MAX_JSON_DEPTH,
@@ -198,7 +199,7 @@ export function itemToPrettyJson(item: Item, indent = "", alphabetical = false):
     ["description", nullableString(item.description)],
     ["tags", prettyStringArray(item.tags, inner)],
     ["dependencies", prettyStringArray(item.dependencies, inner)],
-    ["created_at", '"' + item.created_at + '"'],
+    ["created_at", '"' + canonicalTimestamp(item.created_at) + '"'],
     ["updated_at", '"' + canonicalTimestamp(item.updated_at) + '"'],
     ["blocked_reason", nullableString(item.blocked_reason)],
     ["blocked_from_status", nullableString(item.blocked_from_status)],
@@ -212,11 +213,11 @@ export function itemToPrettyJson(item: Item, indent = "", alphabetical = false):
   for (const k of sortedKeys(item.extensions)) {
     entries.push([k, stringifyPretty(item.extensions[k] as JsonValue, inner)]);
   }
-  if (alphabetical) entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  if (alphabetical) entries.sort((a, b) => compareCodePoints(a[0], b[0]));
   let out = "{\n";
   for (let i = 0; i < entries.length; i++) {
     const [k, v] = entries[i]!;
-    out += inner + '"' + k + '": ' + v + (i + 1 < entries.length ? ",\n" : "\n");
+    out += inner + quoteJsonString(k) + ": " + v + (i + 1 < entries.length ? ",\n" : "\n");
   }
   return out + indent + "}";
 }
