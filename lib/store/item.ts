@@ -390,7 +390,7 @@ const STRING_ARRAY = `\\[(?:${CANON_STRING}(?:,${CANON_STRING})*)?\\]`;
  */
 const CANONICAL_LINE = new RegExp(
   `^\\{"id":${CANON_STRING},"title":${CANON_STRING},"status":${CANON_STATUS},` +
-    `"priority":-?(?:0|[1-9][0-9]{0,15}),"description":${NULL_OR_STRING},` +
+    `"priority":(?:0|-?[1-9][0-9]{0,15}),"description":${NULL_OR_STRING},` +
     `"tags":${STRING_ARRAY},"dependencies":${STRING_ARRAY},` +
     `"created_at":${CANON_TS},"updated_at":${CANON_TS},"blocked_reason":${NULL_OR_STRING},` +
     `"blocked_from_status":(?:null|${CANON_STATUS}),"claimed_by":${NULL_OR_STRING},` +
