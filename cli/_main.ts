@@ -84,7 +84,7 @@ export async function reportError(e: unknown, io: Io, options: ReportOptions): P
   }
   const hint = options.hint?.(e);
   if (options.json) {
-    const obj: Record<string, unknown> = { error: message, exit_code: code };
+    const obj: Record<string, unknown> = { error: message, "exit_code": code };
     if (hint !== undefined) obj.hint = hint;
     io.writeErr(JSON.stringify(obj) + "\n");
   } else {

@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-console
 /**
  * A short walk-through of `tg` on a throw-away git repository: init, add
  * with dependencies, list, ready, claim, done, and the files it leaves.

@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-console
 /**
  * `deno task compile` builds a standalone `tg` where Deno can download its
  * runtime; on machines without that download the test is reported as

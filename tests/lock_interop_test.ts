@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-console
 /**
  * The store lock is a real `flock` on `tasks.lock`: a holder outside our
  * code (`flock(1)`, like the Rust binary) makes `tg` wait, then time out.
