@@ -93,3 +93,21 @@ Deno.test("truncateTitle() counts characters, not bytes (Fix B29)", () => {
   assert.equal(truncateTitle("🚀".repeat(40)), "🚀".repeat(33) + "...");
   assert.equal(truncateTitle("x".repeat(36)), "x".repeat(36));
 });
+
+Deno.test("pg status lists every active item of each fixture store", async () => {
+  const { copyFixtureStore, FIXTURE_STORES } = await import("../tests/_helpers.ts");
+  const { parseActiveFile } = await import("../lib/store/jsonl.ts");
+  for await (const e of Deno.readDir(FIXTURE_STORES)) {
+    if (!e.isDirectory) continue;
+    await inTemp(async (dir) => {
+      await copyFixtureStore(e.name, dir);
+      const items = parseActiveFile(await Deno.readFile(`${dir}/.task-golem/tasks.jsonl`));
+      const io = new BufferIo({ cwd: dir });
+      assert.equal(await main(["status"], io), 0, io.stderr);
+      assert.ok(io.stdout.endsWith(`\n${items.length} item(s) total\n`), e.name);
+      const ids = io.stdout.split("\n").slice(2, 2 + items.length).map((l) => l.split(" ")[0]);
+      assert.deepEqual([...ids].sort(), items.map((i) => i.id).sort(), e.name);
+      if (e.name.startsWith("phase-golem-")) assert.equal(io.stderr, "", e.name);
+    });
+  }
+});
