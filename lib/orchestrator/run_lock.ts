@@ -8,6 +8,7 @@
 
 import type { FileSystem, LockHandle } from "../io/fs.ts";
 import { join } from "../io/path.ts";
+import { DenoProcessRunner, type ProcessRunner } from "../io/process_runner.ts";
 import type { WarningSink } from "../store/jsonl.ts";
 
 /** The runtime directory under the project root. */
@@ -34,8 +35,10 @@ export interface RunLockOptions {
   root: string;
   /** This process's ID. */
   pid: number;
-  /** Whether a process is alive (default: `/proc/{pid}` exists). */
+  /** Whether a process is alive (default: `/proc/{pid}` exists, or `kill -0` where there is no `/proc`). */
   isAlive?: (pid: number) => Promise<boolean>;
+  /** Runs `kill -0` for the default liveness probe (default: real processes). */
+  runner?: ProcessRunner;
   /** Receives warnings when cleaning up fails. */
   warn?: WarningSink;
 }
@@ -46,8 +49,12 @@ export interface RunLock {
   release(): Promise<void>;
 }
 
-async function procAlive(fs: FileSystem, pid: number): Promise<boolean> {
-  return (await fs.stat(`/proc/${pid}`).catch(() => null)) !== null;
+async function probeAlive(fs: FileSystem, runner: ProcessRunner, pid: number): Promise<boolean> {
+  if ((await fs.stat("/proc/self").catch(() => null)) !== null) {
+    return (await fs.stat(`/proc/${pid}`).catch(() => null)) !== null;
+  }
+  const r = await runner.run("kill", ["-0", String(pid)]).catch(() => null);
+  return r !== null && r.code === 0;
 }
 
 /**
@@ -74,7 +81,9 @@ export async function acquireRunLock(options: RunLockOptions): Promise<RunLock> 
         `Another phase-golem instance holds the lock. If this is stale, remove ${lockPath}`,
       );
     }
-    const alive = await (options.isAlive ?? ((p) => procAlive(fs, p)))(pid);
+    const probe = options.isAlive ??
+      ((p: number) => probeAlive(fs, options.runner ?? new DenoProcessRunner(), p));
+    const alive = await probe(pid);
     throw new RunLockError(
       alive
         ? `Another phase-golem instance is running (PID ${pid})`

@@ -43,3 +43,17 @@ Deno.test("acquireRunLock() names a live holder, a dead holder, or an unknown ho
   );
   await held.release();
 });
+
+Deno.test("acquireRunLock() probes liveness with kill -0 where there is no /proc", async () => {
+  const { FakeProcessRunner } = await import("../io/process_runner.ts");
+  const fs = new MemoryFileSystem();
+  await fs.mkdirp("/p");
+  const held = await acquireRunLock({ fs, root: "/p", pid: 99 });
+  const runner = new FakeProcessRunner([{ code: 1 }]);
+  await assert.rejects(
+    acquireRunLock({ fs, root: "/p", pid: 1, runner }),
+    /recorded PID 99 is not alive/,
+  );
+  assert.deepEqual(runner.calls.map((c) => [c.cmd, ...c.args]), [["kill", "-0", "99"]]);
+  await held.release();
+});
