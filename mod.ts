@@ -50,6 +50,7 @@ export * from "./lib/store/active_doc.ts";
 export * from "./lib/adapter/pg_status.ts";
 export * from "./lib/adapter/assessments.ts";
 export * from "./lib/adapter/description.ts";
+export * from "./lib/adapter/phase_history.ts";
 export * from "./lib/adapter/pg_item.ts";
 export * from "./lib/adapter/item_update.ts";
 export * from "./lib/adapter/pg_error.ts";

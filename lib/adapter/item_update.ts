@@ -5,8 +5,9 @@
  * @module
  */
 
-import type { Assessments, PhasePool } from "./assessments.ts";
+import type { Assessments, BlockType, PhasePool } from "./assessments.ts";
 import type { StructuredDescription } from "./description.ts";
+import type { PhaseRun } from "./phase_history.ts";
 import type { PgItem } from "./pg_item.ts";
 import { isBlockedFromStatus, isValidTransition, type PgStatus } from "./pg_status.ts";
 
@@ -33,7 +34,11 @@ export type ItemUpdate =
   | { kind: "UpdateAssessments"; assessments: Assessments }
   | { kind: "SetPipelineType"; pipelineType: string }
   | { kind: "SetLastPhaseCommit"; sha: string }
-  | { kind: "SetDescription"; description: StructuredDescription };
+  | { kind: "SetDescription"; description: StructuredDescription }
+  | { kind: "SetRequiresHumanReview"; required: boolean }
+  | { kind: "SetBlockedType"; blockedType: BlockType }
+  | { kind: "ClearUnblockContext" }
+  | { kind: "RecordPhaseRun"; run: PhaseRun };
 
 /**
  * Applies one update to an item. An update that the status rules forbid is
@@ -48,6 +53,10 @@ export type ItemUpdate =
  *   block data.
  * - `UpdateAssessments`: overwrites only the assessments given.
  * - `SetDescription`: also mirrors the context into the native description.
+ * - `SetRequiresHumanReview`, `SetBlockedType`: set the flag and the blocker
+ *   kind a result reported (**[Fix]** B10); `ClearUnblockContext` drops the
+ *   notes once a phase has used them (**[Fix]** B21).
+ * - `RecordPhaseRun`: appends to the bounded phase history.
  *
  * @param pg The item.
  * @param update The change.
@@ -143,6 +152,18 @@ export function applyUpdate(pg: PgItem, update: ItemUpdate): boolean {
       return true;
     case "SetDescription":
       pg.setDescription(update.description);
+      return true;
+    case "SetRequiresHumanReview":
+      pg.setRequiresHumanReview(update.required);
+      return true;
+    case "SetBlockedType":
+      pg.setBlockedType(update.blockedType);
+      return true;
+    case "ClearUnblockContext":
+      pg.setUnblockContext(null);
+      return true;
+    case "RecordPhaseRun":
+      pg.appendHistory(update.run);
       return true;
   }
 }

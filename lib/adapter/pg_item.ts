@@ -30,6 +30,7 @@ import {
   isDescriptionEmpty,
   type StructuredDescription,
 } from "./description.ts";
+import { decodePhaseRun, encodePhaseRun, HISTORY_LIMIT, type PhaseRun } from "./phase_history.ts";
 import {
   type BlockedFromStatus,
   type PgStatus,
@@ -54,6 +55,7 @@ export const PG_KEYS = {
   unblockContext: "x-pg-unblock-context",
   lastPhaseCommit: "x-pg-last-phase-commit",
   description: "x-pg-description",
+  history: "x-pg-history",
 } as const;
 
 /** The pipeline an item without `x-pg-pipeline-type` belongs to. */
@@ -374,6 +376,32 @@ export class PgItem {
     return isDescriptionEmpty(decoded) ? null : decoded;
   }
 
+  /**
+   * The phase runs recorded for this item, oldest first (see
+   * `phase_history.ts`). A value that is not an array reads as empty and
+   * invalid entries are skipped, each with a warning.
+   *
+   * @returns The runs.
+   */
+  history(): PhaseRun[] {
+    const v = this.#ext(PG_KEYS.history);
+    if (v === undefined) return [];
+    if (!Array.isArray(v)) {
+      this.#invalid(PG_KEYS.history, v);
+      return [];
+    }
+    const out: PhaseRun[] = [];
+    for (const e of v) {
+      const run = decodePhaseRun(e);
+      if (run === null) {
+        this.#warn(`Item ${this.id}: invalid ${PG_KEYS.history} entry skipped`);
+      } else {
+        out.push(run);
+      }
+    }
+    return out;
+  }
+
   // -------------------------------------------------------------------------
   // Writes (each stamps updated_at)
 
@@ -526,6 +554,18 @@ export class PgItem {
       ext[PG_KEYS.description] = o;
       this.item.description = d.context === "" ? null : d.context;
     }
+    this.touch();
+  }
+
+  /**
+   * Appends a phase run to the history, keeping the newest
+   * {@linkcode HISTORY_LIMIT} entries (invalid stored entries are dropped).
+   *
+   * @param run The run.
+   */
+  appendHistory(run: PhaseRun): void {
+    const kept = [...this.history(), run].slice(-HISTORY_LIMIT);
+    this.item.extensions[PG_KEYS.history] = kept.map(encodePhaseRun);
     this.touch();
   }
 
