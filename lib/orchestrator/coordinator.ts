@@ -97,6 +97,11 @@ export interface CompletePhaseRequest {
   updates: readonly ItemUpdate[];
   /** Move the item to the archive after the updates (it became Done). */
   archive?: boolean;
+  /**
+   * The item may be gone (merged away by its own triage): then there is
+   * nothing to update, but the artifacts are still staged and committed.
+   */
+  allowMissing?: boolean;
 }
 
 /** What {@linkcode Coordinator.completePhase} did. */
@@ -134,13 +139,23 @@ const SHUT_DOWN = "coordinator shut down";
 export class Coordinator {
   readonly #o: CoordinatorOptions;
   readonly #foreign: ReadonlySet<string>;
+  readonly #artifactExclude: ReadonlySet<string>;
+  readonly #storeExisted: boolean;
   #queue: Promise<unknown> = Promise.resolve();
   #dead = false;
+  /** A commit of pg's failed, so pg's staged changes wait for the next one. */
+  #commitFailed = false;
   readonly #pending: BatchEntry[] = [];
 
-  private constructor(options: CoordinatorOptions, foreign: ReadonlySet<string>) {
+  private constructor(
+    options: CoordinatorOptions,
+    foreign: ReadonlySet<string>,
+    storeExisted: boolean,
+  ) {
     this.#o = options;
     this.#foreign = foreign;
+    this.#artifactExclude = new Set([...foreign, ...STORE_FILES]);
+    this.#storeExisted = storeExisted;
   }
 
   /**
@@ -155,6 +170,8 @@ export class Coordinator {
    */
   static async start(options: CoordinatorOptions): Promise<Coordinator> {
     await readSnapshot(options.store);
+    const storeExisted =
+      (await options.fs.stat(options.store.tasksPath).catch(() => null)) !== null;
     try {
       const dirty = await options.git.status([STORE_FILES[0]!]);
       if (dirty.length > 0) {
@@ -173,7 +190,7 @@ export class Coordinator {
           [...foreign].slice(0, 5).join(", ") + (foreign.size > 5 ? ", …" : ""),
       );
     }
-    return new Coordinator(options, foreign);
+    return new Coordinator(options, foreign, storeExisted);
   }
 
   /** Whether a fatal error stopped the coordinator. */
@@ -211,11 +228,29 @@ export class Coordinator {
     return p;
   }
 
-  #mutate<T>(fn: (items: Item[]) => Promise<T> | T): Promise<T> {
+  /**
+   * A store file that existed at the start and is gone now was deleted
+   * behind pg's back (e.g. by an agent): stop before anything is written
+   * or committed, so the deletion never reaches git.
+   */
+  async #checkStore(): Promise<void> {
+    if (!this.#storeExisted) return;
+    const info = await this.#o.fs.stat(this.#o.store.tasksPath).catch(() => null);
+    if (info === null) {
+      throw new PgError(
+        "NotInitialized",
+        ".task-golem/tasks.jsonl disappeared during the run; restore it with " +
+          "`git checkout .task-golem/tasks.jsonl`",
+      );
+    }
+  }
+
+  async #mutate<T>(fn: (items: Item[]) => Promise<T> | T): Promise<T> {
+    await this.#checkStore();
     const options: Parameters<typeof mutateStore>[2] = { warn: (m) => this.#o.log.warn(m) };
     if (this.#o.retryDelaysMs !== undefined) options.delaysMs = this.#o.retryDelaysMs;
     if (this.#o.sleep !== undefined) options.sleep = this.#o.sleep;
-    return mutateStore(this.#o.store, fn, options);
+    return await mutateStore(this.#o.store, fn, options);
   }
 
   #view(item: Item): PgItem {
@@ -229,7 +264,14 @@ export class Coordinator {
   }
 
   async #commit(message: string, kind: CommitKind): Promise<CommitRecord | null> {
-    const r = await this.#o.git.commit(message, { exclude: this.#foreign });
+    let r;
+    try {
+      r = await this.#o.git.commit(message, { exclude: this.#foreign });
+    } catch (e) {
+      this.#commitFailed = true;
+      throw e;
+    }
+    this.#commitFailed = false;
     if (!r.committed) return null;
     const record = { sha: r.sha, message, kind };
     this.#o.onCommit?.(record);
@@ -253,7 +295,10 @@ export class Coordinator {
    * @returns Items in file order.
    */
   snapshot(): Promise<Item[]> {
-    return this.#enqueue(() => readSnapshot(this.#o.store));
+    return this.#enqueue(async () => {
+      await this.#checkStore();
+      return await readSnapshot(this.#o.store);
+    });
   }
 
   /**
@@ -330,10 +375,13 @@ export class Coordinator {
    */
   completePhase(req: CompletePhaseRequest): Promise<CompletePhaseOutcome> {
     return this.#enqueue(async () => {
-      await this.#o.git.stageDirty({ exclude: this.#foreign });
+      await this.#checkStore();
+      // Store files are staged after the update (step 3), never before.
+      await this.#o.git.stageDirty({ exclude: this.#artifactExclude });
       let archivedPhase: string | null = null;
       let title = "";
       await this.#mutate(async (items) => {
+        if (req.allowMissing && !items.some((it) => it.id === req.itemId)) return;
         const item = this.#find(items, req.itemId);
         const pg = this.#view(item);
         for (const u of req.updates) applyUpdate(pg, u);
@@ -395,6 +443,7 @@ export class Coordinator {
   batchCommit(): Promise<CommitRecord | null> {
     return this.#enqueue(async () => {
       if (this.#pending.length === 0) return null;
+      await this.#checkStore();
       await this.#stageStore();
       const record = await this.#commit(batchCommitMessage(this.#pending), "batch");
       this.#pending.length = 0;
@@ -533,9 +582,10 @@ export class Coordinator {
     }
     try {
       return await this.#enqueue(async () => {
+        await this.#checkStore();
         const staged = await this.#stageStore();
-        if (staged.length === 0 && this.#pending.length === 0) return null;
-        // Anything else still staged by pg (e.g. after a rejected commit) goes in too.
+        // Changes pg staged for a commit that failed go in too.
+        if (staged.length === 0 && this.#pending.length === 0 && !this.#commitFailed) return null;
         const record = await this.#commit(haltCommitMessage(reason), "halt");
         this.#pending.length = 0;
         if (record !== null) this.#o.log.info(`Committed task state on halt: ${record.sha}`);

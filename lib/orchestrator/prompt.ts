@@ -222,6 +222,11 @@ export interface TriagePromptParams {
   backlog: readonly BacklogLine[];
   /** Size limit (default {@linkcode MAX_PROMPT_BYTES}). */
   maxBytes?: number;
+  /**
+   * What went wrong in the previous attempt (**[Fix]** retried triage);
+   * shown as in phase prompts. Absent on a first attempt.
+   */
+  failureContext?: string | null | undefined;
 }
 
 /** A triage prompt and how many backlog lines were left out to fit the size limit. */
@@ -339,6 +344,7 @@ export function buildTriagePrompt(p: TriagePromptParams): TriagePrompt {
     heading: "Autonomous Triage Agent",
     intro: "You are running autonomously as a triage agent. No human is available for questions.",
     itemHeading: "Item to Triage",
+    failureContext: p.failureContext,
   });
   const tail = [triageInstructions(p.pipelines), triageOutputBlock(p.item.id, p.resultPath)];
   const lines = p.backlog.map((b) => `- ${b.id}: ${b.title} [${b.status}]`);

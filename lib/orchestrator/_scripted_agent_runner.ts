@@ -1,0 +1,113 @@
+// A scripted in-memory AgentRunner for the orchestrator tests (private to
+// this directory): each run takes the next step of a queue.
+
+import {
+  AgentError,
+  type AgentRunner,
+  type AgentRunOutcome,
+  type AgentRunRequest,
+  type AgentUsage,
+} from "./agents/agent_runner.ts";
+import type { PhaseResult, ResultCode } from "./phase_result.ts";
+
+/** What one scripted run does. */
+export type ScriptStep =
+  | {
+    result: Partial<PhaseResult> & { itemId: string; phase: string; result: ResultCode };
+    usage?: AgentUsage;
+    delayMs?: number;
+  }
+  | { error: AgentError; delayMs?: number }
+  /** Waits until the request's signal aborts, then fails with `Shutdown requested`. */
+  | { hang: true }
+  | ((request: AgentRunRequest) => Promise<AgentRunOutcome> | AgentRunOutcome);
+
+/** Builds a full result from the fields that matter. */
+export function phaseResult(
+  itemId: string,
+  phase: string,
+  result: ResultCode = "phase_complete",
+  extra: Partial<PhaseResult> = {},
+): PhaseResult {
+  return {
+    itemId,
+    phase,
+    result,
+    summary: `${phase} of ${itemId}: ${result}`,
+    followUps: [],
+    duplicates: [],
+    ...extra,
+  };
+}
+
+/** A runner that replays a script and records every request. */
+export class ScriptedAgentRunner implements AgentRunner {
+  readonly displayName = "Scripted agent";
+  readonly binary = "scripted";
+  /** Every request, in order. */
+  readonly requests: AgentRunRequest[] = [];
+  readonly #steps: ScriptStep[];
+
+  constructor(steps: ScriptStep[] = []) {
+    this.#steps = [...steps];
+  }
+
+  /** Appends steps. */
+  push(...steps: ScriptStep[]): void {
+    this.#steps.push(...steps);
+  }
+
+  /** Steps not used yet. */
+  get remaining(): number {
+    return this.#steps.length;
+  }
+
+  argv(prompt: string): string[] {
+    return ["-p", prompt];
+  }
+
+  checkAvailable(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  async run(request: AgentRunRequest): Promise<AgentRunOutcome> {
+    this.requests.push(request);
+    const step = this.#steps.shift();
+    if (step === undefined) {
+      throw new AgentError("no_result", "MockAgentRunner: no more results in sequence");
+    }
+    if (typeof step === "function") return await step(request);
+    if ("hang" in step) {
+      await new Promise<void>((resolve) => {
+        if (request.signal?.aborted) resolve();
+        request.signal?.addEventListener("abort", () => resolve(), { once: true });
+      });
+      throw new AgentError("shutdown", "Shutdown requested");
+    }
+    if (step.delayMs !== undefined) await abortableDelay(step.delayMs, request.signal);
+    if (request.signal?.aborted) throw new AgentError("shutdown", "Shutdown requested");
+    if ("error" in step) throw step.error;
+    const r = step.result;
+    const outcome: AgentRunOutcome = {
+      result: phaseResult(r.itemId, r.phase, r.result, r),
+      exitCode: 0,
+      signal: null,
+      durationMs: step.delayMs ?? 0,
+      warnings: [],
+    };
+    if (step.usage !== undefined) outcome.usage = step.usage;
+    return outcome;
+  }
+}
+
+function abortableDelay(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
