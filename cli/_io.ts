@@ -17,6 +17,8 @@ export interface Io {
   cwd(): string;
   /** Whether stdout is a terminal. */
   stdoutIsTerminal(): boolean;
+  /** Whether stderr is a terminal (`pg run`'s live status block). */
+  stderrIsTerminal?(): boolean;
 }
 
 const ENCODER = new TextEncoder();
@@ -70,6 +72,11 @@ export class DenoIo implements Io {
   stdoutIsTerminal(): boolean {
     return Deno.stdout.isTerminal();
   }
+
+  /** Whether stderr is a TTY. */
+  stderrIsTerminal(): boolean {
+    return Deno.stderr.isTerminal();
+  }
 }
 
 /** Options for {@linkcode BufferIo}. */
@@ -117,6 +124,10 @@ export class BufferIo implements Io {
   }
   /** Terminal flag. */
   stdoutIsTerminal(): boolean {
+    return this.#terminal;
+  }
+  /** Terminal flag. */
+  stderrIsTerminal(): boolean {
     return this.#terminal;
   }
 }

@@ -46,8 +46,45 @@ export const PG_COMMANDS: CommandSpec = {
       }],
     },
     {
+      name: "run",
+      about: "Run the pipeline: triage, phases, commits, until nothing is left to do",
+      options: [
+        {
+          long: "target",
+          value: "ID",
+          multiple: true,
+          conflicts: ["only"],
+          help: "Process these items one after another (repeatable, in order)",
+        },
+        {
+          long: "only",
+          value: "KEY=V1[,V2...]",
+          multiple: true,
+          help: "Only items matching (status, impact, size, risk, complexity, tag, pipeline_type)",
+        },
+        {
+          long: "cap",
+          value: "N",
+          kind: "u64",
+          help: "Most phase executions in this run",
+          defaultText: "execution.default_phase_cap",
+        },
+        { long: "auto-advance", help: "Skip a blocked target instead of halting" },
+        { long: "json", help: "Print one JSON event per line on stdout" },
+      ],
+    },
+    {
+      name: "triage",
+      about: "Triage every New item without running the pipeline",
+    },
+    {
       name: "status",
-      about: "Show the backlog by status",
+      about: "Show the backlog by status (or one item's phase history)",
+      args: [{
+        name: "item_id",
+        required: false,
+        help: "Show this item's details and phase history",
+      }],
       options: [{ long: "json", help: "Output JSON" }],
     },
     {
@@ -88,6 +125,10 @@ function dispatch(p: Parsed, ctx: PgContext): Promise<void> {
   switch (p.path.join(" ")) {
     case "init":
       return import("./pg/init.ts").then((m) => m.init(p, ctx));
+    case "run":
+      return import("./pg/run.ts").then((m) => m.run(p, ctx));
+    case "triage":
+      return import("./pg/triage.ts").then((m) => m.triage(p, ctx));
     case "status":
       return import("./pg/status.ts").then((m) => m.status(p, ctx));
     case "advance":

@@ -5,13 +5,13 @@ import { PgItem } from "../adapter/pg_item.ts";
 import { DenoFileSystem } from "../io/fs.ts";
 import { formatTimestamp } from "../store/timestamp.ts";
 import type { Item } from "../store/item.ts";
-import { type PgConfig } from "./config.ts";
+import type { PgConfig } from "./config.ts";
 import { type CommitRecord, Coordinator } from "./coordinator.ts";
 import { MemoryLogger } from "./logger.ts";
 import { RecordingObserver } from "./run_events.ts";
 import { type RunParams, runScheduler, type RunSummary } from "./run_loop.ts";
 import { testConfig } from "./_scheduler_fixtures.ts";
-import { ScriptedAgentRunner, type ScriptStep } from "./_scripted_agent_runner.ts";
+import { ScriptedAgentRunner, type ScriptStep } from "./agents/scripted_agent_runner.ts";
 import { testClock, type TestRepo, testRepo } from "./_test_repo.ts";
 
 /** A finished harness run. */

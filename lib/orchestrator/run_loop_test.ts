@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { AgentError } from "./agents/agent_runner.ts";
 import { type HarnessRun, runHarness } from "./_run_harness.ts";
-import { phaseResult } from "./_scripted_agent_runner.ts";
+import { phaseResult } from "./agents/scripted_agent_runner.ts";
 import { item, porcelain, subjects } from "./_test_repo.ts";
 import { parseFilters } from "./filter.ts";
 

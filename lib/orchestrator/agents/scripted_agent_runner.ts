@@ -1,5 +1,10 @@
-// A scripted in-memory AgentRunner for the orchestrator tests (private to
-// this directory): each run takes the next step of a queue.
+/**
+ * A test double for {@linkcode AgentRunner}: each run takes the next step
+ * of a script (a result, an error, a hang until aborted, or a function of
+ * the request) and every request is recorded. Runs no process.
+ *
+ * @module
+ */
 
 import {
   AgentError,
@@ -7,8 +12,8 @@ import {
   type AgentRunOutcome,
   type AgentRunRequest,
   type AgentUsage,
-} from "./agents/agent_runner.ts";
-import type { PhaseResult, ResultCode } from "./phase_result.ts";
+} from "./agent_runner.ts";
+import type { PhaseResult, ResultCode } from "../phase_result.ts";
 
 /** What one scripted run does. */
 export type ScriptStep =
@@ -22,7 +27,15 @@ export type ScriptStep =
   | { hang: true }
   | ((request: AgentRunRequest) => Promise<AgentRunOutcome> | AgentRunOutcome);
 
-/** Builds a full result from the fields that matter. */
+/**
+ * Builds a full result from the fields that matter.
+ *
+ * @param itemId Item ID.
+ * @param phase Phase.
+ * @param result Result code.
+ * @param extra Other fields.
+ * @returns The result.
+ */
 export function phaseResult(
   itemId: string,
   phase: string,
@@ -40,19 +53,38 @@ export function phaseResult(
   };
 }
 
-/** A runner that replays a script and records every request. */
+/**
+ * A runner that replays a script and records every request. When the
+ * script is used up, a run fails with `MockAgentRunner: no more results in
+ * sequence`.
+ *
+ * @example
+ * ```ts ignore
+ * const runner = new ScriptedAgentRunner([
+ *   { result: { itemId: "WRK-001", phase: "prd", result: "phase_complete" } },
+ *   { error: new AgentError("timeout", "Agent timed out after 60 seconds") },
+ * ]);
+ * ```
+ */
 export class ScriptedAgentRunner implements AgentRunner {
-  readonly displayName = "Scripted agent";
-  readonly binary = "scripted";
+  /** Display name. */
+  readonly displayName: string = "Scripted agent";
+  /** Pretend binary (`scripted`; the status probe always succeeds). */
+  readonly binary: string = "scripted";
   /** Every request, in order. */
   readonly requests: AgentRunRequest[] = [];
   readonly #steps: ScriptStep[];
 
+  /** @param steps The script. */
   constructor(steps: ScriptStep[] = []) {
     this.#steps = [...steps];
   }
 
-  /** Appends steps. */
+  /**
+   * Appends steps.
+   *
+   * @param steps More steps.
+   */
   push(...steps: ScriptStep[]): void {
     this.#steps.push(...steps);
   }
@@ -62,14 +94,27 @@ export class ScriptedAgentRunner implements AgentRunner {
     return this.#steps.length;
   }
 
+  /**
+   * `["-p", prompt]` (nothing is run).
+   *
+   * @param prompt The prompt.
+   * @returns The argv.
+   */
   argv(prompt: string): string[] {
     return ["-p", prompt];
   }
 
+  /** Always available. */
   checkAvailable(): Promise<void> {
     return Promise.resolve();
   }
 
+  /**
+   * Plays the next step.
+   *
+   * @param request The request (recorded).
+   * @returns The scripted outcome.
+   */
   async run(request: AgentRunRequest): Promise<AgentRunOutcome> {
     this.requests.push(request);
     const step = this.#steps.shift();

@@ -1,0 +1,49 @@
+/**
+ * Building and describing the agent runner for `pg run` and `pg triage`.
+ *
+ * @module
+ */
+
+import type { AgentRunner } from "../../lib/orchestrator/agents/agent_runner.ts";
+import type { PgConfig } from "../../lib/orchestrator/config.ts";
+import { CliError } from "../_main.ts";
+
+/** Makes the runner for a config (injected by tests). */
+export type RunnerFactory = (config: PgConfig, root: string) => Promise<AgentRunner>;
+
+/**
+ * The runner for `agent.cli`.
+ *
+ * @param config The configuration.
+ * @returns The runner.
+ */
+export function defaultRunnerFactory(config: PgConfig): Promise<AgentRunner> {
+  return Promise.reject(
+    new CliError(`No agent runner for '${config.agent.cli}' is available in this build`),
+  );
+}
+
+/**
+ * Finds a program on `PATH` (informational: the runner does its own lookup).
+ *
+ * @param binary The program name.
+ * @param path The `PATH` value.
+ * @returns The first executable match, or `null`.
+ */
+export async function whichBinary(
+  binary: string,
+  path: string | undefined,
+): Promise<string | null> {
+  if (binary.includes("/")) return binary;
+  for (const dir of (path ?? "").split(":")) {
+    if (dir === "") continue;
+    const candidate = `${dir}/${binary}`;
+    try {
+      const info = await Deno.stat(candidate);
+      if (info.isFile && ((info.mode ?? 0o111) & 0o111) !== 0) return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return null;
+}
