@@ -175,7 +175,8 @@ export class RunOutput implements Logger, RunObserver {
       this.#io.writeErr(text + "\n");
       this.#drawBlock();
     } else {
-      this.#io.writeErr(`${this.#stamp()} ${text}\n`);
+      const stamp = this.#stamp();
+      this.#io.writeErr(text.split("\n").map((l) => `${stamp} ${l}\n`).join(""));
     }
   }
 
