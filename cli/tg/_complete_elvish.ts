@@ -6,7 +6,7 @@
  * @module
  */
 
-import { type CommandEntry, type Values } from "./_complete_model.ts";
+import type { CommandEntry, Values } from "./_complete_model.ts";
 
 /** Quotes a string for elvish (single quotes, `'` doubled). */
 function elvQuote(s: string): string {

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { type CommandEntry, type Values } from "./_complete_model.ts";
+import type { CommandEntry, Values } from "./_complete_model.ts";
 
 /** Quotes a string for fish (single quotes; `\` and `'` escaped). */
 function fishQuote(s: string): string {

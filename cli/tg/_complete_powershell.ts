@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type CommandEntry, type Values } from "./_complete_model.ts";
+import type { CommandEntry, Values } from "./_complete_model.ts";
 
 /** Quotes a string for PowerShell (single quotes, `'` doubled). */
 function psQuote(s: string): string {
