@@ -120,7 +120,15 @@ export const TG_COMMANDS: CommandSpec = {
       name: "do",
       about: "Start working on an item (todo → doing)",
       args: [ID_ARG],
-      options: [{ long: "claim", value: "CLAIM", help: "Claim this item for an agent/user" }],
+      options: [
+        { long: "claim", value: "CLAIM", help: "Claim this item for an agent/user" },
+        {
+          long: "ttl",
+          value: "TTL",
+          help:
+            "Let the claim expire after this long (e.g. 30m, 2h; default: claim_ttl in config.yaml)",
+        },
+      ],
     },
     {
       name: "done",
@@ -143,6 +151,10 @@ export const TG_COMMANDS: CommandSpec = {
           long: "include-stale",
           value: "INCLUDE_STALE",
           help: "Include stale doing items older than duration (e.g., 4h, 30m)",
+        },
+        {
+          long: "include-expired",
+          help: "Also list doing items whose claim has expired (see `do --ttl`)",
         },
         { long: "limit", value: "LIMIT", kind: "u64", help: "Limit number of results" },
       ],

@@ -50,5 +50,9 @@ export async function list(p: Parsed, ctx: TgContext): Promise<void> {
   const sorted = sortByPriority(selected);
   ctx.log(`Returning ${sorted.length} items after filtering`);
   if (ctx.json) await ctx.out(itemsJson(sorted));
-  else await ctx.out(sorted.length === 0 ? "No items found.\n" : table(sorted, ctx.color));
+  else {
+    await ctx.out(
+      sorted.length === 0 ? "No items found.\n" : table(sorted, ctx.color, store.now()),
+    );
+  }
 }

@@ -17,6 +17,12 @@ export interface StoreConfig {
   idPrefix: string;
   /** Length of the random ID part, 3..12 (default 5). */
   idLen: number;
+  /**
+   * Default time-to-live of claims made with `tg do --claim` (golem
+   * extension: key `claim_ttl`, e.g. `30m`), as written; `null` when unset.
+   * Not validated here (only `do` uses it).
+   */
+  claimTtl: string | null;
   /** Whether `config.yaml` exists. */
   fromFile: boolean;
 }
@@ -24,6 +30,7 @@ export interface StoreConfig {
 const DEFAULTS: StoreConfig = {
   idPrefix: DEFAULT_ID_PREFIX,
   idLen: DEFAULT_ID_LENGTH,
+  claimTtl: null,
   fromFile: false,
 };
 
@@ -54,12 +61,18 @@ export async function loadStoreConfig(fs: FileSystem, dir: string): Promise<Stor
   const parsed = parseSimple(text) ?? await parseWithYaml(text);
   const idLen = parsed.idLen ?? DEFAULT_ID_LENGTH;
   if (idLen < 3 || idLen > 12) throw invalidInput("id_len must be between 3 and 12 (default: 5)");
-  return { idPrefix: parsed.idPrefix ?? DEFAULT_ID_PREFIX, idLen, fromFile: true };
+  return {
+    idPrefix: parsed.idPrefix ?? DEFAULT_ID_PREFIX,
+    idLen,
+    claimTtl: parsed.claimTtl ?? null,
+    fromFile: true,
+  };
 }
 
 interface RawConfig {
   idPrefix?: string;
   idLen?: number;
+  claimTtl?: string | null;
 }
 
 /** Parses files made only of simple `key: value` lines; `null` when not that simple. */
@@ -74,6 +87,7 @@ function parseSimple(text: string): RawConfig | null {
     if (seen.has(key)) return null;
     seen.add(key);
     if (key === "id_prefix") out.idPrefix = value;
+    else if (key === "claim_ttl") out.claimTtl = value;
     else if (key === "id_len") {
       if (!/^[0-9]+$/.test(value)) return null;
       out.idLen = Number(value);
@@ -114,6 +128,11 @@ async function parseWithYaml(text: string): Promise<RawConfig> {
       out.idPrefix = node.type === "PLAIN" && node.range
         ? text.slice(node.range[0], node.range[1]).trim()
         : String(node.value ?? "");
+    } else if (key === "claim_ttl") {
+      // Kept as written; `tg do` validates it (other commands must not fail on it).
+      if (node === null || (YAML.isScalar(node) && node.value === null)) out.claimTtl = null;
+      else if (YAML.isScalar(node)) out.claimTtl = String(node.value);
+      else out.claimTtl = node.range ? text.slice(node.range[0], node.range[1]).trim() : "";
     } else if (key === "id_len") {
       if (node === null || !YAML.isScalar(node)) throw bad("id_len: invalid type, expected usize");
       const src = node.range ? text.slice(node.range[0], node.range[1]).trim() : "";
