@@ -27,10 +27,10 @@ export interface ItemFields {
   dependencies?: string[];
   tags?: string[];
   parent?: string | null;
-  created_at?: string;
-  updated_at?: string;
-  claimed_by?: string | null;
-  claimed_at?: string | null;
+  "created_at"?: string;
+  "updated_at"?: string;
+  "claimed_by"?: string | null;
+  "claimed_at"?: string | null;
   [ext: `x-${string}`]: unknown;
 }
 
@@ -42,8 +42,17 @@ export interface ItemFields {
  * @returns The line.
  */
 export function itemLine(id: string, f: ItemFields = {}): string {
-  const { title, status, priority, dependencies, tags, parent, created_at, updated_at, ...rest } =
-    f;
+  const {
+    title,
+    status,
+    priority,
+    dependencies,
+    tags,
+    parent,
+    "created_at": createdAt,
+    "updated_at": updatedAt,
+    ...rest
+  } = f;
   const o: Record<string, unknown> = {
     id,
     title: title ?? `Item ${id}`,
@@ -52,12 +61,12 @@ export function itemLine(id: string, f: ItemFields = {}): string {
     description: null,
     tags: tags ?? [],
     dependencies: dependencies ?? [],
-    created_at: created_at ?? "2026-01-01T00:00:00Z",
-    updated_at: updated_at ?? "2026-01-01T00:00:00Z",
-    blocked_reason: null,
-    blocked_from_status: null,
-    claimed_by: rest.claimed_by ?? null,
-    claimed_at: rest.claimed_at ?? null,
+    "created_at": createdAt ?? "2026-01-01T00:00:00Z",
+    "updated_at": updatedAt ?? "2026-01-01T00:00:00Z",
+    "blocked_reason": null,
+    "blocked_from_status": null,
+    "claimed_by": rest.claimed_by ?? null,
+    "claimed_at": rest.claimed_at ?? null,
     parent: parent ?? null,
   };
   delete rest.claimed_by;
@@ -83,7 +92,7 @@ export function eventLine(
   text = "",
   status?: string,
 ): string {
-  const o: Record<string, unknown> = { v: 1, task_id: taskId, ts, author: "x", type, text };
+  const o: Record<string, unknown> = { v: 1, "task_id": taskId, ts, author: "x", type, text };
   if (status !== undefined) o.status = status;
   return JSON.stringify(o) + "\n";
 }
