@@ -126,13 +126,6 @@ Deno.test("tg dump --yaml quotes strings that would read as other types and esca
     // every line is printable (no raw control characters besides the newline)
     // deno-lint-ignore no-control-regex
     assert.ok(!/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff]/.test(y.stdout));
-    if (t.rust) {
-      const rust = YAML.parse((await t.rustTg(["dump", "--yaml"])).stdout, { intAsBigInt: true });
-      assert.deepEqual(
-        rust.active[0].tags.filter((x: unknown) => x !== Infinity),
-        tricky.filter((x) => x !== "1e400"),
-      );
-    }
   } finally {
     await t.cleanup();
   }
