@@ -11,6 +11,9 @@ import { str } from "./_opts.ts";
 
 /** Runs `tg list`. */
 export async function list(p: Parsed, ctx: TgContext): Promise<void> {
+  // Upstream's order: find the store, then check the filters.
+  const store = await ctx.store();
+  ctx.log(`Project root: ${store.dir}`);
   const statusText = str(p.opts.status);
   if (p.opts.blocked === true && statusText !== undefined) {
     throw invalidInput(
@@ -22,8 +25,6 @@ export async function list(p: Parsed, ctx: TgContext): Promise<void> {
     : statusText === undefined
     ? undefined
     : parseStatus(statusText);
-  const store = await ctx.store();
-  ctx.log(`Project root: ${store.dir}`);
   const parentInput = str(p.opts.parent);
   let active: Item[] | undefined;
   let archive: Item[] | undefined;
