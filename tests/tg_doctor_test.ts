@@ -431,3 +431,45 @@ Deno.test("tg doctor --fix on a healthy store changes nothing and writes no back
     await repo.cleanup();
   }
 });
+
+Deno.test("tg doctor --fix moves an archived task's events and keeps every other events line byte for byte", async () => {
+  const enc = new TextEncoder();
+  const odd = new Uint8Array([
+    ...enc.encode('{"v":1,"task_id":"tg-a","text":"'),
+    0xff,
+    0xfe,
+    ...enc.encode('"}'),
+  ]);
+  const keepLines = [
+    enc.encode(eventLine("tg-a", "2026-01-01T00:00:00.000000Z", "note", "stays").trimEnd()),
+    odd,
+    enc.encode('{"v":3,"task_id":"tg-z","future":"format"}'),
+  ];
+  const moved = eventLine("tg-z", "2026-01-02T00:00:00.000000Z", "note", "moves");
+  const events = new Uint8Array([
+    ...keepLines[0]!,
+    0x0a,
+    ...enc.encode(moved),
+    ...keepLines[1]!,
+    0x0a,
+    ...keepLines[2]!,
+    0x0a,
+  ]);
+  const repo = await storeRepo({
+    "tasks.jsonl": HEADER + itemLine("tg-a"),
+    "archive.jsonl": HEADER + itemLine("tg-z", { status: "done" }),
+    "events.jsonl": events,
+  });
+  try {
+    const r = await tg(["doctor", "--fix"], { cwd: repo.dir });
+    assert.match(r.stdout, /^Fixed 1 issues\./);
+    const after = await Deno.readFile(`${repo.dir}/.task-golem/events.jsonl`);
+    assert.deepEqual(
+      [...after],
+      [...keepLines[0]!, 0x0a, ...keepLines[1]!, 0x0a, ...keepLines[2]!, 0x0a],
+    );
+    assert.equal(await storeFile(repo, "events.archive.jsonl"), moved);
+  } finally {
+    await repo.cleanup();
+  }
+});

@@ -226,7 +226,9 @@ async function repairEvents(
 ): Promise<number> {
   let lines: ReadEventLine[];
   let archived: ReadEventLine[];
+  let rawLines: Uint8Array[];
   try {
+    rawLines = splitLines(await store.fs.readFile(store.eventsPath));
     lines = await readEventLines(store.fs, store.eventsPath, warn);
     archived = await readEventLines(store.fs, store.eventsArchivePath, () => {});
   } catch (e) {
@@ -248,14 +250,28 @@ async function repairEvents(
     for (const ev of sortEvents(moving.map((l) => l.event!))) {
       await appendEvent(store.fs, store.eventsArchivePath, ev);
     }
-    await store.fs.writeFileAtomic(
-      store.eventsPath,
-      ENCODER.encode(keep.map((l) => l.raw + "\n").join("")),
-    );
+    // kept lines byte for byte (even those that are not UTF-8)
+    const parts: Uint8Array[] = [];
+    for (const l of keep) parts.push(rawLines[l.line - 1] ?? ENCODER.encode(l.raw), NEWLINE);
+    await store.fs.writeFileAtomic(store.eventsPath, concat(parts));
   } catch (e) {
     throw ioError(e);
   }
   return dropped + moving.length;
+}
+
+/** The lines of a file as bytes (without newlines); index = line number − 1. */
+function splitLines(bytes: Uint8Array | null): Uint8Array[] {
+  if (bytes === null) return [];
+  const out: Uint8Array[] = [];
+  let start = 0;
+  while (start < bytes.length) {
+    let end = bytes.indexOf(0x0a, start);
+    if (end < 0) end = bytes.length;
+    out.push(bytes.subarray(start, end));
+    start = end + 1;
+  }
+  return out;
 }
 
 function keyOf(l: ReadEventLine): string {
