@@ -173,7 +173,7 @@ Deno.test("ready --include-expired lists doing items with expired claims after t
       /^tg-exp {6}doing {7}5 {2}Item tg-exp {2}\[claim of bot-a expired\]$/m,
     );
     assert.match(list.stdout, /^tg-live {5}doing {7}0 {2}Item tg-live$/m);
-    assert.match(list.stdout, /^tg-stale-lease  doing {7}0 {2}Item tg-stale-lease$/m);
+    assert.match(list.stdout, /^tg-stale-lease {2}doing {7}0 {2}Item tg-stale-lease$/m);
     const show = await tg(["show", "tg-exp"], { cwd: repo.dir });
     assert.match(show.stdout, /^Claimed by: {2}bot-a \(expired 2026-01-01 00:01:00 UTC\)$/m);
     const stale = await tg(["show", "tg-stale-lease"], { cwd: repo.dir });

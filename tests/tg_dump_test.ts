@@ -49,7 +49,7 @@ for (const fixture of FIXTURES) {
       assert.deepEqual(fromYaml, fromJson);
       // keys in the YAML text are in the same (alphabetical) order
       assert.deepEqual(
-        [...yaml.stdout.matchAll(/^(?:- |  )([a-z_x-]+):/gm)].map((m) => m[1]).slice(0, 15),
+        [...yaml.stdout.matchAll(/^(?:- | {2})([a-z_x-]+):/gm)].map((m) => m[1]).slice(0, 15),
         [...json.stdout.matchAll(/^ {6}"([a-z_x-]+)":/gm)].map((m) => m[1]).slice(0, 15),
       );
       if (t.rust) {

@@ -127,7 +127,10 @@ export async function doctor(p: Parsed, ctx: TgContext): Promise<void> {
   if (fix && issues.length > 0) {
     const report = await repairStore(store, {
       stamp: backupStamp(store.now()),
-      backupEvents: issues.some((i) => i.type.startsWith("events_")),
+      backupEvents: issues.some((i) =>
+        i.type === "events_in_active_for_archived_task" ||
+        i.type === "events_dup_across_active_and_archive"
+      ),
       warn: ctx.warn,
     });
     for (const d of report.dropped) {
