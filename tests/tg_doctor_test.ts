@@ -473,3 +473,33 @@ Deno.test("tg doctor --fix moves an archived task's events and keeps every other
     await repo.cleanup();
   }
 });
+
+Deno.test("tg doctor --fix reloads tasks.jsonl under the lock: a write that lands after detection is kept", async () => {
+  const repo = await storeRepo({
+    "tasks.jsonl": HEADER + itemLine("tg-a", { dependencies: ["tg-ghost"] }),
+    "archive.jsonl": HEADER,
+  });
+  try {
+    const lock = await Deno.open(`${repo.dir}/.task-golem/tasks.lock`, { read: true, write: true });
+    await lock.lock(true);
+    const pending = tg(["doctor", "--fix"], { cwd: repo.dir });
+    // detection and backups need no lock; wait until the backup shows doctor is at the lock
+    for (let i = 0; i < 100; i++) {
+      if ((await storeNames(repo)).some((n) => n.startsWith("tasks.jsonl.bak."))) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    // a concurrent writer (we hold the lock for it) adds an item
+    await Deno.writeTextFile(`${repo.dir}/.task-golem/tasks.jsonl`, itemLine("tg-new"), {
+      append: true,
+    });
+    lock.close();
+    const r = await pending;
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(
+      await storeFile(repo, "tasks.jsonl"),
+      HEADER + itemLine("tg-a") + itemLine("tg-new"),
+    );
+  } finally {
+    await repo.cleanup();
+  }
+});
