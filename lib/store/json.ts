@@ -10,6 +10,8 @@
  * @module
  */
 
+import { serdeNumber } from "./_serde_number.ts";
+
 /** A JSON value as the store keeps it: integers are `bigint`, floats `number`. */
 export type JsonValue =
   | null
@@ -50,6 +52,13 @@ export class JsonSyntaxError extends SyntaxError {
 export interface ParseJsonOptions {
   /** Deepest accepted container nesting (default {@linkcode MAX_JSON_DEPTH}). */
   maxDepth?: number;
+  /**
+   * How number tokens become values: `exact` (default) rounds floats
+   * correctly; `upstream` repeats the arithmetic of upstream `tg`'s parser,
+   * which it applies to `--set` values and which is sometimes one unit off
+   * (`9007199254740993.0` → `9007199254740994.0`).
+   */
+  numbers?: "exact" | "upstream";
 }
 
 /**
@@ -69,7 +78,11 @@ export interface ParseJsonOptions {
  * ```
  */
 export function parseJson(text: string, options: ParseJsonOptions = {}): JsonValue {
-  const p = new JsonParser(text, options.maxDepth ?? MAX_JSON_DEPTH);
+  const p = new JsonParser(
+    text,
+    options.maxDepth ?? MAX_JSON_DEPTH,
+    options.numbers === "upstream",
+  );
   p.skipWs();
   const v = p.value(0);
   p.skipWs();
@@ -91,7 +104,11 @@ export function parseJsonMembers(
   text: string,
   options: ParseJsonOptions = {},
 ): [string, JsonValue][] {
-  const p = new JsonParser(text, options.maxDepth ?? MAX_JSON_DEPTH);
+  const p = new JsonParser(
+    text,
+    options.maxDepth ?? MAX_JSON_DEPTH,
+    options.numbers === "upstream",
+  );
   p.skipWs();
   if (text.charCodeAt(p.pos) !== 0x7b) {
     if (p.pos >= text.length) p.fail("EOF while parsing a value");
@@ -107,10 +124,12 @@ class JsonParser {
   pos = 0;
   readonly #s: string;
   readonly #maxDepth: number;
+  readonly #upstreamNumbers: boolean;
 
-  constructor(s: string, maxDepth: number) {
+  constructor(s: string, maxDepth: number, upstreamNumbers: boolean) {
     this.#s = s;
     this.#maxDepth = maxDepth;
+    this.#upstreamNumbers = upstreamNumbers;
   }
 
   fail(message: string): never {
@@ -265,10 +284,12 @@ class JsonParser {
     }
     const token = s.slice(start, i);
     this.pos = i;
-    return numberFromToken(token, isFloat, () => {
+    const overflow = (): never => {
       this.pos = start;
       this.fail("number out of range");
-    });
+    };
+    if (this.#upstreamNumbers) return serdeNumber(token) ?? overflow();
+    return numberFromToken(token, isFloat, overflow);
   }
 
   string(): string {
