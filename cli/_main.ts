@@ -40,6 +40,8 @@ export interface ReportOptions {
   json: boolean;
   /** Program name (for hints). */
   program: string;
+  /** Advice for an error, shown after its message. */
+  hint?: (e: unknown) => string | undefined;
 }
 
 /**
@@ -80,10 +82,13 @@ export async function reportError(e: unknown, io: Io, options: ReportOptions): P
     message = `internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}`;
     code = EXIT_SYSTEM;
   }
-  io.writeErr(
-    options.json
-      ? JSON.stringify({ error: message, exit_code: code }) + "\n"
-      : `Error: ${message}\n`,
-  );
+  const hint = options.hint?.(e);
+  if (options.json) {
+    const obj: Record<string, unknown> = { error: message, "exit_code": code };
+    if (hint !== undefined) obj.hint = hint;
+    io.writeErr(JSON.stringify(obj) + "\n");
+  } else {
+    io.writeErr(`Error: ${message}\n` + (hint === undefined ? "" : `hint: ${hint}\n`));
+  }
   return code;
 }

@@ -239,7 +239,8 @@ export async function main(argv: string[], io: Io = new DenoIo()): Promise<numbe
     await dispatch(parsed, new TgContext(io, parsed));
     return 0;
   } catch (e) {
-    return await reportError(e, io, { json, program: "tg" });
+    const { tgHint } = await import("./tg/_hints.ts");
+    return await reportError(e, io, { json, program: "tg", hint: tgHint });
   }
 }
 

@@ -55,6 +55,8 @@ export class FixedClock implements Clock {
   readonly #stepNanos: number;
 
   /**
+   * Creates a clock that starts at `start`.
+   *
    * @param start First instant returned.
    * @param stepNanos Advance after each reading (default 0).
    */

@@ -115,6 +115,8 @@ export class FakeProcessRunner implements ProcessRunner {
   readonly #fallback: FakeReply;
 
   /**
+   * Creates a fake runner with scripted answers.
+   *
    * @param replies Answers for successive calls.
    * @param fallback Answer once the list is used up (default: exit 0, no output).
    */

@@ -73,6 +73,8 @@ export class TaskStoreError extends Error {
   readonly detail: string | undefined;
 
   /**
+   * Creates a store error.
+   *
    * @param code Variant name.
    * @param message Full message.
    * @param options Cause and payload.

@@ -24,6 +24,7 @@ export type JsonValue =
 
 /** A JSON object. Keys are written sorted by code point, whatever their insertion order. */
 export interface JsonObject {
+  /** A member. */
   [key: string]: JsonValue;
 }
 
@@ -38,6 +39,8 @@ export class JsonSyntaxError extends SyntaxError {
   /** 1-based column (in UTF-16 units) where the problem was found. */
   readonly column: number;
   /**
+   * Creates a syntax error at a column.
+   *
    * @param message What is wrong.
    * @param column Where, 1-based.
    */

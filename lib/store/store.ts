@@ -105,6 +105,8 @@ export class TaskStore {
   #author: Promise<string> | undefined;
 
   /**
+   * Opens a store directory (no I/O happens here).
+   *
    * @param dir The `.task-golem` directory (not the repository root).
    * @param options Effects and settings.
    */

@@ -1,0 +1,135 @@
+// deno-lint-ignore-file no-console
+/**
+ * Whole-process benchmarks of `tg` on synthetic stores of 1k, 10k and 100k
+ * items, beside an empty `deno run` script measured in the same run (and the
+ * upstream Rust binary when it can run). Prints the median of N runs per
+ * command, and the peak memory of `add` at 100k.
+ *
+ * Usage: `deno task bench [-- --runs N] [-- --sizes 1000,10000]`
+ *
+ * @module
+ */
+
+import { REPO_ROOT, RUST_TG, rustUnavailable } from "./_helpers.ts";
+import { writeSyntheticStore } from "./_gen_store.ts";
+import { parseActiveFile } from "../lib/store/jsonl.ts";
+
+const args = Deno.args;
+const RUNS = Number(args[args.indexOf("--runs") + 1] || 10) || 10;
+const SIZES = args.includes("--sizes")
+  ? args[args.indexOf("--sizes") + 1]!.split(",").map(Number)
+  : [1000, 10000, 100000];
+const PERMS = ["--allow-read", "--allow-write", "--allow-env", "--allow-run=git"];
+const TG = ["run", ...PERMS, `${REPO_ROOT}/cli/tg.ts`];
+
+async function runOnce(cmd: string, argv: string[], cwd: string): Promise<number> {
+  const t0 = performance.now();
+  const out = await new Deno.Command(cmd, {
+    args: argv,
+    cwd,
+    env: { NO_COLOR: "1", TG_AUTHOR: "bench" },
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  const ms = performance.now() - t0;
+  if (!out.success) {
+    throw new Error(`${cmd} ${argv.join(" ")} failed: ${new TextDecoder().decode(out.stderr)}`);
+  }
+  return ms;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Median wall time of `runs` runs after one warm-up; `argvFor(i)` may vary per run. */
+async function measure(
+  cmd: string,
+  argvFor: (i: number) => string[],
+  cwd: string,
+  runs = RUNS,
+): Promise<number> {
+  await runOnce(cmd, argvFor(-1), cwd);
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) times.push(await runOnce(cmd, argvFor(i), cwd));
+  return median(times);
+}
+
+/** Peak RSS (MiB) of one run, measured by python's getrusage on its child. */
+async function peakMemMiB(cmd: string, argv: string[], cwd: string): Promise<number | null> {
+  const script = "import resource,subprocess,sys\n" +
+    "subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL,check=True)\n" +
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)";
+  try {
+    const out = await new Deno.Command("python3", {
+      args: ["-c", script, cmd, ...argv],
+      cwd,
+      env: { NO_COLOR: "1", TG_AUTHOR: "bench" },
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    if (!out.success) return null;
+    return Number(new TextDecoder().decode(out.stdout).trim()) / 1024;
+  } catch {
+    return null;
+  }
+}
+
+const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
+const root = await Deno.makeTempDir({ prefix: "tg-bench-" });
+const rustReason = await rustUnavailable();
+const empty = `${root}/empty.ts`;
+await Deno.writeTextFile(empty, "");
+
+console.log(`tg whole-process benchmarks, median of ${RUNS} runs (${new Date().toISOString()})`);
+console.log(`Deno ${Deno.version.deno}; Rust peer: ${rustReason ?? RUST_TG}\n`);
+const baseline = await measure(Deno.execPath(), () => ["run", empty], root);
+const version = await measure(Deno.execPath(), () => [...TG, "--version"], root);
+console.log(`empty deno run script      ${fmt(baseline)}`);
+console.log(
+  `tg --version               ${fmt(version)}  (${
+    (version / baseline).toFixed(2)
+  }x the empty script)\n`,
+);
+
+try {
+  for (const n of SIZES) {
+    const dir = `${root}/s${n}`;
+    await writeSyntheticStore(`${dir}/.task-golem`, n, Math.max(10, n / 100));
+    const items = parseActiveFile(await Deno.readFile(`${dir}/.task-golem/tasks.jsonl`));
+    const todo = items.filter((it) => it.status === "todo").map((it) => it.id);
+    const rows: [string, number, number | null][] = [];
+    const both = async (label: string, argvFor: (i: number) => string[]) => {
+      const ours = await measure(Deno.execPath(), (i) => [...TG, ...argvFor(i)], dir);
+      const rust = rustReason === null ? await measure(RUST_TG, argvFor, dir) : null;
+      rows.push([label, ours, rust]);
+    };
+    await both("list --json", () => ["list", "--json"]);
+    await both("ready", () => ["ready"]);
+    await both("add", (i) => ["add", `bench item ${i}`]);
+    // Each done run finishes a different todo item (ours first half, Rust second).
+    let k = 0;
+    await both("done", () => ["done", todo[k++]!]);
+    console.log(`${n} items (${(items.length / 1000).toFixed(0)}k active)`);
+    console.log("  command        tg (ours)    Rust tg");
+    for (const [label, ours, rust] of rows) {
+      console.log(
+        `  ${label.padEnd(13)} ${fmt(ours).padStart(10)}  ${
+          rust === null ? "-" : fmt(rust).padStart(10)
+        }`,
+      );
+    }
+    if (n >= 100000) {
+      const mem = await peakMemMiB(Deno.execPath(), [...TG, "add", "memory probe"], dir);
+      console.log(
+        `  peak memory of add: ${mem === null ? "not measured" : `${mem.toFixed(0)} MiB`}`,
+      );
+    }
+    console.log();
+  }
+} finally {
+  await Deno.remove(root, { recursive: true });
+}
