@@ -27,8 +27,54 @@ const DEFAULTS: StoreConfig = {
   fromFile: false,
 };
 
-const SIMPLE_LINE = /^([A-Za-z_][A-Za-z0-9_]*):[ \t]+([A-Za-z0-9_][A-Za-z0-9_-]*)[ \t]*(?:#.*)?$/;
+// `key: value`, optionally followed by whitespace and a comment (a `#` right
+// after the value would be part of it).
+const SIMPLE_LINE =
+  /^([A-Za-z_][A-Za-z0-9_]*):[ \t]+([A-Za-z0-9_][A-Za-z0-9_-]*)(?:[ \t]+(?:#.*)?)?$/;
 const COMMENT_OR_BLANK = /^[ \t]*(?:#.*)?$/;
+const U64_MAX = 18446744073709551615n;
+
+/**
+ * Reads a plain YAML scalar as an unsigned integer the way upstream's YAML
+ * library does: optional `+`, then `0x`/`0o`/`0b` digits or decimal digits
+ * without a leading zero.
+ *
+ * @returns The value, or `undefined` when the scalar is not an unsigned integer.
+ */
+function yamlUnsigned(src: string): bigint | undefined {
+  const s = src.startsWith("+") ? src.slice(1) : src;
+  const radix: [string, RegExp][] = [["0x", /^[0-9a-fA-F]+$/], ["0o", /^[0-7]+$/], [
+    "0b",
+    /^[01]+$/,
+  ]];
+  for (const [prefix, digits] of radix) {
+    if (s.startsWith(prefix) && digits.test(s.slice(2))) {
+      const n = BigInt(prefix === "0o" ? "0o" + s.slice(2) : s);
+      return n <= U64_MAX ? n : undefined;
+    }
+  }
+  if (!/^[0-9]+$/.test(s) || (s.length > 1 && s.startsWith("0"))) return undefined;
+  const n = BigInt(s);
+  return n <= U64_MAX ? n : undefined;
+}
+
+const YAML_NULL = new Set(["", "~", "null", "Null", "NULL"]);
+const YAML_BOOL = new Set(["true", "True", "TRUE", "false", "False", "FALSE"]);
+const YAML_FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
+
+/** How upstream names a plain scalar that is not what a field expects. */
+function describePlain(src: string): string {
+  if (YAML_NULL.has(src)) return "unit value";
+  if (YAML_BOOL.has(src)) return `boolean \`${src.toLowerCase()}\``;
+  // Leading zeros make a string (YAML 1.2), not a number.
+  if (/^[-+]?0[0-9]+$/.test(src)) return `string ${JSON.stringify(src)}`;
+  if (/^[-+]?(?:0|[1-9][0-9]*)$/.test(src)) return `integer \`${BigInt(src)}\``;
+  if (YAML_FLOAT.test(src)) {
+    const x = Number(src);
+    return `floating point \`${Number.isInteger(x) && Math.abs(x) < 1e16 ? x + ".0" : x}\``;
+  }
+  return `string ${JSON.stringify(src)}`;
+}
 
 /**
  * Reads `config.yaml` from a `.task-golem` directory. Missing → defaults.
@@ -75,8 +121,9 @@ function parseSimple(text: string): RawConfig | null {
     seen.add(key);
     if (key === "id_prefix") out.idPrefix = value;
     else if (key === "id_len") {
-      if (!/^[0-9]+$/.test(value)) return null;
-      out.idLen = Number(value);
+      const n = yamlUnsigned(value);
+      if (n === undefined) return null; // let the full parser word the error
+      out.idLen = Number(n);
     }
   }
   if (seen.size === 0) return {};
@@ -99,35 +146,56 @@ async function parseWithYaml(text: string): Promise<RawConfig> {
   if (doc.errors.length > 0) throw bad(doc.errors[0]!.message.split("\n")[0]!);
   const contents = doc.contents;
   if (contents === null) return {};
-  if (YAML.isScalar(contents) && contents.value === null) {
-    throw bad("invalid type: unit value, expected struct Config");
+  if (YAML.isScalar(contents)) {
+    // A bare `---` is an empty document (defaults); `~`/`null` is a null one.
+    if (contents.value === null && contents.source === "" && /^---/m.test(text)) return {};
+    const what = contents.type === "PLAIN"
+      ? describePlain(contents.source ?? "")
+      : `string ${JSON.stringify(String(contents.value))}`;
+    throw bad(`invalid type: ${what}, expected struct Config`);
   }
+  if (YAML.isSeq(contents)) throw bad("invalid type: sequence, expected struct Config");
   if (!YAML.isMap(contents)) throw bad("invalid type: expected struct Config");
   const out: RawConfig = {};
   for (const pair of contents.items) {
-    const key = YAML.isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-    const node = pair.value;
+    const keyNode = pair.key;
+    if (keyNode === null || (YAML.isScalar(keyNode) && keyNode.source === "")) {
+      throw bad("did not find expected key, while parsing a block mapping");
+    }
+    const key = YAML.isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
+    let node: unknown = pair.value;
+    if (YAML.isAlias(node)) {
+      const target = node.resolve(doc);
+      if (target === undefined) throw bad("unknown anchor");
+      node = target;
+    }
     if (key === "id_prefix") {
-      if (node === null || !YAML.isScalar(node)) {
-        throw bad("id_prefix: invalid type, expected a string");
-      }
-      out.idPrefix = node.type === "PLAIN" && node.range
-        ? text.slice(node.range[0], node.range[1]).trim()
-        : String(node.value ?? "");
-    } else if (key === "id_len") {
-      if (node === null || !YAML.isScalar(node)) throw bad("id_len: invalid type, expected usize");
-      const src = node.range ? text.slice(node.range[0], node.range[1]).trim() : "";
-      if (node.type !== "PLAIN") {
+      if (node !== null && !YAML.isScalar(node)) {
         throw bad(
-          `id_len: invalid type: string ${JSON.stringify(String(node.value))}, expected usize`,
+          `id_prefix: invalid type: ${YAML.isSeq(node) ? "sequence" : "map"}, expected a string`,
         );
       }
-      let n: number;
-      if (/^\+?[0-9]+$/.test(src)) n = Number(src);
-      else if (/^0x[0-9a-fA-F]+$/.test(src)) n = parseInt(src.slice(2), 16);
-      else if (/^0o[0-7]+$/.test(src)) n = parseInt(src.slice(2), 8);
-      else throw bad(`id_len: invalid value: ${JSON.stringify(src)}, expected usize`);
-      out.idLen = n;
+      // A plain scalar is taken as written (`1.50` stays `1.50`), folded
+      // across lines; quoted and block scalars by their value.
+      out.idPrefix = node === null
+        ? ""
+        : node.type === "PLAIN"
+        ? node.source ?? String(node.value ?? "")
+        : String(node.value ?? "");
+    } else if (key === "id_len") {
+      if (node !== null && !YAML.isScalar(node)) {
+        throw bad(
+          `id_len: invalid type: ${YAML.isSeq(node) ? "sequence" : "map"}, expected usize`,
+        );
+      }
+      const src = node === null ? "" : node.source ?? "";
+      const plain = node === null || node.type === "PLAIN";
+      const n = plain ? yamlUnsigned(src) : undefined;
+      if (n === undefined) {
+        const what = plain ? describePlain(src) : `string ${JSON.stringify(String(node!.value))}`;
+        throw bad(`id_len: invalid type: ${what}, expected usize`);
+      }
+      out.idLen = Number(n);
     }
   }
   return out;
