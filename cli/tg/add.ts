@@ -27,10 +27,9 @@ export async function add(p: Parsed, ctx: TgContext): Promise<void> {
     const parent = typeof p.opts.parent === "string"
       ? await ctx.resolve(p.opts.parent, activeIds)
       : null;
-    const scope = [...activeIds, ...archiveIds];
     const deps: string[] = [];
     for (const input of strings(p.opts.dep)) {
-      const dep = await ctx.resolve(input, scope);
+      const dep = await ctx.resolve(input, activeIds, archiveIds);
       if (!deps.includes(dep)) deps.push(dep);
     }
     const extensions: JsonObject = Object.create(null);

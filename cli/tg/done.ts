@@ -14,7 +14,7 @@ export async function done(p: Parsed, ctx: TgContext): Promise<void> {
   const outcome = await store.lock(async () => {
     const items = await store.loadActive();
     const archiveIds = await store.loadArchiveIds();
-    const id = await ctx.resolve(p.args.id!, [...items.map((it) => it.id), ...archiveIds]);
+    const id = await ctx.resolve(p.args.id!, items.map((it) => it.id), archiveIds);
     const item = items.find((it) => it.id === id);
     if (!item) return { kind: "idempotent" as const, status: "done" as Status };
     if (item.status === "done") return { kind: "idempotent" as const, status: "done" as Status };

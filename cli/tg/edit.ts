@@ -48,18 +48,19 @@ export async function applyEdit(req: EditRequest, ctx: TgContext): Promise<Item>
   const store = await ctx.store();
   return await store.withLock(async (items) => {
     const item = await ctx.resolveActive(req.id, items);
-    let scope: string[] | undefined;
-    const allIds = async () =>
-      scope ??= [...items.map((it) => it.id), ...await store.loadArchiveIds()];
+    const activeIds = items.map((it) => it.id);
+    let archiveIds: string[] | undefined;
+    const resolveAny = async (input: string) =>
+      ctx.resolve(input, activeIds, archiveIds ??= await store.loadArchiveIds());
     if (req.title !== undefined) item.title = req.title;
     if (req.priority !== undefined) item.priority = req.priority;
     if (req.description !== undefined) item.description = req.description;
     for (const input of req.rmDeps ?? []) {
-      const dep = await ctx.resolve(input, await allIds());
+      const dep = await resolveAny(input);
       item.dependencies = item.dependencies.filter((d) => d !== dep);
     }
     for (const input of req.addDeps ?? []) {
-      const dep = await ctx.resolve(input, await allIds());
+      const dep = await resolveAny(input);
       if (dep === item.id) throw invalidInput(`Item cannot depend on itself: ${item.id}`);
       if (item.dependencies.includes(dep)) continue;
       checkNewDependency(items, item.id, dep);
