@@ -16,7 +16,6 @@ export async function add(p: Parsed, ctx: TgContext): Promise<void> {
   validateTitle(title);
   const store = await ctx.store();
   const config = await ctx.config();
-  const sets = strings(p.opts.set).map(parseSetFlag);
   const item = await store.withLock(async (items) => {
     const archiveIds = await store.loadArchiveIds();
     const activeIds = items.map((it) => it.id);
@@ -32,6 +31,8 @@ export async function add(p: Parsed, ctx: TgContext): Promise<void> {
       const dep = await ctx.resolve(input, activeIds, archiveIds);
       if (!deps.includes(dep)) deps.push(dep);
     }
+    // Like upstream, `--set` mistakes are reported after the ID lookups.
+    const sets = strings(p.opts.set).map(parseSetFlag);
     const extensions: JsonObject = Object.create(null);
     applySets(extensions, sets);
     const now = store.now();

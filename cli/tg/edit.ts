@@ -44,7 +44,6 @@ export interface EditRequest {
  */
 export async function applyEdit(req: EditRequest, ctx: TgContext): Promise<Item> {
   if (req.title !== undefined) validateTitle(req.title);
-  const sets = (req.sets ?? []).map(parseSetFlag);
   const store = await ctx.store();
   return await store.withLock(async (items) => {
     const item = await ctx.resolveActive(req.id, items);
@@ -68,7 +67,7 @@ export async function applyEdit(req: EditRequest, ctx: TgContext): Promise<Item>
     }
     for (const t of req.addTags ?? []) if (!item.tags.includes(t)) item.tags.push(t);
     for (const t of req.rmTags ?? []) item.tags = item.tags.filter((x) => x !== t);
-    applySets(item.extensions, sets);
+    applySets(item.extensions, (req.sets ?? []).map(parseSetFlag));
     if (req.parentClear) item.parent = null;
     else if (req.parent !== undefined) {
       const parent = await ctx.resolve(req.parent, items.map((it) => it.id));

@@ -11,6 +11,7 @@ import { str } from "./_opts.ts";
 
 /** Runs `tg list`. */
 export async function list(p: Parsed, ctx: TgContext): Promise<void> {
+  const store = await ctx.store();
   const statusText = str(p.opts.status);
   if (p.opts.blocked === true && statusText !== undefined) {
     throw invalidInput(
@@ -22,7 +23,6 @@ export async function list(p: Parsed, ctx: TgContext): Promise<void> {
     : statusText === undefined
     ? undefined
     : parseStatus(statusText);
-  const store = await ctx.store();
   ctx.log(`Project root: ${store.dir}`);
   const parentInput = str(p.opts.parent);
   let active: Item[] | undefined;
