@@ -46,3 +46,4 @@ export * from "./lib/io/fs.ts";
 export * from "./lib/io/clock.ts";
 export * from "./lib/io/process_runner.ts";
 export * from "./lib/store/duration.ts";
+export * from "./lib/store/active_doc.ts";

@@ -27,54 +27,11 @@ const DEFAULTS: StoreConfig = {
   fromFile: false,
 };
 
-// `key: value`, optionally followed by whitespace and a comment (a `#` right
-// after the value would be part of it).
+// `key: value`, then optionally whitespace and a comment (a `#` right after
+// the value is part of the value in YAML, so such lines go to the full parser).
 const SIMPLE_LINE =
   /^([A-Za-z_][A-Za-z0-9_]*):[ \t]+([A-Za-z0-9_][A-Za-z0-9_-]*)(?:[ \t]+(?:#.*)?)?$/;
 const COMMENT_OR_BLANK = /^[ \t]*(?:#.*)?$/;
-const U64_MAX = 18446744073709551615n;
-
-/**
- * Reads a plain YAML scalar as an unsigned integer the way upstream's YAML
- * library does: optional `+`, then `0x`/`0o`/`0b` digits or decimal digits
- * without a leading zero.
- *
- * @returns The value, or `undefined` when the scalar is not an unsigned integer.
- */
-function yamlUnsigned(src: string): bigint | undefined {
-  const s = src.startsWith("+") ? src.slice(1) : src;
-  const radix: [string, RegExp][] = [["0x", /^[0-9a-fA-F]+$/], ["0o", /^[0-7]+$/], [
-    "0b",
-    /^[01]+$/,
-  ]];
-  for (const [prefix, digits] of radix) {
-    if (s.startsWith(prefix) && digits.test(s.slice(2))) {
-      const n = BigInt(prefix === "0o" ? "0o" + s.slice(2) : s);
-      return n <= U64_MAX ? n : undefined;
-    }
-  }
-  if (!/^[0-9]+$/.test(s) || (s.length > 1 && s.startsWith("0"))) return undefined;
-  const n = BigInt(s);
-  return n <= U64_MAX ? n : undefined;
-}
-
-const YAML_NULL = new Set(["", "~", "null", "Null", "NULL"]);
-const YAML_BOOL = new Set(["true", "True", "TRUE", "false", "False", "FALSE"]);
-const YAML_FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
-
-/** How upstream names a plain scalar that is not what a field expects. */
-function describePlain(src: string): string {
-  if (YAML_NULL.has(src)) return "unit value";
-  if (YAML_BOOL.has(src)) return `boolean \`${src.toLowerCase()}\``;
-  // Leading zeros make a string (YAML 1.2), not a number.
-  if (/^[-+]?0[0-9]+$/.test(src)) return `string ${JSON.stringify(src)}`;
-  if (/^[-+]?(?:0|[1-9][0-9]*)$/.test(src)) return `integer \`${BigInt(src)}\``;
-  if (YAML_FLOAT.test(src)) {
-    const x = Number(src);
-    return `floating point \`${Number.isInteger(x) && Math.abs(x) < 1e16 ? x + ".0" : x}\``;
-  }
-  return `string ${JSON.stringify(src)}`;
-}
 
 /**
  * Reads `config.yaml` from a `.task-golem` directory. Missing → defaults.
@@ -121,9 +78,9 @@ function parseSimple(text: string): RawConfig | null {
     seen.add(key);
     if (key === "id_prefix") out.idPrefix = value;
     else if (key === "id_len") {
-      const n = yamlUnsigned(value);
-      if (n === undefined) return null; // let the full parser word the error
-      out.idLen = Number(n);
+      // Leading zeros make a YAML 1.2 string ("07"); leave those to the full parser.
+      if (!/^(?:0|[1-9][0-9]{0,15})$/.test(value)) return null;
+      out.idLen = Number(value);
     }
   }
   if (seen.size === 0) return {};
@@ -146,57 +103,102 @@ async function parseWithYaml(text: string): Promise<RawConfig> {
   if (doc.errors.length > 0) throw bad(doc.errors[0]!.message.split("\n")[0]!);
   const contents = doc.contents;
   if (contents === null) return {};
-  if (YAML.isScalar(contents)) {
-    // A bare `---` is an empty document (defaults); `~`/`null` is a null one.
-    if (contents.value === null && contents.source === "" && /^---/m.test(text)) return {};
-    const what = contents.type === "PLAIN"
-      ? describePlain(contents.source ?? "")
-      : `string ${JSON.stringify(String(contents.value))}`;
-    throw bad(`invalid type: ${what}, expected struct Config`);
+  if (YAML.isScalar(contents) && contents.value === null) {
+    // A document with no node at all (`---`, `--- # note`) means defaults;
+    // an explicit `null`/`~` is a value of the wrong type, and a lone `...`
+    // has no document for upstream's parser.
+    if (contents.source === "" && contents.tag === undefined) {
+      if (/^---/m.test(text)) return {};
+      throw bad("did not find expected node content, while parsing a block node");
+    }
+    throw bad("invalid type: unit value, expected struct Config");
   }
   if (YAML.isSeq(contents)) throw bad("invalid type: sequence, expected struct Config");
+  if (YAML.isScalar(contents) && contents.type === "PLAIN") {
+    const src = contents.source ?? "";
+    const n = yamlUnsigned(src);
+    const what = n === null ? describePlainScalar(src) : `invalid type: integer \`${n}\``;
+    throw bad(`${what}, expected struct Config`);
+  }
   if (!YAML.isMap(contents)) throw bad("invalid type: expected struct Config");
   const out: RawConfig = {};
   for (const pair of contents.items) {
-    const keyNode = pair.key;
-    if (keyNode === null || (YAML.isScalar(keyNode) && keyNode.source === "")) {
+    // `: value` has no key for upstream's parser (the yaml package makes it null).
+    if (pair.key === null || (YAML.isScalar(pair.key) && pair.key.source === "")) {
       throw bad("did not find expected key, while parsing a block mapping");
     }
-    const key = YAML.isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
+    const key = YAML.isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
     let node: unknown = pair.value;
     if (YAML.isAlias(node)) {
-      const target = node.resolve(doc);
-      if (target === undefined) throw bad("unknown anchor");
-      node = target;
+      node = node.resolve(doc);
+      if (node === undefined) throw bad("unknown anchor");
     }
     if (key === "id_prefix") {
-      if (node !== null && !YAML.isScalar(node)) {
-        throw bad(
-          `id_prefix: invalid type: ${YAML.isSeq(node) ? "sequence" : "map"}, expected a string`,
-        );
+      if (node === null || !YAML.isScalar(node)) {
+        throw bad("id_prefix: invalid type, expected a string");
       }
-      // A plain scalar is taken as written (`1.50` stays `1.50`), folded
-      // across lines; quoted and block scalars by their value.
-      out.idPrefix = node === null
-        ? ""
-        : node.type === "PLAIN"
+      // A plain scalar keeps its text (`1.50`), folded onto one line when it
+      // spans several; quoted and block scalars give their value.
+      out.idPrefix = node.type === "PLAIN"
         ? node.source ?? String(node.value ?? "")
         : String(node.value ?? "");
     } else if (key === "id_len") {
-      if (node !== null && !YAML.isScalar(node)) {
+      if (node === null || !YAML.isScalar(node)) throw bad("id_len: invalid type, expected usize");
+      const src = node.type === "PLAIN" ? node.source ?? "" : "";
+      if (node.type !== "PLAIN") {
         throw bad(
-          `id_len: invalid type: ${YAML.isSeq(node) ? "sequence" : "map"}, expected usize`,
+          `id_len: invalid type: string ${JSON.stringify(String(node.value))}, expected usize`,
         );
       }
-      const src = node === null ? "" : node.source ?? "";
-      const plain = node === null || node.type === "PLAIN";
-      const n = plain ? yamlUnsigned(src) : undefined;
-      if (n === undefined) {
-        const what = plain ? describePlain(src) : `string ${JSON.stringify(String(node!.value))}`;
-        throw bad(`id_len: invalid type: ${what}, expected usize`);
+      const n = yamlUnsigned(src);
+      if (n === null) throw bad(`id_len: ${describePlainScalar(src)}, expected usize`);
+      if (n > 0xffffffffffffffffn) {
+        throw bad(`id_len: invalid type: integer \`${n}\` as u128, expected usize`);
       }
-      out.idLen = Number(n);
+      out.idLen = n > 1000n ? 1000 : Number(n);
     }
   }
   return out;
+}
+
+/**
+ * A plain YAML scalar read as an unsigned integer the way upstream's YAML
+ * library reads it: optional `+`, then `0x`/`0o`/`0b` digits or decimal
+ * digits without a leading zero (`07` is a string in YAML 1.2).
+ */
+function yamlUnsigned(src: string): bigint | null {
+  const s = src.startsWith("+") ? src.slice(1) : src;
+  const prefixed = /^0([xob])(.*)$/.exec(s);
+  if (prefixed) {
+    const digits = prefixed[2]!;
+    const ok = prefixed[1] === "x"
+      ? /^[0-9a-fA-F]+$/.test(digits)
+      : prefixed[1] === "o"
+      ? /^[0-7]+$/.test(digits)
+      : /^[01]+$/.test(digits);
+    return ok ? BigInt(s) : null;
+  }
+  return /^(?:0|[1-9][0-9]*)$/.test(s) ? BigInt(s) : null;
+}
+
+/** What a plain scalar that is not an unsigned integer is, in upstream's words. */
+function describePlainScalar(src: string): string {
+  if (src === "" || src === "~" || src === "null" || src === "Null" || src === "NULL") {
+    return "invalid type: unit value";
+  }
+  if (/^-(?:0|[1-9][0-9]*|0x[0-9a-fA-F]+|0o[0-7]+|0b[01]+)$/.test(src)) {
+    return `invalid value: integer \`${src}\``;
+  }
+  if (/^(?:true|True|TRUE|false|False|FALSE)$/.test(src)) {
+    return `invalid type: boolean \`${src.toLowerCase()}\``;
+  }
+  const leadingZeroDigits = /^[-+]?0[0-9]+$/.test(src);
+  if (!leadingZeroDigits && /^[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$/.test(src)) {
+    return `invalid type: floating point \`${formatYamlFloat(Number(src))}\``;
+  }
+  return `invalid type: string ${JSON.stringify(src)}`;
+}
+
+function formatYamlFloat(x: number): string {
+  return Number.isInteger(x) && Math.abs(x) < 1e16 ? x.toFixed(1) : String(x);
 }

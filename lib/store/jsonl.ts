@@ -7,7 +7,7 @@
  */
 
 import { ioError, schemaVersionUnsupported, storageCorruption } from "./errors.ts";
-import { compareCodePoints, type JsonValue, parseJson } from "./json.ts";
+import { compareCodePoints, type JsonValue, parseJson, parseJsonMembers } from "./json.ts";
 import { type Item, parseItemLine, serializeItem, validateExtensions } from "./item.ts";
 
 /** The header line every item file starts with (with its newline). */
@@ -40,11 +40,15 @@ export function checkHeader(line: string, archive: boolean): void {
   let version: JsonValue | undefined;
   if (Array.isArray(v)) {
     if (v.length === 0) throw storageCorruption(`${label}: invalid length 0, expected a header`);
+    if (v.length > 1) throw storageCorruption(`${label}: trailing characters in the header array`);
     version = v[0];
   } else if (typeof v === "object" && v !== null) {
     version = v.schema_version;
     if (version === undefined) {
       throw storageCorruption(`${label}: missing field \`schema_version\``);
+    }
+    if (parseJsonMembers(line).filter(([k]) => k === "schema_version").length > 1) {
+      throw storageCorruption(`${label}: duplicate field \`schema_version\``);
     }
   } else {
     throw storageCorruption(`${label}: invalid type, expected struct SchemaHeader`);
