@@ -10,8 +10,6 @@
  * @module
  */
 
-import { serdeNumber } from "./_serde_number.ts";
-
 /** A JSON value as the store keeps it: integers are `bigint`, floats `number`. */
 export type JsonValue =
   | null
@@ -56,10 +54,11 @@ export interface ParseJsonOptions {
   /** Deepest accepted container nesting (default {@linkcode MAX_JSON_DEPTH}). */
   maxDepth?: number;
   /**
-   * How number tokens become values: `exact` (default) rounds floats
-   * correctly; `upstream` repeats the arithmetic of upstream `tg`'s parser,
-   * which it applies to `--set` values and which is sometimes one unit off
-   * (`9007199254740993.0` → `9007199254740994.0`).
+   * How float tokens become doubles. `exact` (default): a token that is
+   * already the canonical text of a double keeps it (so rewriting a line is
+   * the identity), any other is rounded with upstream `tg`'s arithmetic.
+   * `upstream`: every token is rounded upstream's way, as upstream does for
+   * `--set` values (`-1.5e-300` → `-1.4999999999999998e-300`).
    */
   numbers?: "exact" | "upstream";
 }
@@ -291,8 +290,7 @@ class JsonParser {
       this.pos = start;
       this.fail("number out of range");
     };
-    if (this.#upstreamNumbers) return serdeNumber(token) ?? overflow();
-    return numberFromToken(token, isFloat, overflow);
+    return numberFromToken(token, isFloat, overflow, this.#upstreamNumbers);
   }
 
   string(): string {
@@ -416,9 +414,15 @@ function isDigit(c: number): boolean {
  * Turns a valid JSON number token into the store's value: `bigint` for
  * integers in u64/i64 range, `number` otherwise (rounded the way upstream
  * rounds, see {@linkcode upstreamFloat}). Calls `overflow` (which must throw)
- * when the value does not fit a double.
+ * when the value does not fit a double. With `always`, canonical float
+ * tokens are rounded that way too, as upstream does for `--set` values.
  */
-function numberFromToken(token: string, isFloat: boolean, overflow: () => never): bigint | number {
+function numberFromToken(
+  token: string,
+  isFloat: boolean,
+  overflow: () => never,
+  always = false,
+): bigint | number {
   if (!isFloat) {
     if (token === "-0") return -0;
     // Up to 18 digits always fits both ranges.
@@ -426,7 +430,7 @@ function numberFromToken(token: string, isFloat: boolean, overflow: () => never)
     const big = BigInt(token);
     if (big >= I64_MIN && big <= U64_MAX) return big;
     if (big < 0n && big >= -U64_MAX) return Number(big);
-  } else {
+  } else if (!always) {
     // A token that already is the canonical text of a double (as every line
     // the canonical writer produced) keeps exactly that double, so a rewrite
     // is the identity. Upstream would re-round some of them on every rewrite
