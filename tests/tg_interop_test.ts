@@ -310,6 +310,51 @@ rustTest("interop: a store written by tg-rust with awkward content reads the sam
   });
 });
 
+/** Runs a command on a pseudo-terminal (util-linux `script`); `null` when that is impossible. */
+async function onTty(
+  cmd: string[],
+  dir: string,
+  env: Record<string, string>,
+): Promise<string | null> {
+  try {
+    const quoted = cmd.map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(" ");
+    const out = await new Deno.Command("script", {
+      args: ["-qec", quoted, "/dev/null"],
+      cwd: dir,
+      clearEnv: true,
+      env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", TG_AUTHOR: "tester", ...env },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    return out.code === 0 ? new TextDecoder().decode(out.stdout) : null;
+  } catch {
+    return null;
+  }
+}
+
+rustTest("interop: on a terminal, show --events sanitizes event text like upstream", async () => {
+  await withRepo(async (dir) => {
+    await copyFixtureStore("tg-0.3.0-generated", dir);
+    const oursCmd = [Deno.execPath(), "run", "--quiet", "-A", `${REPO_ROOT}/cli/tg.ts`];
+    const rustCmd = [`${FIXTURE_STORES}/../../reference/tg-rust`];
+    if ((await onTty([...rustCmd, "--help"], dir, {})) === null) {
+      // deno-lint-ignore no-console
+      console.log("skipped: util-linux `script` is not available to provide a terminal");
+      return;
+    }
+    for (const id of new Set(await itemIds(dir))) {
+      const args = ["show", "--events", id];
+      const [r, o] = await Promise.all([
+        onTty([...rustCmd, ...args], dir, { TERM: "dumb" }),
+        onTty([...oursCmd, ...args], dir, { TERM: "dumb" }),
+      ]);
+      assert.ok(r !== null && o !== null, args.join(" "));
+      assert.equal(o, r, args.join(" "));
+    }
+  });
+});
+
 rustTest(
   "interop: a no-change rewrite by ours of an upstream store is byte-identical",
   async () => {
