@@ -1837,3 +1837,36 @@ Deno.test("ID resolution: duplicate IDs in tasks.jsonl are listed per occurrence
     assert.equal(await ok(dir, ["done", "zz"]), "Already done (no change)\n");
   });
 });
+
+Deno.test("event author: TG_AUTHOR trimmed, else the repository's git user.email", async () => {
+  await withRepo(async (dir) => {
+    await writeStore(dir, [{ id: "tg-aaaaa" }, { id: "tg-bbbbb" }]);
+    await ok(dir, ["do", "aaaaa"], { TG_AUTHOR: " \tbot one \n" });
+    await ok(dir, ["do", "bbbbb"], { TG_AUTHOR: "   " });
+    const events = await jsonl(`${dir}/.task-golem/events.jsonl`);
+    assert.deepEqual(events.map((e) => e.author), ["bot one", "test@example.com"]);
+    assert.deepEqual(Object.keys(events[0]!), [
+      "v",
+      "task_id",
+      "ts",
+      "author",
+      "type",
+      "text",
+      "status",
+    ]);
+  });
+});
+
+Deno.test("--verbose changes nothing for commands other than list, ready and next", async () => {
+  await withRepo(async (dir) => {
+    await writeStore(dir, [{ id: "tg-aaaaa" }, { id: "tg-bbbbb" }]);
+    for (const args of [["show", "aaaaa"], ["--json", "show", "aaaaa"]]) {
+      const plain = await run(dir, args);
+      const verbose = await run(dir, ["--verbose", ...args]);
+      assert.deepEqual(verbose, plain, args.join(" "));
+    }
+    const out = await run(dir, ["--verbose", "do", "bbbbb"]);
+    assert.equal(out.stderr, "");
+    assert.equal(out.stdout, "Started: tg-bbbbb - TG-BBBBB [doing]\n");
+  });
+});
