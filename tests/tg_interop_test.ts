@@ -16,6 +16,7 @@ import {
   type Output,
   readText,
   REPO_ROOT,
+  RUST_TG,
   rustTg,
   rustUnavailable,
   tempRepo,
@@ -337,7 +338,7 @@ rustTest("interop: on a terminal, show --events sanitizes event text like upstre
   await withRepo(async (dir) => {
     await copyFixtureStore("tg-0.3.0-generated", dir);
     const oursCmd = [Deno.execPath(), "run", "--quiet", "-A", `${REPO_ROOT}/cli/tg.ts`];
-    const rustCmd = [`${FIXTURE_STORES}/../../reference/tg-rust`];
+    const rustCmd = [RUST_TG];
     if ((await onTty([...rustCmd, "--help"], dir, {})) === null) {
       // deno-lint-ignore no-console
       console.log("skipped: util-linux `script` is not available to provide a terminal");
@@ -1041,7 +1042,7 @@ rustTest(
       const oursCmd = `${Deno.execPath()} run --quiet -A ${REPO_ROOT}/cli/tg.ts`;
       const [o, r] = await Promise.all([
         generate(oursCmd, work, "ours", stubs),
-        generate(`${FIXTURE_STORES}/../../reference/tg-rust`, work, "rust", stubs),
+        generate(RUST_TG, work, "rust", stubs),
       ]);
       const [os, rs] = await Promise.all([shape(o), shape(r)]);
       assert.deepEqual(Object.keys(os).sort(), Object.keys(rs).sort());

@@ -79,7 +79,7 @@ export class TgContext {
   }
 
   /**
-   * Resolves user input among `scope` IDs (tries `tg-` and the configured prefix).
+   * Resolves user input among active (and archived) IDs, trying `tg-` and the configured prefix.
    *
    * @param input What the user typed.
    * @param active Active IDs in file order.
