@@ -232,7 +232,7 @@ Deno.test("claim_ttl in config.yaml is the default TTL; --ttl overrides it; bad 
       [
         ["do", "tg-a", "--claim", "x"],
         "claim_ttl: 30\n",
-        "Error: Invalid config.yaml: claim_ttl: invalid duration '30': time unit needed, for example 10sec or 10ms\n",
+        "Error: Invalid config.yaml: claim_ttl: invalid duration '30': time unit needed, for example 30sec or 30ms\n",
       ],
     ];
     for (const [args, config, err] of errors) {

@@ -32,7 +32,11 @@ export async function list(p: Parsed, ctx: TgContext): Promise<void> {
   if (parentInput !== undefined) {
     active = await store.loadActive();
     archive = await store.loadArchive();
-    parent = await ctx.resolve(parentInput, [...active, ...archive].map((it) => it.id));
+    parent = await ctx.resolve(
+      parentInput,
+      active.map((it) => it.id),
+      archive.map((it) => it.id),
+    );
   }
   let source: Item[];
   if (status === "done") {

@@ -44,7 +44,10 @@ function staleItems(active: readonly Item[], text: string, now: string): Item[] 
     throw invalidInput(`Invalid duration '${text}': ${(e as Error).message}`);
   }
   if (ns > MAX_DURATION_NS) {
-    throw invalidInput(`Duration too large: ${text} exceeds the supported range`);
+    // Upstream's wording (chrono's OutOfRangeError).
+    throw invalidInput(
+      "Duration too large: Source duration value is out of range for the target type",
+    );
   }
   const t = parseTimestamp(now);
   const secs = BigInt(t.secs) - ns / 1_000_000_000n;

@@ -34,7 +34,10 @@ const DEFAULTS: StoreConfig = {
   fromFile: false,
 };
 
-const SIMPLE_LINE = /^([A-Za-z_][A-Za-z0-9_]*):[ \t]+([A-Za-z0-9_][A-Za-z0-9_-]*)[ \t]*(?:#.*)?$/;
+// `key: value`, then optionally whitespace and a comment (a `#` right after
+// the value is part of the value in YAML, so such lines go to the full parser).
+const SIMPLE_LINE =
+  /^([A-Za-z_][A-Za-z0-9_]*):[ \t]+([A-Za-z0-9_][A-Za-z0-9_-]*)(?:[ \t]+(?:#.*)?)?$/;
 const COMMENT_OR_BLANK = /^[ \t]*(?:#.*)?$/;
 
 /**
@@ -116,30 +119,55 @@ async function parseWithYaml(text: string): Promise<RawConfig> {
   if (contents === null) return {};
   if (YAML.isScalar(contents) && contents.value === null) {
     // A document with no node at all (`---`, `--- # note`) means defaults;
-    // an explicit `null`/`~` is a value of the wrong type.
-    if (contents.source === "" && contents.tag === undefined) return {};
+    // an explicit `null`/`~` is a value of the wrong type, and a lone `...`
+    // has no document for upstream's parser.
+    if (contents.source === "" && contents.tag === undefined) {
+      if (/^---/m.test(text)) return {};
+      throw bad("did not find expected node content, while parsing a block node");
+    }
     throw bad("invalid type: unit value, expected struct Config");
+  }
+  if (YAML.isSeq(contents)) throw bad("invalid type: sequence, expected struct Config");
+  if (YAML.isScalar(contents) && contents.type === "PLAIN") {
+    const src = contents.source ?? "";
+    const n = yamlUnsigned(src);
+    const what = n === null ? describePlainScalar(src) : `invalid type: integer \`${n}\``;
+    throw bad(`${what}, expected struct Config`);
   }
   if (!YAML.isMap(contents)) throw bad("invalid type: expected struct Config");
   const out: RawConfig = {};
   for (const pair of contents.items) {
+    // `: value` has no key for upstream's parser (the yaml package makes it null).
+    if (pair.key === null || (YAML.isScalar(pair.key) && pair.key.source === "")) {
+      throw bad("did not find expected key, while parsing a block mapping");
+    }
     const key = YAML.isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-    const node = pair.value;
+    let node: unknown = pair.value;
+    if (YAML.isAlias(node)) {
+      node = node.resolve(doc);
+      if (node === undefined) throw bad("unknown anchor");
+    }
     if (key === "id_prefix") {
       if (node === null || !YAML.isScalar(node)) {
         throw bad("id_prefix: invalid type, expected a string");
       }
-      out.idPrefix = node.type === "PLAIN" && node.range
-        ? text.slice(node.range[0], node.range[1]).trim()
+      // A plain scalar keeps its text (`1.50`), folded onto one line when it
+      // spans several; quoted and block scalars give their value.
+      out.idPrefix = node.type === "PLAIN"
+        ? node.source ?? String(node.value ?? "")
         : String(node.value ?? "");
     } else if (key === "claim_ttl") {
       // Kept as written; `tg do` validates it (other commands must not fail on it).
-      if (node === null || (YAML.isScalar(node) && node.value === null)) out.claimTtl = null;
-      else if (YAML.isScalar(node)) out.claimTtl = String(node.value);
-      else out.claimTtl = node.range ? text.slice(node.range[0], node.range[1]).trim() : "";
+      if (node === null || node === undefined || (YAML.isScalar(node) && node.value === null)) {
+        out.claimTtl = null;
+      } else if (YAML.isScalar(node)) out.claimTtl = String(node.value);
+      else {
+        const range = YAML.isNode(node) ? node.range : undefined;
+        out.claimTtl = range ? text.slice(range[0], range[1]).trim() : "";
+      }
     } else if (key === "id_len") {
       if (node === null || !YAML.isScalar(node)) throw bad("id_len: invalid type, expected usize");
-      const src = node.range ? text.slice(node.range[0], node.range[1]).trim() : "";
+      const src = node.type === "PLAIN" ? node.source ?? "" : "";
       if (node.type !== "PLAIN") {
         throw bad(
           `id_len: invalid type: string ${JSON.stringify(String(node.value))}, expected usize`,

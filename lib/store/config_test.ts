@@ -200,3 +200,21 @@ Deno.test("loadStoreConfig() keeps claim_ttl as written, on the fast path and th
     assert.equal((await load(yaml)).claimTtl, want, JSON.stringify(yaml));
   }
 });
+
+Deno.test("loadStoreConfig() follows upstream on comments, folding, aliases and missing keys", async () => {
+  assert.equal(await prefixOf("id_prefix: a#b\n"), "a#b");
+  assert.equal(await prefixOf("id_prefix: a #b\n"), "a");
+  assert.equal(await prefixOf("id_prefix: x\n  y\n"), "x y");
+  assert.equal(await prefixOf("a: &p HAMY\nid_prefix: *p\n"), "HAMY");
+  assert.equal(await lenOf("a: &n 7\nid_len: *n\n"), 7);
+  const cases: [string, RegExp][] = [
+    [": bad\n", /^Invalid config\.yaml: did not find expected key/],
+    ["id_prefix: *nope\n", /^Invalid config\.yaml: unknown anchor/],
+    ["...\n", /^Invalid config\.yaml: did not find expected node content/],
+    ["5\n", /^Invalid config\.yaml: invalid type: integer `5`, expected struct Config$/],
+    ["- a\n", /^Invalid config\.yaml: invalid type: sequence, expected struct Config$/],
+  ];
+  for (const [yaml, message] of cases) {
+    assert.match((await loadError(yaml)).message, message, JSON.stringify(yaml));
+  }
+});
