@@ -159,10 +159,36 @@ const I53 = 9007199254740991n;
 /**
  * The item as a plain object that `JSON.stringify` writes exactly like the
  * canonical pretty writer, or `null` when it cannot (a priority beyond 2^53,
- * numbers in extensions, or nested keys that JS would reorder).
+ * numbers in extensions, or nested keys that JS would reorder). With
+ * `alphabetical`, keys are in code-point order (the form of `tg dump`).
  */
-function plainItem(it: Item): Record<string, unknown> | null {
+export function plainItem(it: Item, alphabetical = false): Record<string, unknown> | null {
   if (it.priority > I53 || it.priority < -I53) return null;
+  if (alphabetical) {
+    const a: Record<string, unknown> = {
+      "blocked_from_status": it.blocked_from_status,
+      "blocked_reason": it.blocked_reason,
+      "claimed_at": it.claimed_at,
+      "claimed_by": it.claimed_by,
+      "created_at": it.created_at,
+      dependencies: it.dependencies,
+      description: it.description,
+      id: it.id,
+      parent: it.parent,
+      priority: Number(it.priority),
+      status: it.status,
+      tags: it.tags,
+      title: it.title,
+      "updated_at": it.updated_at,
+    };
+    // extension keys all start with "x-", after every known key
+    for (const k of sortedKeys(it.extensions)) {
+      const v = it.extensions[k]!;
+      if (!plainSafe(v)) return null;
+      a[k] = v;
+    }
+    return a;
+  }
   const o: Record<string, unknown> = {
     id: it.id,
     title: it.title,

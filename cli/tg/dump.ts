@@ -7,6 +7,7 @@ import type { Parsed } from "../_args.ts";
 import { type Item, itemToJsonObject, itemToPrettyJson } from "../../lib/store/item.ts";
 import { formatFloat, type JsonValue, sortedKeys } from "../../lib/store/json.ts";
 import type { TgContext } from "./_context.ts";
+import { plainItem } from "./_format.ts";
 
 /** Runs `tg dump`. */
 export async function dump(p: Parsed, ctx: TgContext): Promise<void> {
@@ -30,6 +31,18 @@ function jsonList(items: readonly Item[]): string {
  * @returns Pretty JSON with a trailing newline.
  */
 export function dumpJson(active: readonly Item[], archive: readonly Item[]): string {
+  const fast = (items: readonly Item[]) => {
+    const out: Record<string, unknown>[] = [];
+    for (const it of items) {
+      const p = plainItem(it, true);
+      if (p === null) return null;
+      out.push(p);
+    }
+    return out;
+  };
+  const a = fast(active);
+  const b = a === null ? null : fast(archive);
+  if (a !== null && b !== null) return JSON.stringify({ active: a, archive: b }, null, 2) + "\n";
   return `{\n  "active": ${jsonList(active)},\n  "archive": ${jsonList(archive)}\n}\n`;
 }
 
