@@ -133,6 +133,7 @@ export async function dumpYaml(active: readonly Item[], archive: readonly Item[]
     ["archive", archive.map((it) => yamlValue(itemToJsonObject(it)))],
   ]);
   const doc = new YAML.Document(data, {
+    aliasDuplicateObjects: false,
     customTags: (tags) => [
       FLOAT_TAG as unknown as (typeof tags)[number],
       ESCAPED_STRING_TAG as unknown as (typeof tags)[number],
