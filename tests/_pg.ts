@@ -8,22 +8,13 @@
 import { FixedClock } from "../lib/io/clock.ts";
 import type { Item } from "../lib/store/item.ts";
 import { TaskStore } from "../lib/store/store.ts";
-import { type Output, REPO_ROOT } from "./_helpers.ts";
+import { type Output, REPO_ROOT, run as runIn } from "./_helpers.ts";
 
 /** Entry point of our `pg`. */
 export const PG_ENTRY: string = `${REPO_ROOT}/cli/pg.ts`;
 
-async function run(cmd: string, args: string[], cwd: string): Promise<Output> {
-  const out = await new Deno.Command(cmd, {
-    args,
-    cwd,
-    env: { NO_COLOR: "1", TZ: "UTC" },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+function run(cmd: string, args: string[], cwd: string): Promise<Output> {
+  return runIn(cmd, args, { cwd });
 }
 
 /** Runs `deno run -A cli/pg.ts …` in `cwd`. */

@@ -8,7 +8,7 @@
 
 import { type Clock, SystemClock } from "../io/clock.ts";
 import type { Item } from "../store/item.ts";
-import { newItem } from "../store/item.ts";
+import { describeJsonValue, newItem } from "../store/item.ts";
 import { type JsonObject, type JsonValue, stringifyCompact } from "../store/json.ts";
 import type { WarningSink } from "../store/jsonl.ts";
 import type { Status } from "../store/status.ts";
@@ -694,14 +694,7 @@ function decodeDescription(v: JsonValue): StructuredDescription | string {
   return d;
 }
 
-function describeJson(v: JsonValue): string {
-  if (v === null) return "null";
-  if (typeof v === "string") return `string ${JSON.stringify(v)}`;
-  if (typeof v === "bigint") return `integer \`${v}\``;
-  if (typeof v === "number") return `floating point \`${stringifyCompact(v)}\``;
-  if (typeof v === "boolean") return `boolean \`${v}\``;
-  return Array.isArray(v) ? "sequence" : "map";
-}
+const describeJson = describeJsonValue;
 
 /** Options for {@linkcode newPgItem}. */
 export interface NewPgItemOptions {

@@ -9,7 +9,7 @@
  * @module
  */
 
-import { ioError, storageCorruption } from "./errors.ts";
+import { storageCorruption } from "./errors.ts";
 import { compareCodePoints } from "./json.ts";
 import {
   type Item,
@@ -18,7 +18,7 @@ import {
   serializeItem,
   validateExtensions,
 } from "./item.ts";
-import { checkHeader, SCHEMA_HEADER } from "./jsonl.ts";
+import { activeLines, SCHEMA_HEADER } from "./jsonl.ts";
 
 interface Entry {
   /** The ID. */
@@ -31,7 +31,6 @@ interface Entry {
   item: Item | null;
 }
 
-const FATAL_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const ENCODER = new TextEncoder();
 
 function strictParse(line: string, lineNo: number): Item {
@@ -76,17 +75,7 @@ export class ActiveDoc {
    * @throws {TaskStoreError} Like {@linkcode parseActiveFile}.
    */
   static parse(bytes: Uint8Array | null): ActiveDoc {
-    if (bytes === null || bytes.length === 0) return new ActiveDoc([]);
-    let text: string;
-    try {
-      text = FATAL_UTF8.decode(bytes);
-    } catch (e) {
-      throw ioError(new Error("stream did not contain valid UTF-8", { cause: e }));
-    }
-    const lines = text.split("\n");
-    if (lines[lines.length - 1] === "") lines.pop();
-    if (lines.length === 0) return new ActiveDoc([]);
-    checkHeader(lines[0]!, false);
+    const lines = activeLines(bytes);
     const entries: Entry[] = [];
     for (let i = 1; i < lines.length; i++) {
       const line = lines[i]!;

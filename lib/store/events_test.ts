@@ -288,6 +288,18 @@ Deno.test("moveEventsForTask() moves a task's events and keeps other lines verba
   assert.match(warnings[0]!, /^Warning: \/s\/events\.jsonl: skipping malformed line 6: /);
 });
 
+Deno.test("moveEventsForTask() keeps a line that is not UTF-8 byte for byte", async () => {
+  const fs = await memFs();
+  const mine = serializeEvent(ev("tg-a", 1));
+  const bad = new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]); // "{", two invalid bytes, "}"
+  const bytes = new Uint8Array([...ENC.encode(mine + "\n"), ...bad, 0x0a]);
+  await fs.writeFile(ACTIVE, bytes);
+  const warnings: string[] = [];
+  assert.equal(await moveEventsForTask(fs, ACTIVE, ARCHIVE, "tg-a", (m) => warnings.push(m)), 1);
+  assert.deepEqual(await fs.readFile(ACTIVE), new Uint8Array([...bad, 0x0a]));
+  assert.match(warnings[0]!, /skipping malformed line 2: stream did not contain valid UTF-8/);
+});
+
 Deno.test("moveEventsForTask() appends after existing archive lines", async () => {
   const fs = await memFs();
   const old = serializeEvent(ev("tg-z", 0, "old"));

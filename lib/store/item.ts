@@ -658,7 +658,14 @@ function timestamp(s: string): string {
   }
 }
 
-function describe(v: JsonValue): string {
+/**
+ * Names a JSON value's type the way upstream's parser messages do
+ * (`string "x"`, ``integer `5` ``, ``floating point `1.0` ``, `map` …).
+ *
+ * @param v The value.
+ * @returns The description.
+ */
+export function describeJsonValue(v: JsonValue): string {
   if (v === null) return "null";
   if (typeof v === "string") return `string ${JSON.stringify(v)}`;
   if (typeof v === "bigint") return `integer \`${v}\``;
@@ -666,3 +673,5 @@ function describe(v: JsonValue): string {
   if (typeof v === "boolean") return `boolean \`${v}\``;
   return Array.isArray(v) ? "sequence" : "map";
 }
+
+const describe = describeJsonValue;

@@ -69,6 +69,29 @@ function isBlank(line: string): boolean {
 }
 
 /**
+ * Decodes `tasks.jsonl` (strict UTF-8), splits it into lines and checks the
+ * header. Line `i` of the result is physical line `i + 1`; line 0 is the
+ * header. Missing or empty file → no lines.
+ *
+ * @param bytes The file's bytes, or `null` when it does not exist.
+ * @returns The lines, without a trailing empty one.
+ * @throws {TaskStoreError} `Io` for bytes that are not UTF-8; header errors.
+ */
+export function activeLines(bytes: Uint8Array | null): string[] {
+  if (bytes === null || bytes.length === 0) return [];
+  let text: string;
+  try {
+    text = FATAL_UTF8.decode(bytes);
+  } catch (e) {
+    throw ioError(new Error("stream did not contain valid UTF-8", { cause: e }));
+  }
+  const lines = text.split("\n");
+  if (lines[lines.length - 1] === "") lines.pop();
+  if (lines.length > 0) checkHeader(lines[0]!, false);
+  return lines;
+}
+
+/**
  * Parses `tasks.jsonl` strictly: any bad line is fatal.
  *
  * @param bytes The file's bytes, or `null` when it does not exist.
@@ -85,17 +108,7 @@ function isBlank(line: string): boolean {
  * ```
  */
 export function parseActiveFile(bytes: Uint8Array | null): Item[] {
-  if (bytes === null || bytes.length === 0) return [];
-  let text: string;
-  try {
-    text = FATAL_UTF8.decode(bytes);
-  } catch (e) {
-    throw ioError(new Error("stream did not contain valid UTF-8", { cause: e }));
-  }
-  const lines = text.split("\n");
-  if (lines[lines.length - 1] === "") lines.pop();
-  if (lines.length === 0) return [];
-  checkHeader(lines[0]!, false);
+  const lines = activeLines(bytes);
   const items: Item[] = [];
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i]!;
