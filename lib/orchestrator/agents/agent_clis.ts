@@ -213,7 +213,12 @@ export function agentCliSpec(agent: AgentConfig): AgentCliSpec {
       return opencodeCli(agent.model);
     case "codex":
       return codexCli(agent.model);
-    case "command":
-      return commandCli(agent.command ?? []);
+    case "command": {
+      const problems = validateAgentCommand(agent);
+      if (problems.length > 0) {
+        throw new TypeError(`Invalid agent command: ${problems.join("; ")}`);
+      }
+      return commandCli(agent.command!);
+    }
   }
 }

@@ -73,9 +73,13 @@ export class UsageScanner {
 
   #keep(bytes: Uint8Array): void {
     if (this.#skipping || bytes.length === 0) return;
-    if (this.#size === 0 && bytes[firstNonSpace(bytes)] !== OPEN_BRACE) {
-      this.#skipping = true;
-      return;
+    if (this.#size === 0) {
+      const first = firstNonSpace(bytes);
+      if (first === bytes.length) return; // only blanks so far: undecided
+      if (bytes[first] !== OPEN_BRACE) {
+        this.#skipping = true;
+        return;
+      }
     }
     if (this.#size + bytes.length > MAX_LINE_BYTES) {
       this.#skipping = true;
