@@ -344,6 +344,54 @@ agentTest(
   },
 );
 
+agentTest(
+  "timeout: the upstream fixture (`sleep 3600 &` + `sleep 3600`) loses its grandchild too",
+  async (s) => {
+    // The command runner runs sh directly; the prompt becomes $0 of the script.
+    const runner = s.runner({
+      cli: "command",
+      command: ["sh", "-c", "echo $$ > pids; sleep 3600 & echo $! >> pids; sleep 3600", "{prompt}"],
+    }, { groups: new ProcessGroups() });
+    const started = performance.now();
+    const e = await agentError(runner.run({
+      prompt: "# p",
+      resultPath: s.resultPath,
+      cwd: s.env.root,
+      timeoutMs: 500,
+    }));
+    const elapsed = performance.now() - started;
+    assert.equal(e.message, "Agent timed out after 0.5 seconds");
+    assert.ok(elapsed < 500 + 1500, `elapsed ${elapsed}`);
+    const [leader, grandchild] = (await Deno.readTextFile(`${s.env.root}/pids`)).trim().split("\n")
+      .map(Number);
+    assert.equal(await isAlive(leader!), false);
+    assert.equal(await isAlive(grandchild!), false);
+    assert.deepEqual(await liveGroupMembers(leader!), []);
+  },
+);
+
+agentTest(
+  "abort: a shutdown requested while the agent runs fails the attempt even if it wrote a result",
+  async (s) => {
+    const controller = new AbortController();
+    const e = await agentError(
+      s.runner().run({
+        // Writes the result first, then prints: the first output chunk requests the shutdown.
+        prompt: fakePrompt({ mode: "succeed_with_usage", resultPath: s.resultPath }),
+        resultPath: s.resultPath,
+        cwd: s.env.root,
+        timeoutMs: 20_000,
+        signal: controller.signal,
+        onOutput: () => controller.abort(),
+      }),
+    );
+    assert.equal(e.kind, "shutdown");
+    assert.equal(e.message, "Shutdown requested");
+    // Not read: left for the shutdown cleanup.
+    assert.equal(await exists(s.resultPath), true);
+  },
+);
+
 agentTest("abort: an already aborted signal fails before anything is spawned", async (s) => {
   const controller = new AbortController();
   controller.abort();
