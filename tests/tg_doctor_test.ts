@@ -304,7 +304,7 @@ Run with --fix to attempt automatic repairs.
     assert.match(fix.stderr, /^Fixed 0 issues$/m);
     assert.match(
       fix.stderr,
-      /\{"error":"10 issue\(s\) remain after repairs \(see the report above\)","exit_code":1\}\n$/,
+      /\{"error":"7 issue\(s\) remain after repairs \(see the report above\)","exit_code":1\}\n$/,
     );
     assert.equal(
       await storeFile(t.ours, "tasks.jsonl"),
@@ -501,5 +501,26 @@ Deno.test("tg doctor --fix reloads tasks.jsonl under the lock: a write that land
     );
   } finally {
     await repo.cleanup();
+  }
+});
+
+Deno.test("tg doctor exits 0 when only informational warnings remain (orphan events after tg rm)", async () => {
+  const t = await twin({
+    "tasks.jsonl": HEADER + itemLine("tg-kept"),
+    "archive.jsonl": HEADER,
+    "events.jsonl": eventLine(
+      "tg-gone",
+      "2026-01-02T00:00:00.000000Z",
+      "note",
+      "from an rm'd item",
+    ),
+  });
+  try {
+    const r = await t.tg(["doctor"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /\[warning\] events_orphan: Orphan events for task_id 'tg-gone'/);
+    assert.equal(r.stderr, "");
+  } finally {
+    await t.cleanup();
   }
 });

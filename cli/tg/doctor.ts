@@ -1,9 +1,17 @@
 /**
  * `tg doctor [--fix]`: check the store, optionally repair it. Unlike
- * upstream, exits 1 when any issue remains after the run.
+ * upstream, exits 1 when a problem remains after the run; the two
+ * informational warnings that no repair can act on (orphan events, events
+ * disagreeing with an item's status) do not count.
  */
 
 import type { Parsed } from "../_args.ts";
+
+/** Warnings that describe history rather than a broken store; they never fail the run. */
+const INFORMATIONAL: ReadonlySet<string> = new Set([
+  "events_orphan",
+  "events_drift_status_mismatch",
+]);
 import { CliError } from "../_main.ts";
 import {
   diagnose,
@@ -161,7 +169,7 @@ export async function doctor(p: Parsed, ctx: TgContext): Promise<void> {
     }
     await ctx.out(out);
   }
-  const left = remaining ?? issues;
+  const left = (remaining ?? issues).filter((i) => !INFORMATIONAL.has(i.type));
   if (left.length > 0) {
     throw new CliError(
       remaining === null
