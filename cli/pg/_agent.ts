@@ -6,21 +6,23 @@
 
 import type { AgentRunner } from "../../lib/orchestrator/agents/agent_runner.ts";
 import type { PgConfig } from "../../lib/orchestrator/config.ts";
-import { CliError } from "../_main.ts";
 
 /** Makes the runner for a config (injected by tests). */
 export type RunnerFactory = (config: PgConfig, root: string) => Promise<AgentRunner>;
 
 /**
- * The runner for `agent.cli`.
+ * The runner for `agent.cli` (claude, opencode, codex or a command
+ * template), loaded only when a run starts.
  *
  * @param config The configuration.
+ * @param root The project root.
  * @returns The runner.
  */
-export function defaultRunnerFactory(config: PgConfig): Promise<AgentRunner> {
-  return Promise.reject(
-    new CliError(`No agent runner for '${config.agent.cli}' is available in this build`),
+export async function defaultRunnerFactory(config: PgConfig, root: string): Promise<AgentRunner> {
+  const { createAgentRunner } = await import(
+    "../../lib/orchestrator/agents/create_agent_runner.ts"
   );
+  return createAgentRunner(config.agent, { root });
 }
 
 /**

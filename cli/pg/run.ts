@@ -23,7 +23,7 @@ import {
 } from "../../lib/orchestrator/filter.ts";
 import { GitRepo } from "../../lib/orchestrator/git.ts";
 import { formatPreflightError, runPreflight } from "../../lib/orchestrator/preflight.ts";
-import { cleanupResultFiles } from "../../lib/orchestrator/result_file.ts";
+import { cleanupResultFiles } from "../../lib/orchestrator/agents/result_file.ts";
 import { acquireRunLock, type RunLock } from "../../lib/orchestrator/run_lock.ts";
 import { runScheduler, type RunSummary } from "../../lib/orchestrator/run_loop.ts";
 import { validateTargets } from "../../lib/orchestrator/targets.ts";
@@ -171,8 +171,7 @@ export async function startCoordinator(
 export async function finishSession(s: Session, reason: string): Promise<void> {
   s.shutdown.abort();
   try {
-    const runner = s.runner as (AgentRunner & { killAll?: () => Promise<number> }) | null;
-    const n = await runner?.killAll?.();
+    const n = await s.runner?.killAll?.();
     if (n) s.out.info(`Stopped ${n} agent process group(s)`);
   } catch (e) {
     s.out.warn(`Warning: stopping agents failed: ${(e as Error).message}`);
@@ -256,10 +255,8 @@ export async function run(p: Parsed, ctx: PgContext, deps: RunDeps = {}): Promis
       pid: deps.pid ?? Deno.pid,
       warn: (m) => out.warn(m),
     });
-    const cleaned = await cleanupResultFiles(ctx.fs, ctx.root, (m) => out.warn(m));
-    if (cleaned > 0) {
-      out.info(`[pre] Cleaned up ${cleaned} stale result file(s) from .phase-golem/`);
-    }
+    const cleaned = await cleanupResultFiles(ctx.root, "pre", { onWarning: (m) => out.warn(m) });
+    if (cleaned.message !== null) out.info(cleaned.message);
     const pre = await s.git.preconditionFailure();
     if (pre !== null) throw new CliError(pre);
     const { config, path: configPath, base } = await ctx.config();
@@ -322,10 +319,8 @@ export async function run(p: Parsed, ctx: PgContext, deps: RunDeps = {}): Promis
   } finally {
     await finishSession(s, summary?.haltReason ?? "RunError");
     if (s.lock !== null) {
-      const cleaned = await cleanupResultFiles(ctx.fs, ctx.root, (m) => out.warn(m));
-      if (cleaned > 0) {
-        out.info(`[post] Cleaned up ${cleaned} stale result file(s) from .phase-golem/`);
-      }
+      const post = await cleanupResultFiles(ctx.root, "post", { onWarning: (m) => out.warn(m) });
+      if (post.message !== null) out.info(post.message);
       await leftovers(s, out);
       await s.lock.release();
     }

@@ -88,12 +88,12 @@ export async function runAgentAttempts(p: AttemptsParams): Promise<AttemptsOutco
       cwd: p.cwd,
       timeoutMs: p.timeoutMs,
       signal: p.signal,
+      onWarning: (m) => p.log.warn(`${p.label} ${m}`),
     };
     if (p.onOutput !== undefined) request.onOutput = p.onOutput;
     let result: PhaseResult;
     try {
       const outcome = await p.runner.run(request);
-      for (const w of outcome.warnings) p.log.warn(`${p.label} ${w}`);
       usage = addUsage(usage, outcome.usage);
       result = outcome.result;
     } catch (e) {

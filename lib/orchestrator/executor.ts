@@ -17,8 +17,8 @@ import type { PhaseConfig } from "./config.ts";
 import type { Logger } from "./logger.ts";
 import type { PhaseResult } from "./phase_result.ts";
 import { buildPhasePrompt, promptItemOf } from "./prompt.ts";
-import { resultFilePath } from "./result_file.ts";
-import { unsafeNameReason } from "./safe_name.ts";
+import { safeResultPath } from "./agents/result_file.ts";
+import { unsafeNamesReason } from "./safe_name.ts";
 
 /** Wall time, attempts and usage of one phase execution. */
 export interface RunStats {
@@ -183,7 +183,7 @@ export async function executePhase(
   const id = p.item.id;
   const phase = p.phase.name;
   const label = phaseLabel(id, phase);
-  const unsafe = unsafeNameReason(id, phase);
+  const unsafe = unsafeNamesReason(id, phase);
   if (unsafe !== null) return { kind: "Blocked", reason: unsafe, result: null, stats: null };
   if (ctx.signal.aborted) return { kind: "Cancelled", stats: null };
 
@@ -218,7 +218,7 @@ export async function executePhase(
   let resultPath: string;
   let changeFolder: string;
   try {
-    resultPath = resultFilePath(ctx.root, id, phase);
+    resultPath = safeResultPath(ctx.root, id, phase);
     changeFolder = await ensureChangeFolder(id, p.item.title, { fs: ctx.fs, root: ctx.root });
   } catch (e) {
     return {

@@ -682,7 +682,7 @@ Deno.test("run loop: a hostile item ID is blocked with a reason and the run goes
     assert.deepEqual(run.summary.state.itemsCompleted, ["WRK-002"]);
     const a = (await run.item("../../etc/x"))!;
     assert.equal(a.status(), "Blocked");
-    assert.match(a.blockedReason!, /^Item ID '\.\.\/\.\.\/etc\/x' cannot be used in file names/);
+    assert.match(a.blockedReason!, /^Item ID '\.\.\/\.\.\/etc\/x' cannot be used in file names: /);
     const b = (await run.item("WRK-$(rm -rf ~)"))!;
     assert.equal(b.status(), "Blocked");
     assert.equal(run.runner.requests.length, 1, "no agent ran for the hostile items");

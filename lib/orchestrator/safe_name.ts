@@ -7,11 +7,13 @@
  * @module
  */
 
-const SAFE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+import { unsafeNameReason } from "./agents/result_file.ts";
 
 /**
- * Whether a name can be used inside a file name: 1–128 ASCII letters,
- * digits, `.`, `_` or `-`, starting with a letter or digit, and no `..`.
+ * Whether a name can be used inside a file name: 1–200 ASCII letters,
+ * digits, `.`, `_` or `-`, starting with a letter or digit, and no `..`
+ * (the rule of the result-file paths, {@linkcode unsafeNameReason} in
+ * `agents/result_file.ts`).
  *
  * @param name The name.
  * @returns Whether it is safe.
@@ -24,12 +26,12 @@ const SAFE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
  * ```
  */
 export function isSafeName(name: string): boolean {
-  return SAFE.test(name) && !name.includes("..");
+  return unsafeNameReason(name) === null;
 }
 
 /**
- * Shows a name in a message: JSON-quoted when it holds anything beyond
- * printable ASCII, so newlines and control characters are visible.
+ * Shows a name in a message: quoted, with newlines and control characters
+ * escaped so they are visible.
  *
  * @param name The name.
  * @returns The display form.
@@ -39,23 +41,18 @@ export function displayName(name: string): string {
 }
 
 /**
- * Why an item cannot run, when its ID or phase name is not a safe name.
+ * Why an item cannot run, when its ID or phase name is not a safe file
+ * name component.
  *
  * @param itemId The item ID.
  * @param phase The phase name (`triage` for triage).
  * @returns The reason, or `null` when both are safe.
  */
-export function unsafeNameReason(itemId: string, phase: string): string | null {
-  if (!isSafeName(itemId)) {
-    return `Item ID ${
-      displayName(itemId)
-    } cannot be used in file names (allowed: letters, digits, '.', '_', '-'; no '..')`;
-  }
-  if (!isSafeName(phase)) {
-    return `Phase name ${
-      displayName(phase)
-    } cannot be used in file names (allowed: letters, digits, '.', '_', '-'; no '..')`;
-  }
+export function unsafeNamesReason(itemId: string, phase: string): string | null {
+  const id = unsafeNameReason(itemId);
+  if (id !== null) return `Item ID ${displayName(itemId)} cannot be used in file names: ${id}`;
+  const ph = unsafeNameReason(phase);
+  if (ph !== null) return `Phase name ${displayName(phase)} cannot be used in file names: ${ph}`;
   return null;
 }
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { isSafeName, slugify, unsafeNameReason } from "./safe_name.ts";
+import { isSafeName, slugify, unsafeNamesReason } from "./safe_name.ts";
 import { ensureChangeFolder } from "./change_folder.ts";
 import { DenoFileSystem } from "../io/fs.ts";
 
@@ -22,20 +22,24 @@ Deno.test("isSafeName() accepts plain IDs and phase names, rejects paths and she
       "a b",
       "`x`",
       "ü",
-      "x".repeat(129),
+      "x".repeat(201),
     ]
   ) {
     assert.ok(!isSafeName(bad), JSON.stringify(bad));
   }
 });
 
-Deno.test("unsafeNameReason() names the bad part, showing control characters", () => {
-  assert.equal(unsafeNameReason("WRK-1", "build"), null);
+Deno.test("unsafeNamesReason() names the bad part, showing control characters", () => {
+  assert.equal(unsafeNamesReason("WRK-1", "build"), null);
   assert.equal(
-    unsafeNameReason("../x", "build"),
-    "Item ID '../x' cannot be used in file names (allowed: letters, digits, '.', '_', '-'; no '..')",
+    unsafeNamesReason("../x", "build"),
+    "Item ID '../x' cannot be used in file names: only letters, digits, '.', '_' and '-' are allowed, starting with a letter or digit",
   );
-  assert.match(unsafeNameReason("WRK-1", "a\nb")!, /^Phase name "a\\nb" cannot be used/);
+  assert.match(
+    unsafeNamesReason("WRK-1", "a\nb")!,
+    /^Phase name "a\\nb" cannot be used in file names: /,
+  );
+  assert.match(unsafeNamesReason("WRK-1", "a..b")!, /: '\.\.' is not allowed$/);
 });
 
 Deno.test("slugify() lower-cases, replaces non-alphanumerics and trims dashes", () => {

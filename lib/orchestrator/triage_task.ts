@@ -17,8 +17,8 @@ import {
   phaseLabel,
 } from "./executor.ts";
 import { buildTriagePrompt, promptItemOf } from "./prompt.ts";
-import { resultFilePath } from "./result_file.ts";
-import { unsafeNameReason } from "./safe_name.ts";
+import { safeResultPath } from "./agents/result_file.ts";
+import { unsafeNamesReason } from "./safe_name.ts";
 
 /** The phase name of triage. */
 export const TRIAGE_PHASE = "triage";
@@ -49,11 +49,11 @@ export async function executeTriage(
 ): Promise<ExecutionResult> {
   const raw = p.snapshot.find((it) => it.id === p.itemId);
   if (raw === undefined) return { kind: "Failed", reason: "Item not found", stats: null };
-  const unsafe = unsafeNameReason(p.itemId, TRIAGE_PHASE);
+  const unsafe = unsafeNamesReason(p.itemId, TRIAGE_PHASE);
   if (unsafe !== null) return { kind: "Blocked", reason: unsafe, result: null, stats: null };
   const item = new PgItem(raw, { warn: (m) => ctx.log.warn(m) });
   const label = phaseLabel(p.itemId, TRIAGE_PHASE);
-  const resultPath = resultFilePath(ctx.root, p.itemId, TRIAGE_PHASE);
+  const resultPath = safeResultPath(ctx.root, p.itemId, TRIAGE_PHASE);
   const backlog = p.snapshot.filter((it) => it.id !== p.itemId).map((it) => ({
     id: it.id,
     title: it.title,
