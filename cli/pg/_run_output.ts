@@ -227,18 +227,22 @@ export class RunOutput implements Logger, RunObserver {
       dec = new TextDecoder("utf-8", { fatal: false });
       this.#decoders.set(key, dec);
     }
-    let text = (this.#partial.get(key) ?? "") + dec.decode(chunk, DEC_OPTIONS);
-    let nl: number;
-    while ((nl = text.indexOf("\n")) >= 0) {
-      this.#agentLine(itemId, text.slice(0, nl).replace(/\r$/, ""));
-      text = text.slice(nl + 1);
+    const text = (this.#partial.get(key) ?? "") + dec.decode(chunk, DEC_OPTIONS);
+    let start = 0;
+    for (;;) {
+      const nl = text.indexOf("\n", start);
+      if (nl >= 0 && nl - start <= MAX_LINE) {
+        this.#agentLine(itemId, text.slice(start, nl).replace(/\r$/, ""));
+        start = nl + 1;
+      } else if (text.length - start >= MAX_LINE) {
+        this.#agentLine(itemId, text.slice(start, start + MAX_LINE));
+        start += MAX_LINE;
+      } else {
+        break;
+      }
     }
-    while (text.length >= MAX_LINE) {
-      this.#agentLine(itemId, text.slice(0, MAX_LINE));
-      text = text.slice(MAX_LINE);
-    }
-    if (text === "") this.#partial.delete(key);
-    else this.#partial.set(key, text);
+    if (start >= text.length) this.#partial.delete(key);
+    else this.#partial.set(key, text.slice(start));
   }
 
   #flushPartial(itemId: string): void {

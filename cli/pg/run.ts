@@ -25,6 +25,7 @@ import { GitRepo } from "../../lib/orchestrator/git.ts";
 import { formatPreflightError, runPreflight } from "../../lib/orchestrator/preflight.ts";
 import { cleanupResultFiles } from "../../lib/orchestrator/agents/result_file.ts";
 import { acquireRunLock, type RunLock } from "../../lib/orchestrator/run_lock.ts";
+import { recoverInterruptedRun } from "../../lib/orchestrator/recovery.ts";
 import { runScheduler, type RunSummary } from "../../lib/orchestrator/run_loop.ts";
 import { validateTargets } from "../../lib/orchestrator/targets.ts";
 import type { Item } from "../../lib/store/item.ts";
@@ -100,6 +101,32 @@ export function openSession(ctx: PgContext, deps: RunDeps, json: boolean): Sessi
       out.close();
     },
   };
+}
+
+/**
+ * Takes the run lock and, when a previous run was killed, commits the task
+ * state it left behind (when that is the only change).
+ *
+ * @param s The session.
+ * @param ctx The command context.
+ * @param deps Injected effects.
+ */
+export async function lockSession(s: Session, ctx: PgContext, deps: RunDeps): Promise<void> {
+  s.lock = await acquireRunLock({
+    fs: ctx.fs,
+    root: ctx.root,
+    pid: deps.pid ?? Deno.pid,
+    warn: (m) => s.out.warn(m),
+  });
+  const prev = s.lock.previousPid;
+  if (prev === null) return;
+  s.out.warn(`Warning: the previous run (PID ${prev}) did not finish`);
+  try {
+    const sha = await recoverInterruptedRun(s.git);
+    if (sha !== null) s.out.info(`Committed the task state it left behind: ${sha}`);
+  } catch (e) {
+    s.out.warn(`Warning: could not commit the task state it left behind: ${(e as Error).message}`);
+  }
 }
 
 /**
@@ -249,12 +276,7 @@ export async function run(p: Parsed, ctx: PgContext, deps: RunDeps = {}): Promis
   let failure: unknown = null;
   try {
     out.info("--- Phase Golem ---");
-    s.lock = await acquireRunLock({
-      fs: ctx.fs,
-      root: ctx.root,
-      pid: deps.pid ?? Deno.pid,
-      warn: (m) => out.warn(m),
-    });
+    await lockSession(s, ctx, deps);
     const cleaned = await cleanupResultFiles(ctx.root, "pre", { onWarning: (m) => out.warn(m) });
     if (cleaned.message !== null) out.info(cleaned.message);
     const pre = await s.git.preconditionFailure();

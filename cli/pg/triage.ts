@@ -13,11 +13,17 @@ import { PgItem } from "../../lib/adapter/pg_item.ts";
 import { SystemClock } from "../../lib/io/clock.ts";
 import { CompletionHandler } from "../../lib/orchestrator/completion.ts";
 import type { ExecutorContext } from "../../lib/orchestrator/executor.ts";
-import { acquireRunLock } from "../../lib/orchestrator/run_lock.ts";
 import { executeTriage, TRIAGE_PHASE } from "../../lib/orchestrator/triage_task.ts";
 import { formatTimestamp } from "../../lib/store/timestamp.ts";
 import type { PgContext } from "./_context.ts";
-import { finishSession, openSession, type RunDeps, startCoordinator, startRunner } from "./run.ts";
+import {
+  finishSession,
+  lockSession,
+  openSession,
+  type RunDeps,
+  startCoordinator,
+  startRunner,
+} from "./run.ts";
 
 /** Runs `pg triage`. */
 export async function triage(_p: Parsed, ctx: PgContext, deps: RunDeps = {}): Promise<void> {
@@ -26,12 +32,7 @@ export async function triage(_p: Parsed, ctx: PgContext, deps: RunDeps = {}): Pr
   let failure: unknown = null;
   let triaged = 0;
   try {
-    s.lock = await acquireRunLock({
-      fs: ctx.fs,
-      root: ctx.root,
-      pid: deps.pid ?? Deno.pid,
-      warn: (m) => out.warn(m),
-    });
+    await lockSession(s, ctx, deps);
     const pre = await s.git.preconditionFailure();
     if (pre !== null) throw new CliError(pre);
     const { config, base } = await ctx.config();

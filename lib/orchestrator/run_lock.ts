@@ -45,8 +45,19 @@ export interface RunLockOptions {
 
 /** A held run lock. */
 export interface RunLock {
+  /**
+   * The PID a previous holder left in the PID file: that run did not finish
+   * (it was killed), since a finished run deletes the file. `null` normally.
+   */
+  readonly previousPid: number | null;
   /** Releases the lock and deletes the PID file (failures are warnings). */
   release(): Promise<void>;
+}
+
+async function readPid(fs: FileSystem, pidPath: string): Promise<number | null> {
+  const bytes = await fs.readFile(pidPath).catch(() => null);
+  const text = bytes === null ? "" : new TextDecoder().decode(bytes).trim();
+  return /^\d+$/.test(text) ? Number(text) : null;
 }
 
 async function probeAlive(fs: FileSystem, runner: ProcessRunner, pid: number): Promise<boolean> {
@@ -73,9 +84,7 @@ export async function acquireRunLock(options: RunLockOptions): Promise<RunLock> 
   await fs.mkdirp(dir);
   const handle: LockHandle | null = await fs.tryLock(lockPath);
   if (handle === null) {
-    const bytes = await fs.readFile(pidPath).catch(() => null);
-    const text = bytes === null ? "" : new TextDecoder().decode(bytes).trim();
-    const pid = /^\d+$/.test(text) ? Number(text) : null;
+    const pid = await readPid(fs, pidPath);
     if (pid === null) {
       throw new RunLockError(
         `Another phase-golem instance holds the lock. If this is stale, remove ${lockPath}`,
@@ -90,6 +99,7 @@ export async function acquireRunLock(options: RunLockOptions): Promise<RunLock> 
         : `Lock file is held but recorded PID ${pid} is not alive. Remove ${lockPath} and ${pidPath} to recover`,
     );
   }
+  const previousPid = await readPid(fs, pidPath);
   try {
     await fs.writeFile(pidPath, new TextEncoder().encode(`${options.pid}\n`));
   } catch (e) {
@@ -98,6 +108,7 @@ export async function acquireRunLock(options: RunLockOptions): Promise<RunLock> 
   }
   let released = false;
   return {
+    previousPid,
     async release() {
       if (released) return;
       released = true;

@@ -13,8 +13,19 @@ Deno.test("acquireRunLock() writes the PID and removes it on release", async () 
   await lock.release();
   assert.equal(await fs.readFile("/p/.phase-golem/phase-golem.pid"), null);
   assert.notEqual(await fs.stat("/p/.phase-golem/phase-golem.lock"), null);
+  assert.equal(lock.previousPid, null);
   // Free again.
   await (await acquireRunLock({ fs, root: "/p", pid: 1 })).release();
+});
+
+Deno.test("acquireRunLock() reports the PID file a killed run left behind", async () => {
+  const fs = new MemoryFileSystem();
+  await fs.mkdirp("/p/.phase-golem");
+  await fs.writeFile("/p/.phase-golem/phase-golem.pid", new TextEncoder().encode("999\n"));
+  const lock = await acquireRunLock({ fs, root: "/p", pid: 5 });
+  assert.equal(lock.previousPid, 999);
+  assert.equal(DEC.decode((await fs.readFile("/p/.phase-golem/phase-golem.pid"))!), "5\n");
+  await lock.release();
 });
 
 Deno.test("acquireRunLock() names a live holder, a dead holder, or an unknown holder", async () => {
