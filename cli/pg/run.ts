@@ -9,9 +9,8 @@
 
 import type { Parsed } from "../_args.ts";
 import { CliError } from "../_main.ts";
-import { PgItem } from "../../lib/adapter/pg_item.ts";
+import { toPgError } from "../../lib/adapter/pg_error.ts";
 import { pgStatusLabel } from "../../lib/adapter/pg_status.ts";
-import { readSnapshot } from "../../lib/adapter/store_access.ts";
 import { SystemClock } from "../../lib/io/clock.ts";
 import type { AgentRunner } from "../../lib/orchestrator/agents/agent_runner.ts";
 import type { PgConfig } from "../../lib/orchestrator/config.ts";
@@ -28,7 +27,8 @@ import { acquireRunLock, type RunLock } from "../../lib/orchestrator/run_lock.ts
 import { recoverInterruptedRun } from "../../lib/orchestrator/recovery.ts";
 import { runScheduler, type RunSummary } from "../../lib/orchestrator/run_loop.ts";
 import { validateTargets } from "../../lib/orchestrator/targets.ts";
-import type { Item } from "../../lib/store/item.ts";
+import type { SchedulerItem } from "../../lib/orchestrator/scheduler_item.ts";
+import { type SnapshotEntry, SnapshotReader } from "../../lib/orchestrator/snapshot_reader.ts";
 import { formatTimestamp } from "../../lib/store/timestamp.ts";
 import { defaultRunnerFactory, type RunnerFactory, whichBinary } from "./_agent.ts";
 import type { PgContext } from "./_context.ts";
@@ -62,6 +62,8 @@ export interface Session {
   lock: RunLock | null;
   runner: AgentRunner | null;
   coordinator: Coordinator | null;
+  /** The store's line cache, shared with the coordinator. */
+  reader: SnapshotReader | null;
   dispose(): void;
 }
 
@@ -95,6 +97,7 @@ export function openSession(ctx: PgContext, deps: RunDeps, json: boolean): Sessi
     lock: null,
     runner: null,
     coordinator: null,
+    reader: null,
     dispose() {
       removeSignals();
       deps.signal?.removeEventListener("abort", onAbort);
@@ -176,6 +179,7 @@ export async function startCoordinator(
     root: ctx.root,
     prefix: config.project.prefix,
     log: s.out,
+    ...(s.reader === null ? {} : { reader: s.reader }),
     onCommit: (c) => {
       s.commits.push(c);
       s.out.event({
@@ -237,16 +241,14 @@ function configSummary(
   }
 }
 
-function backlogSummary(out: RunOutput, items: readonly Item[]): void {
+function backlogSummary(out: RunOutput, items: readonly SchedulerItem[]): void {
   const counts = new Map<string, number>();
   const actionable: string[] = [];
   for (const it of items) {
-    const pg = new PgItem(it);
-    const status = pg.status();
-    const label = pgStatusLabel(status);
+    const label = pgStatusLabel(it.status);
     counts.set(label, (counts.get(label) ?? 0) + 1);
-    if (status !== "Done" && status !== "Blocked" && actionable.length < 3) {
-      actionable.push(`${pg.id} (${label}${pg.phase() ? `, ${pg.phase()}` : ""})`);
+    if (it.status !== "Done" && it.status !== "Blocked" && actionable.length < 3) {
+      actionable.push(`${it.id} (${label}${it.phase ? `, ${it.phase}` : ""})`);
     }
   }
   const parts = [...counts.entries()].map(([k, n]) => `${k} ${n}`);
@@ -284,12 +286,14 @@ export async function run(p: Parsed, ctx: PgContext, deps: RunDeps = {}): Promis
     const { config, path: configPath, base } = await ctx.config();
     await startRunner(s, config, ctx, deps);
 
-    let items: Item[];
+    const reader = new SnapshotReader();
+    let entries: SnapshotEntry[];
     try {
-      items = await readSnapshot(ctx.store());
+      entries = reader.read(await ctx.fs.readFile(ctx.store().tasksPath), (m) => out.warn(m));
     } catch (e) {
-      throw new CliError(`Failed to load task-golem store: ${(e as Error).message}`);
+      throw new CliError(`Failed to load task-golem store: ${toPgError(e).message}`);
     }
+    const items = entries.map((e) => e.view);
     const checked = validateTargets(rawTargets, new Set(items.map((it) => it.id)));
     if (checked.problems.length > 0) {
       throw new CliError(
@@ -300,6 +304,7 @@ export async function run(p: Parsed, ctx: PgContext, deps: RunDeps = {}): Promis
     const cap = parseCap(p.opts.cap, config.execution.default_phase_cap);
     configSummary(out, config, { targets: checked.targets, filter, cap });
     backlogSummary(out, items);
+    s.reader = reader;
 
     const archiveIds = new Set(await ctx.store().loadArchiveIds().catch(() => []));
     const errors = await runPreflight({
@@ -343,7 +348,7 @@ export async function run(p: Parsed, ctx: PgContext, deps: RunDeps = {}): Promis
     if (s.lock !== null) {
       const post = await cleanupResultFiles(ctx.root, "post", { onWarning: (m) => out.warn(m) });
       if (post.message !== null) out.info(post.message);
-      await leftovers(s, out);
+      if (s.coordinator !== null) await leftovers(s, out);
       await s.lock.release();
     }
     if (summary !== null) {

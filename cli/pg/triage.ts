@@ -13,7 +13,7 @@ import { PgItem } from "../../lib/adapter/pg_item.ts";
 import { SystemClock } from "../../lib/io/clock.ts";
 import { CompletionHandler } from "../../lib/orchestrator/completion.ts";
 import type { ExecutorContext } from "../../lib/orchestrator/executor.ts";
-import { executeTriage, TRIAGE_PHASE } from "../../lib/orchestrator/triage_task.ts";
+import { backlogLines, executeTriage, TRIAGE_PHASE } from "../../lib/orchestrator/triage_task.ts";
 import { formatTimestamp } from "../../lib/store/timestamp.ts";
 import type { PgContext } from "./_context.ts";
 import {
@@ -77,9 +77,14 @@ export async function triage(_p: Parsed, ctx: PgContext, deps: RunDeps = {}): Pr
     for (const id of ids) {
       if (s.shutdown.signal.aborted) break;
       out.info(`[${id}][TRIAGE] Starting triage`);
-      const snapshot = await coordinator.snapshot();
+      const entries = await coordinator.views();
       const result = await executeTriage(
-        { itemId: id, snapshot, pipelines: Object.keys(config.pipelines) },
+        {
+          itemId: id,
+          item: await coordinator.item(id),
+          backlog: backlogLines(entries, id),
+          pipelines: Object.keys(config.pipelines),
+        },
         exec,
       );
       if (result.kind === "Cancelled") break;

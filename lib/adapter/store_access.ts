@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { ActiveDoc } from "../store/active_doc.ts";
 import type { Item } from "../store/item.ts";
 import type { WarningSink } from "../store/jsonl.ts";
 import type { TaskStore } from "../store/store.ts";
@@ -61,17 +62,84 @@ function timerSleep(ms: number): Promise<void> {
  * assert.equal(new PgItem(item!).status(), "New");
  * ```
  */
-export async function mutateStore<T>(
+export function mutateStore<T>(
   store: TaskStore,
   fn: (items: Item[]) => Promise<T> | T,
   options: MutateStoreOptions = {},
+): Promise<T> {
+  return withRetry(store, () => store.withLock(fn), options);
+}
+
+/**
+ * Like {@linkcode mutateStore}, on an {@linkcode ActiveDoc}: only the items
+ * the callback asks for are built and re-serialized; every other line is
+ * written back as read. Use it for changes to a few items of a large store.
+ *
+ * @param store The store.
+ * @param fn Edits the document; its result is returned.
+ * @param options Retry delays, sleep and warning sink.
+ * @returns What `fn` returns.
+ * @throws {PgError} The last error.
+ *
+ * @example
+ * ```ts
+ * import { MemoryFileSystem, mutateDoc, newPgItem, PgItem, TaskStore } from "@golem/golem";
+ * import assert from "node:assert/strict";
+ *
+ * const store = new TaskStore("/repo/.task-golem", { fs: new MemoryFileSystem() });
+ * await store.init();
+ * await mutateDoc(store, (doc) => doc.push(newPgItem("WRK-a1b2c", "First", { now: store.now() })));
+ * await mutateDoc(store, (doc) => new PgItem(doc.get("WRK-a1b2c")!).setPhase("prd"));
+ * assert.equal(new PgItem((await store.loadActive())[0]!).phase(), "prd");
+ * ```
+ */
+export function mutateDoc<T>(
+  store: TaskStore,
+  fn: (doc: ActiveDoc) => Promise<T> | T,
+  options: MutateStoreOptions = {},
+): Promise<T> {
+  return withRetry(store, () => store.editActive(fn), options);
+}
+
+/**
+ * Runs a store operation with the retries of pg.md §6.2: a lock timeout is
+ * retried after a pause (1 s, 1 s by default); any other error is returned
+ * at once. Every failure is a {@linkcode PgError}.
+ *
+ * @param store The store (to tell a missing store directory apart).
+ * @param op The operation; it takes the lock itself.
+ * @param options Retry delays, sleep and warning sink.
+ * @returns What `op` returns.
+ * @throws {PgError} The last error.
+ *
+ * @example
+ * ```ts
+ * import { MemoryFileSystem, TaskStore, withStoreRetry } from "@golem/golem";
+ * import assert from "node:assert/strict";
+ * const store = new TaskStore("/repo/.task-golem", { fs: new MemoryFileSystem() });
+ * await store.init();
+ * assert.equal(await withStoreRetry(store, () => store.lock(() => 42)), 42);
+ * ```
+ */
+export function withStoreRetry<T>(
+  store: TaskStore,
+  op: () => Promise<T>,
+  options: MutateStoreOptions = {},
+): Promise<T> {
+  return withRetry(store, op, options);
+}
+
+async function withRetry<T>(
+  store: TaskStore,
+  op: () => Promise<T>,
+  options: MutateStoreOptions,
 ): Promise<T> {
   const delays = options.delaysMs ?? STORE_RETRY_DELAYS_MS;
   const sleep = options.sleep ?? timerSleep;
   const attempts = delays.length + 1;
   for (let attempt = 1;; attempt++) {
     try {
-      return await store.withLock(fn);
+      return await op();
     } catch (caught) {
       const e = await classify(store, caught);
       if (!e.isRetryable() || attempt >= attempts) throw e;
@@ -100,6 +168,31 @@ export async function mutateStore<T>(
 export async function readSnapshot(store: TaskStore): Promise<Item[]> {
   try {
     return await store.loadActive();
+  } catch (e) {
+    throw toPgError(e);
+  }
+}
+
+/**
+ * Reads one active item without the lock, building only that item (the
+ * other lines are validated, not built).
+ *
+ * @param store The store.
+ * @param id The item's ID.
+ * @returns The item, or `null` when it is not active.
+ * @throws {PgError} E.g. `StorageCorruption` for a bad line.
+ *
+ * @example
+ * ```ts
+ * import { MemoryFileSystem, readItem, TaskStore } from "@golem/golem";
+ * import assert from "node:assert/strict";
+ * const store = new TaskStore("/nowhere/.task-golem", { fs: new MemoryFileSystem() });
+ * assert.equal(await readItem(store, "WRK-001"), null);
+ * ```
+ */
+export async function readItem(store: TaskStore, id: string): Promise<Item | null> {
+  try {
+    return (await store.loadActiveDoc()).get(id) ?? null;
   } catch (e) {
     throw toPgError(e);
   }

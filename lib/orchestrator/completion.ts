@@ -247,8 +247,8 @@ export class CompletionHandler {
   }
 
   async #item(id: string): Promise<{ raw: Item; pg: PgItem } | null> {
-    const raw = (await this.#c.coordinator.snapshot()).find((it) => it.id === id);
-    return raw === undefined ? null : { raw, pg: new PgItem(raw, { warn: this.#warnFn }) };
+    const raw = await this.#c.coordinator.item(id);
+    return raw === null ? null : { raw, pg: new PgItem(raw, { warn: this.#warnFn }) };
   }
 
   #warnFn = (m: string): void => this.#c.log.warn(m);
@@ -301,9 +301,8 @@ export class CompletionHandler {
 
     let mergedAway = false;
     for (const dup of r.duplicates) {
-      const snap = await this.#c.coordinator.snapshot();
-      const other = snap.find((it) => it.id === dup);
-      if (other === undefined) {
+      const other = await this.#c.coordinator.item(dup);
+      if (other === null) {
         log.info(`[${id}][TRIAGE] Duplicate ${dup} not found in backlog; skipping merge`);
         continue;
       }
@@ -313,7 +312,7 @@ export class CompletionHandler {
         continue;
       }
       const plan = mergeDirection(id, dup);
-      const source = snap.find((it) => it.id === plan.source);
+      const source = plan.source === dup ? other : await this.#c.coordinator.item(plan.source);
       try {
         await this.#worklog({
           id: plan.source,

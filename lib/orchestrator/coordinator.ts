@@ -19,11 +19,19 @@
 import { applyUpdate, type ItemUpdate } from "../adapter/item_update.ts";
 import { PgError, toPgError } from "../adapter/pg_error.ts";
 import { PgItem } from "../adapter/pg_item.ts";
-import { mutateStore, readSnapshot } from "../adapter/store_access.ts";
+import {
+  mutateStore,
+  type MutateStoreOptions,
+  readItem,
+  readSnapshot,
+  withStoreRetry,
+} from "../adapter/store_access.ts";
+import { ScratchFile } from "../io/scratch_file.ts";
 import type { Clock } from "../io/clock.ts";
 import type { FileSystem } from "../io/fs.ts";
 import { generateId, type RandomBytes } from "../store/id.ts";
-import type { Item } from "../store/item.ts";
+import { ActiveDoc } from "../store/active_doc.ts";
+import { type Item, serializeItem } from "../store/item.ts";
 import type { TaskStore } from "../store/store.ts";
 import {
   batchCommitMessage,
@@ -35,6 +43,14 @@ import { followUpItem, followUpTitleProblem } from "./follow_up.ts";
 import { type GitRepo, STORE_FILES, WORKLOG_DIR } from "./git.ts";
 import type { Logger } from "./logger.ts";
 import { mergeItems } from "./merge.ts";
+import {
+  findItemLine,
+  findLineSpan,
+  parseStoreLine,
+  type SnapshotEntry,
+  SnapshotReader,
+} from "./snapshot_reader.ts";
+import { ioError, TaskStoreError } from "../store/errors.ts";
 import type { FollowUp } from "./phase_result.ts";
 import { unblockItem } from "./unblock.ts";
 import { appendWorklog, type WorklogEntry } from "./worklog.ts";
@@ -81,6 +97,12 @@ export interface CoordinatorOptions {
   foreignStaged?: ReadonlySet<string>;
   /** Told about every commit made. */
   onCommit?: (commit: CommitRecord) => void;
+  /**
+   * The line cache of {@linkcode Coordinator.views} (pass the one the
+   * caller already read the store with, so unchanged lines are not parsed
+   * again).
+   */
+  reader?: SnapshotReader;
 }
 
 /** Inputs of {@linkcode Coordinator.completePhase}. */
@@ -146,6 +168,8 @@ export class Coordinator {
   /** A commit of pg's failed, so pg's staged changes wait for the next one. */
   #commitFailed = false;
   readonly #pending: BatchEntry[] = [];
+  readonly #reader: SnapshotReader;
+  readonly #scratch: ScratchFile;
 
   private constructor(
     options: CoordinatorOptions,
@@ -153,6 +177,8 @@ export class Coordinator {
     storeExisted: boolean,
   ) {
     this.#o = options;
+    this.#reader = options.reader ?? new SnapshotReader();
+    this.#scratch = new ScratchFile(options.fs);
     this.#foreign = foreign;
     this.#artifactExclude = new Set([...foreign, ...STORE_FILES]);
     this.#storeExisted = storeExisted;
@@ -169,7 +195,12 @@ export class Coordinator {
    * @throws {PgError} When the store cannot be read.
    */
   static async start(options: CoordinatorOptions): Promise<Coordinator> {
-    await readSnapshot(options.store);
+    options = { ...options, reader: options.reader ?? new SnapshotReader() };
+    try {
+      options.reader!.read(await options.fs.readFile(options.store.tasksPath), () => {});
+    } catch (e) {
+      throw toPgError(e instanceof TaskStoreError ? e : ioError(e));
+    }
     const storeExisted =
       (await options.fs.stat(options.store.tasksPath).catch(() => null)) !== null;
     try {
@@ -253,14 +284,99 @@ export class Coordinator {
     return await mutateStore(this.#o.store, fn, options);
   }
 
-  #view(item: Item): PgItem {
-    return new PgItem(item, { clock: this.#o.clock, warn: (m) => this.#o.log.warn(m) });
+  /**
+   * One-item changes under the store lock: only the touched lines are
+   * re-serialized, and the file is read and encoded in reused buffers.
+   */
+  async #mutateDoc<T>(fn: (doc: ActiveDoc) => Promise<T> | T): Promise<T> {
+    await this.#checkStore();
+    const options: MutateStoreOptions = { warn: (m) => this.#o.log.warn(m) };
+    if (this.#o.retryDelaysMs !== undefined) options.delaysMs = this.#o.retryDelaysMs;
+    if (this.#o.sleep !== undefined) options.sleep = this.#o.sleep;
+    const store = this.#o.store;
+    return await withStoreRetry(store, () =>
+      store.lock(async () => {
+        let before: Uint8Array | null;
+        try {
+          before = await this.#scratch.read(store.tasksPath);
+        } catch (e) {
+          throw ioError(e);
+        }
+        const doc = ActiveDoc.parse(before);
+        const result = await fn(doc);
+        const after = this.#scratch.encode(doc.encodeText());
+        if (before === null || !sameBytes(before, after)) {
+          try {
+            await this.#o.fs.writeFileAtomic(store.tasksPath, after);
+          } catch (e) {
+            throw ioError(e);
+          }
+        }
+        return result;
+      }), options);
   }
 
-  #find(items: Item[], id: string): Item {
-    const item = items.find((it) => it.id === id);
-    if (item === undefined) throw new PgError("ItemNotFound", id);
-    return item;
+  /**
+   * Changes one item under the store lock, touching only its line: the line
+   * is found in the raw bytes, parsed, changed by `fn`, re-serialized (or
+   * removed) and spliced back; the rest of the file is copied as it is.
+   * When the line cannot be found that way, the whole document is read.
+   *
+   * @returns `false` when the item is not active (nothing written).
+   */
+  async #mutateOne(
+    id: string,
+    fn: (item: Item) => Promise<"keep" | "remove"> | "keep" | "remove",
+  ): Promise<boolean> {
+    await this.#checkStore();
+    const options: MutateStoreOptions = { warn: (m) => this.#o.log.warn(m) };
+    if (this.#o.retryDelaysMs !== undefined) options.delaysMs = this.#o.retryDelaysMs;
+    if (this.#o.sleep !== undefined) options.sleep = this.#o.sleep;
+    const store = this.#o.store;
+    return await withStoreRetry(store, () =>
+      store.lock(async () => {
+        let before: Uint8Array | null;
+        try {
+          before = await this.#scratch.read(store.tasksPath);
+        } catch (e) {
+          throw ioError(e);
+        }
+        const span = before === null ? null : findLineSpan(before, id);
+        let after: Uint8Array;
+        if (span !== null) {
+          let text: string;
+          try {
+            text = new TextDecoder("utf-8", { fatal: true }).decode(
+              before!.subarray(span.start, span.end),
+            );
+          } catch (e) {
+            throw ioError(e);
+          }
+          const item = parseStoreLine(text, span.lineNo);
+          const action = await fn(item);
+          after = action === "remove"
+            ? this.#scratch.splice(before!, span.start, Math.min(span.end + 1, before!.length), "")
+            : this.#scratch.splice(before!, span.start, span.end, serializeItem(item));
+        } else {
+          const doc = ActiveDoc.parse(before);
+          const item = doc.get(id);
+          if (item === undefined) return false;
+          if ((await fn(item)) === "remove") doc.remove(item);
+          after = this.#scratch.encode(doc.encodeText());
+        }
+        if (before === null || !sameBytes(before, after)) {
+          try {
+            await this.#o.fs.writeFileAtomic(store.tasksPath, after);
+          } catch (e) {
+            throw ioError(e);
+          }
+        }
+        return true;
+      }), options);
+  }
+
+  #view(item: Item): PgItem {
+    return new PgItem(item, { clock: this.#o.clock, warn: (m) => this.#o.log.warn(m) });
   }
 
   async #commit(message: string, kind: CommitKind): Promise<CommitRecord | null> {
@@ -302,6 +418,48 @@ export class Coordinator {
   }
 
   /**
+   * The scheduler's view of every active item, read from the file without
+   * the lock; only lines that changed since the last call are parsed again.
+   *
+   * @returns Views in file order.
+   */
+  views(): Promise<SnapshotEntry[]> {
+    return this.#enqueue(async () => {
+      await this.#checkStore();
+      let bytes: Uint8Array | null;
+      try {
+        bytes = await this.#scratch.read(this.#o.store.tasksPath);
+      } catch (e) {
+        throw toPgError(ioError(e));
+      }
+      try {
+        return this.#reader.read(bytes, (m) => this.#o.log.warn(m));
+      } catch (e) {
+        throw toPgError(e);
+      }
+    });
+  }
+
+  /**
+   * One active item, read without the lock (only that item is built).
+   *
+   * @param id Item ID.
+   * @returns The item, or `null` when it is not active.
+   */
+  item(id: string): Promise<Item | null> {
+    return this.#enqueue(async () => {
+      await this.#checkStore();
+      try {
+        const fast = findItemLine(await this.#scratch.read(this.#o.store.tasksPath), id);
+        if (fast !== undefined) return fast;
+      } catch (e) {
+        throw toPgError(e instanceof TaskStoreError ? e : ioError(e));
+      }
+      return await readItem(this.#o.store, id);
+    });
+  }
+
+  /**
    * Applies updates to one item under the lock.
    *
    * @param id Item ID.
@@ -309,12 +467,14 @@ export class Coordinator {
    * @throws {PgError} `ItemNotFound`.
    */
   updateItem(id: string, updates: readonly ItemUpdate[]): Promise<void> {
-    return this.#enqueue(() =>
-      this.#mutate((items) => {
-        const pg = this.#view(this.#find(items, id));
+    return this.#enqueue(async () => {
+      const found = await this.#mutateOne(id, (item) => {
+        const pg = this.#view(item);
         for (const u of updates) applyUpdate(pg, u);
-      })
-    );
+        return "keep";
+      });
+      if (!found) throw new PgError("ItemNotFound", id);
+    });
   }
 
   /**
@@ -380,18 +540,16 @@ export class Coordinator {
       await this.#o.git.stageDirty({ exclude: this.#artifactExclude });
       let archivedPhase: string | null = null;
       let title = "";
-      await this.#mutate(async (items) => {
-        if (req.allowMissing && !items.some((it) => it.id === req.itemId)) return;
-        const item = this.#find(items, req.itemId);
+      const found = await this.#mutateOne(req.itemId, async (item): Promise<"keep" | "remove"> => {
         const pg = this.#view(item);
         for (const u of req.updates) applyUpdate(pg, u);
-        if (req.archive) {
-          archivedPhase = pg.phase() ?? "unknown";
-          title = pg.title;
-          await this.#o.store.appendToArchive(item);
-          items.splice(items.indexOf(item), 1);
-        }
+        if (!req.archive) return "keep";
+        archivedPhase = pg.phase() ?? "unknown";
+        title = pg.title;
+        await this.#o.store.appendToArchive(item);
+        return "remove";
       });
+      if (!found && !req.allowMissing) throw new PgError("ItemNotFound", req.itemId);
       const archived = archivedPhase !== null;
       if (archived) {
         await this.#worklog({
@@ -462,14 +620,14 @@ export class Coordinator {
     return this.#enqueue(async () => {
       let phase = "unknown";
       let title = "";
-      await this.#mutate(async (items) => {
-        const item = this.#find(items, id);
+      const found = await this.#mutateOne(id, async (item): Promise<"keep" | "remove"> => {
         const pg = this.#view(item);
         phase = pg.phase() ?? "unknown";
         title = pg.title;
         await this.#o.store.appendToArchive(item);
-        items.splice(items.indexOf(item), 1);
+        return "remove";
       });
+      if (!found) throw new PgError("ItemNotFound", id);
       try {
         await this.#worklog({ id, title, phase, outcome: "Archived", summary: "Item archived" });
       } catch (e) {
@@ -504,8 +662,8 @@ export class Coordinator {
       for (const s of skipped) this.#o.log.warn(s);
       if (accepted.length === 0) return { ids: [], skipped };
       const archived = await this.#o.store.loadArchiveIds();
-      const ids = await this.#mutate((items) => {
-        const known = new Set([...items.map((it) => it.id), ...archived]);
+      const ids = await this.#mutateDoc((doc) => {
+        const known = new Set([...doc.ids, ...archived]);
         const now = this.#o.store.now();
         const out: string[] = [];
         for (const f of accepted) {
@@ -513,7 +671,7 @@ export class Coordinator {
           if (this.#o.random !== undefined) opts.random = this.#o.random;
           const id = generateId(known, opts);
           known.add(id);
-          items.push(followUpItem(id, f, origin, {
+          doc.push(followUpItem(id, f, origin, {
             now,
             clock: this.#o.clock,
             warn: (m) => this.#o.log.warn(m),
@@ -534,12 +692,14 @@ export class Coordinator {
    * @throws {PgError} `ItemNotFound`; `InvalidTransition` when it is not Blocked.
    */
   unblockItem(id: string, notes?: string): Promise<void> {
-    return this.#enqueue(() =>
-      this.#mutate((items) => {
-        const r = unblockItem(this.#view(this.#find(items, id)), notes);
+    return this.#enqueue(async () => {
+      const found = await this.#mutateOne(id, (item) => {
+        const r = unblockItem(this.#view(item), notes);
         if (!r.ok) throw new PgError("InvalidTransition", r.error);
-      })
-    );
+        return "keep";
+      });
+      if (!found) throw new PgError("ItemNotFound", id);
+    });
   }
 
   /**
@@ -603,4 +763,10 @@ export class Coordinator {
   async drain(): Promise<void> {
     await this.#queue;
   }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -7,11 +7,16 @@
  * @module
  */
 
-import { PgItem } from "../adapter/pg_item.ts";
 import type { FileSystem } from "../io/fs.ts";
 import { join } from "../io/path.ts";
-import type { Item } from "../store/item.ts";
 import { type PgConfig, resolvePipeline } from "./config.ts";
+import type { SchedulerItem } from "./scheduler_item.ts";
+
+/** What preflight reads of an item (a scheduler view has it all). */
+export type PreflightItem = Pick<
+  SchedulerItem,
+  "id" | "status" | "phase" | "phasePool" | "pipelineType" | "dependencies"
+>;
 
 /** One preflight problem. */
 export interface PreflightError {
@@ -46,7 +51,7 @@ export interface PreflightOptions {
   /** Config file name for locations (e.g. `phase-golem.toml`). */
   configName: string;
   /** Active items, in file order. */
-  items: readonly Item[];
+  items: readonly PreflightItem[];
   /** IDs in the archive (**[Fix]** B3: dependencies on them are fine). */
   archiveIds: ReadonlySet<string>;
 }
@@ -141,12 +146,11 @@ async function workflows(o: PreflightOptions): Promise<PreflightError[]> {
 
 function itemChecks(o: PreflightOptions): PreflightError[] {
   const out: PreflightError[] = [];
-  for (const raw of o.items) {
-    const pg = new PgItem(raw);
-    const status = pg.status();
+  for (const pg of o.items) {
+    const status = pg.status;
     if (status !== "InProgress" && status !== "Scoping" && status !== "Ready") continue;
-    const type = pg.pipelineType() ?? "feature";
-    const resolved = resolvePipeline(o.config, pg.pipelineType());
+    const type = pg.pipelineType ?? "feature";
+    const resolved = resolvePipeline(o.config, pg.pipelineType);
     const at = `tasks.jsonl → items → ${pg.id}`;
     if (resolved === null) {
       out.push({
@@ -157,7 +161,7 @@ function itemChecks(o: PreflightOptions): PreflightError[] {
       });
       continue;
     }
-    const phase = pg.phase();
+    const phase = pg.phase;
     if (status === "Ready" || phase === null) continue;
     const inPre = resolved.pipeline.pre_phases.some((p) => p.name === phase);
     const inMain = resolved.pipeline.phases.some((p) => p.name === phase);
@@ -170,7 +174,7 @@ function itemChecks(o: PreflightOptions): PreflightError[] {
       });
       continue;
     }
-    const pool = pg.phasePool();
+    const pool = pg.phasePool;
     const expected = inPre ? "pre" : "main";
     if (pool !== null && pool !== expected) {
       const show = (p: string) => (p === "pre" ? "Pre" : "Main");
@@ -186,7 +190,7 @@ function itemChecks(o: PreflightOptions): PreflightError[] {
   return out;
 }
 
-function duplicateIds(items: readonly Item[]): PreflightError[] {
+function duplicateIds(items: readonly PreflightItem[]): PreflightError[] {
   const at = new Map<string, number[]>();
   items.forEach((it, i) => at.set(it.id, [...(at.get(it.id) ?? []), i]));
   return [...at.entries()]
@@ -230,10 +234,10 @@ function dependencyGraph(o: PreflightOptions): PreflightError[] {
  * @param items The active items.
  * @returns The cycles, e.g. `[["A", "B", "A"]]`.
  */
-export function findCycles(items: readonly Item[]): string[][] {
-  const byId = new Map<string, Item>();
+export function findCycles(items: readonly PreflightItem[]): string[][] {
+  const byId = new Map<string, PreflightItem>();
   for (const it of items) {
-    if (it.status !== "done" && !byId.has(it.id)) byId.set(it.id, it);
+    if (it.status !== "Done" && !byId.has(it.id)) byId.set(it.id, it);
   }
   const color = new Map<string, 0 | 1 | 2>();
   const cycles: string[][] = [];

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { MemoryFileSystem } from "../io/fs.ts";
 import type { Item } from "../store/item.ts";
+import { PgItem } from "../adapter/pg_item.ts";
+import { schedulerItemOf } from "./scheduler_item.ts";
 import {
   findCycles,
   formatPreflightError,
@@ -9,6 +11,8 @@ import {
 } from "./preflight.ts";
 import { testConfig } from "./_scheduler_fixtures.ts";
 import { item } from "./_test_repo.ts";
+
+const views = (items: Item[]) => items.map((it) => schedulerItemOf(new PgItem(it)));
 
 async function setup(items: Item[], o: Partial<PreflightOptions> = {}): Promise<PreflightOptions> {
   const fs = new MemoryFileSystem();
@@ -19,7 +23,7 @@ async function setup(items: Item[], o: Partial<PreflightOptions> = {}): Promise<
     config: testConfig(),
     configBase: "/r",
     configName: "phase-golem.toml",
-    items,
+    items: views(items),
     archiveIds: new Set(),
     ...o,
   };
@@ -116,17 +120,19 @@ Deno.test("runPreflight() duplicate IDs, dangling deps ([Fix] archive counts) an
 });
 
 Deno.test("findCycles() finds self loops and longer cycles, ignoring Done items", () => {
-  assert.deepEqual(findCycles([item("A-1", "New", { deps: ["A-1"] })]), [["A-1", "A-1"]]);
+  assert.deepEqual(findCycles(views([item("A-1", "New", { deps: ["A-1"] })])), [["A-1", "A-1"]]);
   assert.deepEqual(
-    findCycles([
+    findCycles(views([
       item("A-1", "New", { deps: ["A-2"] }),
       item("A-2", "New", { deps: ["A-3"] }),
       item("A-3", "New", { deps: ["A-1"] }),
-    ]),
+    ])),
     [["A-1", "A-2", "A-3", "A-1"]],
   );
   assert.deepEqual(
-    findCycles([item("A-1", "New", { deps: ["A-2"] }), item("A-2", "Done", { deps: ["A-1"] })]),
+    findCycles(
+      views([item("A-1", "New", { deps: ["A-2"] }), item("A-2", "Done", { deps: ["A-1"] })]),
+    ),
     [],
   );
 });

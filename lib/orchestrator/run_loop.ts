@@ -10,7 +10,6 @@
 import { toPgError } from "../adapter/pg_error.ts";
 import { PgItem } from "../adapter/pg_item.ts";
 import type { FileSystem } from "../io/fs.ts";
-import type { Item } from "../store/item.ts";
 import type { AgentRunner } from "./agents/agent_runner.ts";
 import { CompletionHandler, type FinishedTask, newRunState, type RunState } from "./completion.ts";
 import { type PgConfig, resolvePipeline } from "./config.ts";
@@ -27,8 +26,7 @@ import {
   selectTargetedActions,
   unmetDependencies,
 } from "./scheduler.ts";
-import { type SchedulerItem, schedulerItemOf } from "./scheduler_item.ts";
-import { executeTriage, TRIAGE_PHASE } from "./triage_task.ts";
+import { backlogLines, executeTriage, TRIAGE_PHASE } from "./triage_task.ts";
 
 /** Why a run stopped. */
 export type HaltReason =
@@ -249,8 +247,9 @@ class RunLoop {
         );
         return await this.#stop("CircuitBreakerTripped");
       }
-      const snapshot = await this.#ctx.coordinator.snapshot();
-      const views = this.#views(snapshot);
+      const entries = await this.#ctx.coordinator.views();
+      for (const e of entries) this.#titles.set(e.view.id, e.title);
+      const views = entries.map((e) => e.view);
 
       let target: string | null = null;
       if (targets.length > 0) {
@@ -337,13 +336,6 @@ class RunLoop {
     }
   }
 
-  #views(snapshot: readonly Item[]): SchedulerItem[] {
-    return snapshot.map((it) => {
-      this.#titles.set(it.id, it.title);
-      return schedulerItemOf(new PgItem(it, { warn: (m) => this.#log.warn(m) }));
-    });
-  }
-
   #spawn(action: Exclude<SchedulerAction, { kind: "Promote" }>): void {
     const itemId = action.itemId;
     const task: FinishedTask = action.kind === "Triage"
@@ -370,9 +362,15 @@ class RunLoop {
   }
 
   async #triageTask(itemId: string): Promise<ExecutionResult> {
-    const snapshot = await this.#ctx.coordinator.snapshot();
+    const entries = await this.#ctx.coordinator.views();
+    const item = await this.#ctx.coordinator.item(itemId);
     return await executeTriage(
-      { itemId, snapshot, pipelines: Object.keys(this.#ctx.config.pipelines) },
+      {
+        itemId,
+        item,
+        backlog: backlogLines(entries, itemId),
+        pipelines: Object.keys(this.#ctx.config.pipelines),
+      },
       this.#exec,
     );
   }
@@ -380,9 +378,8 @@ class RunLoop {
   async #phaseTask(
     action: Extract<SchedulerAction, { kind: "RunPhase" }>,
   ): Promise<ExecutionResult> {
-    const snapshot = await this.#ctx.coordinator.snapshot();
-    const raw = snapshot.find((it) => it.id === action.itemId);
-    if (raw === undefined) {
+    const raw = await this.#ctx.coordinator.item(action.itemId);
+    if (raw === null) {
       return { kind: "Failed", reason: "Item not found in snapshot", stats: null };
     }
     const item = new PgItem(raw, { warn: (m) => this.#log.warn(m) });
@@ -419,9 +416,8 @@ class RunLoop {
    * with the reason, so the loop does not retry it forever.
    */
   async #promote(itemId: string): Promise<void> {
-    const snapshot = await this.#ctx.coordinator.snapshot();
-    const raw = snapshot.find((it) => it.id === itemId);
-    if (raw === undefined) {
+    const raw = await this.#ctx.coordinator.item(itemId);
+    if (raw === null) {
       this.#log.warn(`Item ${itemId} not found for promotion`);
       return;
     }

@@ -16,7 +16,8 @@ import {
   type ExecutorContext,
   phaseLabel,
 } from "./executor.ts";
-import { buildTriagePrompt, promptItemOf } from "./prompt.ts";
+import { type BacklogLine, buildTriagePrompt, promptItemOf } from "./prompt.ts";
+import type { SnapshotEntry } from "./snapshot_reader.ts";
 import { safeResultPath } from "./agents/result_file.ts";
 import { unsafeNamesReason } from "./safe_name.ts";
 
@@ -27,10 +28,27 @@ export const TRIAGE_PHASE = "triage";
 export interface ExecuteTriageParams {
   /** The item's ID. */
   itemId: string;
-  /** A fresh snapshot of the active items. */
-  snapshot: readonly Item[];
+  /** The item, freshly read (`null` when it is gone). */
+  item: Item | null;
+  /** The other active items, in file order (the prompt's Current Backlog). */
+  backlog: readonly BacklogLine[];
   /** Configured pipeline names. */
   pipelines: readonly string[];
+}
+
+/**
+ * The Current Backlog lines for triaging an item: every other active item.
+ *
+ * @param entries The snapshot views.
+ * @param itemId The item being triaged.
+ * @returns The lines, in file order.
+ */
+export function backlogLines(entries: readonly SnapshotEntry[], itemId: string): BacklogLine[] {
+  return entries.filter((e) => e.view.id !== itemId).map((e) => ({
+    id: e.view.id,
+    title: e.title,
+    status: pgStatusLabel(e.view.status),
+  }));
 }
 
 /**
@@ -39,7 +57,7 @@ export interface ExecuteTriageParams {
  * a result naming another item or phase fails; `failed` results and agent
  * errors are retried with the failure in the next prompt.
  *
- * @param p Item and snapshot.
+ * @param p Item, backlog and pipelines.
  * @param ctx Runner, paths and limits.
  * @returns How triage ended (`Success` for every result but `failed`).
  */
@@ -47,18 +65,14 @@ export async function executeTriage(
   p: ExecuteTriageParams,
   ctx: ExecutorContext,
 ): Promise<ExecutionResult> {
-  const raw = p.snapshot.find((it) => it.id === p.itemId);
-  if (raw === undefined) return { kind: "Failed", reason: "Item not found", stats: null };
+  const raw = p.item;
+  if (raw === null) return { kind: "Failed", reason: "Item not found", stats: null };
   const unsafe = unsafeNamesReason(p.itemId, TRIAGE_PHASE);
   if (unsafe !== null) return { kind: "Blocked", reason: unsafe, result: null, stats: null };
   const item = new PgItem(raw, { warn: (m) => ctx.log.warn(m) });
   const label = phaseLabel(p.itemId, TRIAGE_PHASE);
   const resultPath = safeResultPath(ctx.root, p.itemId, TRIAGE_PHASE);
-  const backlog = p.snapshot.filter((it) => it.id !== p.itemId).map((it) => ({
-    id: it.id,
-    title: it.title,
-    status: pgStatusLabel(new PgItem(it).status()),
-  }));
+  const backlog = p.backlog;
   const promptItem = promptItemOf(item);
   const maxAttempts = ctx.maxRetries + 1;
   const startedAt = ctx.now();

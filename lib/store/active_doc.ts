@@ -174,6 +174,16 @@ export class ActiveDoc {
    * @returns File content.
    */
   encode(): Uint8Array {
+    return ENCODER.encode(this.encodeText());
+  }
+
+  /**
+   * The file's new content as text (see {@linkcode ActiveDoc.encode}), for
+   * callers that encode into a buffer of their own.
+   *
+   * @returns File content.
+   */
+  encodeText(): string {
     for (const e of this.#entries) if (e.item !== null) e.id = e.item.id;
     const sorted = this.#entries.map((e, i) => ({ e, i }));
     sorted.sort((a, b) => compareCodePoints(a.e.id, b.e.id) || a.i - b.i);
@@ -185,6 +195,6 @@ export class ActiveDoc {
         (e.item === null && e.canonical ? e.raw! : serializeItem(this.#materialize(e))) +
         "\n";
     }
-    return ENCODER.encode(parts.join(""));
+    return parts.join("");
   }
 }

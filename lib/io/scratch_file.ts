@@ -1,0 +1,112 @@
+/**
+ * Reading and encoding a large file again and again (the run loop reads
+ * `tasks.jsonl` several times per phase) without a fresh multi-megabyte
+ * buffer each time: the bytes go into buffers that are kept and reused.
+ * Fresh buffers are freed late and add up to hundreds of megabytes on a
+ * large store.
+ *
+ * @module
+ */
+
+import { DenoFileSystem, type FileSystem } from "./fs.ts";
+
+const ENCODER = new TextEncoder();
+
+/**
+ * Reusable read and encode buffers. A returned view is valid until the next
+ * call of the same method; copy it to keep it.
+ *
+ * @example
+ * ```ts ignore
+ * const scratch = new ScratchFile(new DenoFileSystem());
+ * const bytes = await scratch.read("/repo/.task-golem/tasks.jsonl");
+ * ```
+ */
+export class ScratchFile {
+  readonly #fs: FileSystem;
+  readonly #direct: boolean;
+  #readBuf = new Uint8Array(0);
+  #encodeBuf = new Uint8Array(0);
+
+  /**
+   * Binds the buffers to a file system. The real file system reads into the
+   * buffer; any other one is read through its `readFile`.
+   *
+   * @param fs The file system.
+   */
+  constructor(fs: FileSystem) {
+    this.#fs = fs;
+    this.#direct = fs instanceof DenoFileSystem;
+  }
+
+  /**
+   * Reads a whole file into the read buffer.
+   *
+   * @param path The file.
+   * @returns A view of its bytes, or `null` when it does not exist.
+   */
+  async read(path: string): Promise<Uint8Array | null> {
+    if (!this.#direct) return await this.#fs.readFile(path);
+    let file: Deno.FsFile;
+    try {
+      file = await Deno.open(path, { read: true });
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) return null;
+      throw e;
+    }
+    try {
+      const size = (await file.stat()).size;
+      if (this.#readBuf.length < size + 1) {
+        this.#readBuf = new Uint8Array(Math.ceil((size + 1) * 1.25));
+      }
+      let n = 0;
+      for (;;) {
+        if (n === this.#readBuf.length) {
+          // The file grew while it was read: make room, keep what was read.
+          const bigger = new Uint8Array(this.#readBuf.length * 2);
+          bigger.set(this.#readBuf);
+          this.#readBuf = bigger;
+        }
+        const r = await file.read(this.#readBuf.subarray(n));
+        if (r === null) break;
+        n += r;
+      }
+      return this.#readBuf.subarray(0, n);
+    } finally {
+      file.close();
+    }
+  }
+
+  /**
+   * Replaces `bytes[start, end)` with the UTF-8 of `text`, into the encode
+   * buffer (`bytes` may be a view of the read buffer).
+   *
+   * @param bytes The original bytes.
+   * @param start First byte replaced.
+   * @param end First byte kept after the replaced range.
+   * @param text The replacement.
+   * @returns A view of the new bytes.
+   */
+  splice(bytes: Uint8Array, start: number, end: number, text: string): Uint8Array {
+    const max = start + text.length * 3 + (bytes.length - end);
+    if (this.#encodeBuf.length < max) this.#encodeBuf = new Uint8Array(Math.ceil(max * 1.1));
+    const out = this.#encodeBuf;
+    out.set(bytes.subarray(0, start), 0);
+    const { written } = ENCODER.encodeInto(text, out.subarray(start));
+    out.set(bytes.subarray(end), start + written);
+    return out.subarray(0, start + written + (bytes.length - end));
+  }
+
+  /**
+   * Encodes text as UTF-8 into the encode buffer.
+   *
+   * @param text The text.
+   * @returns A view of the bytes.
+   */
+  encode(text: string): Uint8Array {
+    const max = text.length * 3;
+    if (this.#encodeBuf.length < max) this.#encodeBuf = new Uint8Array(Math.ceil(max * 1.1));
+    const { written } = ENCODER.encodeInto(text, this.#encodeBuf);
+    return this.#encodeBuf.subarray(0, written);
+  }
+}
