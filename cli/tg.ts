@@ -8,7 +8,7 @@
 import { type CommandSpec, type OptSpec, parseArgs, type Parsed } from "./_args.ts";
 import { DenoIo, type Io } from "./_io.ts";
 import { reportError } from "./_main.ts";
-import { TgContext } from "./tg/_context.ts";
+import type { TgContext } from "./tg/_context.ts";
 import { VERSION } from "./_version.ts";
 
 const ID_ARG = { name: "id", required: true, help: "Item ID (full, bare suffix, or prefix)" };
@@ -236,6 +236,7 @@ export async function main(argv: string[], io: Io = new DenoIo()): Promise<numbe
     }
     const parsed = parseArgs(TG_COMMANDS, argv, "tg");
     json = parsed.opts.json === true;
+    const { TgContext } = await import("./tg/_context.ts");
     await dispatch(parsed, new TgContext(io, parsed));
     return 0;
   } catch (e) {

@@ -36,7 +36,17 @@ export interface RunOptions {
 
 const BASE_ENV: Record<string, string> = { NO_COLOR: "1", TG_AUTHOR: "tester", TZ: "UTC" };
 
-async function run(cmd: string, args: string[], options: RunOptions): Promise<Output> {
+/**
+ * Runs a program with stdin closed and collects its output. The test
+ * environment (`NO_COLOR=1`, `TG_AUTHOR=tester`, `TZ=UTC`) is set unless
+ * `options.env` overrides it.
+ *
+ * @param cmd Program.
+ * @param args Arguments.
+ * @param options Working directory and extra environment.
+ * @returns Exit code and output.
+ */
+export async function run(cmd: string, args: string[], options: RunOptions): Promise<Output> {
   const out = await new Deno.Command(cmd, {
     args,
     cwd: options.cwd,

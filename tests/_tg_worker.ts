@@ -32,8 +32,19 @@ const [cwd, mode, ...rest] = Deno.args;
 if (mode === "add") {
   const [prefix, count] = rest;
   for (let i = 0; i < Number(count); i++) {
-    const r = await tgOnce(cwd!, ["--json", "add", `${prefix}-${i}`]);
-    report(r.code === 0 ? { ok: true, id: JSON.parse(r.stdout).id } : { ok: false, ...r });
+    // A lock timeout (exit 2, nothing written) is retried, as an agent would;
+    // the retries are reported so tests can see them.
+    let timeouts = 0;
+    let r = await tgOnce(cwd!, ["--json", "add", `${prefix}-${i}`]);
+    while (r.code === 2 && r.stderr.includes("Lock timeout") && timeouts < 5) {
+      timeouts++;
+      r = await tgOnce(cwd!, ["--json", "add", `${prefix}-${i}`]);
+    }
+    report(
+      r.code === 0
+        ? { ok: true, id: JSON.parse(r.stdout).id, timeouts }
+        : { ok: false, timeouts, ...r },
+    );
   }
 } else if (mode === "race") {
   const [seed, ...ids] = rest;

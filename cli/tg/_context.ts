@@ -11,6 +11,7 @@ import { loadStoreConfig, type StoreConfig } from "../../lib/store/config.ts";
 import type { Item } from "../../lib/store/item.ts";
 import { resolveId } from "../../lib/store/id.ts";
 import { TaskStore } from "../../lib/store/store.ts";
+import { ActiveDoc } from "../../lib/store/active_doc.ts";
 import { invalidInput } from "../../lib/store/errors.ts";
 
 /** Context shared by the `tg` commands. */
@@ -89,7 +90,8 @@ export class TgContext {
   }
 
   /** Resolves input among active items and returns the first item with that ID. */
-  async resolveActive(input: string, items: readonly Item[]): Promise<Item> {
+  async resolveActive(input: string, items: readonly Item[] | ActiveDoc): Promise<Item> {
+    if (items instanceof ActiveDoc) return items.get(await this.resolve(input, items.ids))!;
     const id = await this.resolve(input, items.map((it) => it.id));
     return items.find((it) => it.id === id)!;
   }

@@ -38,12 +38,12 @@ export async function runTransition(
 ): Promise<Outcome> {
   const store = await ctx.store();
   return await store.lock(async () => {
-    const items = await store.loadActive();
-    const item = await ctx.resolveActive(input, items);
+    const doc = await store.loadActiveDoc();
+    const item = await ctx.resolveActive(input, doc);
     const r = decide(item, () => store.now());
     if ("idempotent" in r) return { kind: "idempotent", status: r.idempotent };
-    if ("saveOnly" in r) await store.saveActive(items);
-    else await store.commitStatusChange(items, r.change);
+    if ("saveOnly" in r) await store.saveActive(doc);
+    else await store.commitStatusChange(doc, r.change);
     return { kind: "applied", item };
   });
 }

@@ -5,7 +5,7 @@ import type { JsonObject } from "../../lib/store/json.ts";
 import { applySets, parseSetFlag } from "../../lib/store/extensions.ts";
 import { generateId } from "../../lib/store/id.ts";
 import { newItem } from "../../lib/store/item.ts";
-import { reparent } from "../../lib/store/graph.ts";
+import { validateParent } from "../../lib/store/graph.ts";
 import { type TgContext, validateTitle } from "./_context.ts";
 import { itemJson } from "./_format.ts";
 import { strings } from "./_opts.ts";
@@ -17,9 +17,9 @@ export async function add(p: Parsed, ctx: TgContext): Promise<void> {
   const store = await ctx.store();
   const config = await ctx.config();
   const sets = strings(p.opts.set).map(parseSetFlag);
-  const item = await store.withLock(async (items) => {
+  const item = await store.editActive(async (doc) => {
     const archiveIds = await store.loadArchiveIds();
-    const activeIds = items.map((it) => it.id);
+    const activeIds = doc.ids;
     const id = generateId(new Set([...activeIds, ...archiveIds]), {
       prefix: config.idPrefix,
       length: config.idLen,
@@ -43,8 +43,12 @@ export async function add(p: Parsed, ctx: TgContext): Promise<void> {
       dependencies: deps,
       extensions,
     });
-    items.push(created);
-    if (parent !== null) reparent(items, id, parent, store.now());
+    doc.push(created);
+    if (parent !== null) {
+      validateParent((x) => doc.get(x)?.parent, id, parent);
+      created.parent = parent;
+      created.updated_at = store.now();
+    }
     return created;
   });
   await ctx.out(ctx.json ? itemJson(item) : `Created item: ${item.id} - ${item.title}\n`);

@@ -46,11 +46,10 @@ export async function applyEdit(req: EditRequest, ctx: TgContext): Promise<Item>
   if (req.title !== undefined) validateTitle(req.title);
   const sets = (req.sets ?? []).map(parseSetFlag);
   const store = await ctx.store();
-  return await store.withLock(async (items) => {
-    const item = await ctx.resolveActive(req.id, items);
+  return await store.editActive(async (doc) => {
+    const item = await ctx.resolveActive(req.id, doc);
     let scope: string[] | undefined;
-    const allIds = async () =>
-      scope ??= [...items.map((it) => it.id), ...await store.loadArchiveIds()];
+    const allIds = async () => scope ??= [...doc.ids, ...await store.loadArchiveIds()];
     if (req.title !== undefined) item.title = req.title;
     if (req.priority !== undefined) item.priority = req.priority;
     if (req.description !== undefined) item.description = req.description;
@@ -62,7 +61,7 @@ export async function applyEdit(req: EditRequest, ctx: TgContext): Promise<Item>
       const dep = await ctx.resolve(input, await allIds());
       if (dep === item.id) throw invalidInput(`Item cannot depend on itself: ${item.id}`);
       if (item.dependencies.includes(dep)) continue;
-      checkNewDependency(items, item.id, dep);
+      checkNewDependency((x) => doc.get(x)?.dependencies, item.id, dep);
       item.dependencies.push(dep);
     }
     for (const t of req.addTags ?? []) if (!item.tags.includes(t)) item.tags.push(t);
@@ -70,8 +69,8 @@ export async function applyEdit(req: EditRequest, ctx: TgContext): Promise<Item>
     applySets(item.extensions, sets);
     if (req.parentClear) item.parent = null;
     else if (req.parent !== undefined) {
-      const parent = await ctx.resolve(req.parent, items.map((it) => it.id));
-      validateParent(items, item.id, parent);
+      const parent = await ctx.resolve(req.parent, doc.ids);
+      validateParent((x) => doc.get(x)?.parent, item.id, parent);
       item.parent = parent;
     }
     item.updated_at = store.now();

@@ -10,17 +10,18 @@ export async function rm(p: Parsed, ctx: TgContext): Promise<void> {
   const force = p.opts.force === true;
   const clearDeps = force && p.opts["clear-deps"] === true;
   const store = await ctx.store();
-  const { id, cleared } = await store.withLock(async (items) => {
-    const item = await ctx.resolveActive(p.args.id!, items);
+  const { id, cleared } = await store.editActive(async (doc) => {
+    const item = await ctx.resolveActive(p.args.id!, doc);
     const id = item.id;
-    const children = items.filter((it) => it.parent === id && it.id !== id).map((it) => it.id);
+    const needle = quoteJsonString(id);
+    const children = doc.where(needle, (it) => it.parent === id && it.id !== id).map((it) => it.id);
     if (children.length > 0) {
       throw new TaskStoreError(
         "ParentHasChildren",
         `Item ${id} has children and cannot be removed: ${children.join(", ")}`,
       );
     }
-    const dependents = items.filter((it) => it.id !== id && it.dependencies.includes(id));
+    const dependents = doc.where(needle, (it) => it.id !== id && it.dependencies.includes(id));
     if (dependents.length > 0 && !force) {
       throw new TaskStoreError(
         "DependentExists",
@@ -31,14 +32,12 @@ export async function rm(p: Parsed, ctx: TgContext): Promise<void> {
     }
     const cleared: string[] = [];
     if (clearDeps) {
-      for (const it of items) {
-        if (it.dependencies.includes(id)) {
-          it.dependencies = it.dependencies.filter((d) => d !== id);
-          cleared.push(it.id);
-        }
+      for (const it of doc.where(needle, (x) => x.dependencies.includes(id))) {
+        it.dependencies = it.dependencies.filter((d) => d !== id);
+        cleared.push(it.id);
       }
     }
-    items.splice(items.indexOf(item), 1);
+    doc.remove(item);
     return { id, cleared };
   });
   if (ctx.json) {

@@ -75,7 +75,8 @@ function parseSimple(text: string): RawConfig | null {
     seen.add(key);
     if (key === "id_prefix") out.idPrefix = value;
     else if (key === "id_len") {
-      if (!/^[0-9]+$/.test(value)) return null;
+      // Leading zeros make a YAML 1.2 string ("07"); leave those to the full parser.
+      if (!/^(?:0|[1-9][0-9]{0,15})$/.test(value)) return null;
       out.idLen = Number(value);
     }
   }
@@ -100,6 +101,9 @@ async function parseWithYaml(text: string): Promise<RawConfig> {
   const contents = doc.contents;
   if (contents === null) return {};
   if (YAML.isScalar(contents) && contents.value === null) {
+    // A document with no node at all (`---`, `--- # note`) means defaults;
+    // an explicit `null`/`~` is a value of the wrong type.
+    if (contents.source === "" && contents.tag === undefined) return {};
     throw bad("invalid type: unit value, expected struct Config");
   }
   if (!YAML.isMap(contents)) throw bad("invalid type: expected struct Config");
@@ -122,13 +126,55 @@ async function parseWithYaml(text: string): Promise<RawConfig> {
           `id_len: invalid type: string ${JSON.stringify(String(node.value))}, expected usize`,
         );
       }
-      let n: number;
-      if (/^\+?[0-9]+$/.test(src)) n = Number(src);
-      else if (/^0x[0-9a-fA-F]+$/.test(src)) n = parseInt(src.slice(2), 16);
-      else if (/^0o[0-7]+$/.test(src)) n = parseInt(src.slice(2), 8);
-      else throw bad(`id_len: invalid value: ${JSON.stringify(src)}, expected usize`);
-      out.idLen = n;
+      const n = yamlUnsigned(src);
+      if (n === null) throw bad(`id_len: ${describePlainScalar(src)}, expected usize`);
+      if (n > 0xffffffffffffffffn) {
+        throw bad(`id_len: invalid type: integer \`${n}\` as u128, expected usize`);
+      }
+      out.idLen = n > 1000n ? 1000 : Number(n);
     }
   }
   return out;
+}
+
+/**
+ * A plain YAML scalar read as an unsigned integer the way upstream's YAML
+ * library reads it: optional `+`, then `0x`/`0o`/`0b` digits or decimal
+ * digits without a leading zero (`07` is a string in YAML 1.2).
+ */
+function yamlUnsigned(src: string): bigint | null {
+  const s = src.startsWith("+") ? src.slice(1) : src;
+  const prefixed = /^0([xob])(.*)$/.exec(s);
+  if (prefixed) {
+    const digits = prefixed[2]!;
+    const ok = prefixed[1] === "x"
+      ? /^[0-9a-fA-F]+$/.test(digits)
+      : prefixed[1] === "o"
+      ? /^[0-7]+$/.test(digits)
+      : /^[01]+$/.test(digits);
+    return ok ? BigInt(s) : null;
+  }
+  return /^(?:0|[1-9][0-9]*)$/.test(s) ? BigInt(s) : null;
+}
+
+/** What a plain scalar that is not an unsigned integer is, in upstream's words. */
+function describePlainScalar(src: string): string {
+  if (src === "" || src === "~" || src === "null" || src === "Null" || src === "NULL") {
+    return "invalid type: unit value";
+  }
+  if (/^-(?:0|[1-9][0-9]*|0x[0-9a-fA-F]+|0o[0-7]+|0b[01]+)$/.test(src)) {
+    return `invalid value: integer \`${src}\``;
+  }
+  if (/^(?:true|True|TRUE|false|False|FALSE)$/.test(src)) {
+    return `invalid type: boolean \`${src.toLowerCase()}\``;
+  }
+  const leadingZeroDigits = /^[-+]?0[0-9]+$/.test(src);
+  if (!leadingZeroDigits && /^[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$/.test(src)) {
+    return `invalid type: floating point \`${formatYamlFloat(Number(src))}\``;
+  }
+  return `invalid type: string ${JSON.stringify(src)}`;
+}
+
+function formatYamlFloat(x: number): string {
+  return Number.isInteger(x) && Math.abs(x) < 1e16 ? x.toFixed(1) : String(x);
 }

@@ -179,23 +179,27 @@ function eventProblem(o: JsonObject): string | null {
   return null;
 }
 
-/** One event line as read, with its raw text (kept for verbatim rewrites). */
+/** One event line as read, with its raw bytes (kept for verbatim rewrites). */
 export interface ReadEventLine {
   /** 1-based line number. */
   line: number;
-  /** The raw text. */
+  /** The text (invalid UTF-8 replaced by U+FFFD). */
   raw: string;
+  /** The exact bytes of the line, without its newline. */
+  bytes: Uint8Array;
   /** The parsed event, when the line is a valid v1 event. */
   event: TaskEvent | null;
 }
 
 const DECODER = new TextDecoder();
+const FATAL = new TextDecoder("utf-8", { fatal: true });
 const ENCODER = new TextEncoder();
 
 /**
  * Reads every line of an events file (missing file = none), warning once per
  * file about malformed lines (`Warning: <path>: skipping malformed line <N>: …`,
- * then `  (also) skipping malformed line <N>: …`).
+ * then `  (also) skipping malformed line <N>: …`). A line that is not valid
+ * UTF-8 is malformed; its bytes are kept as they are.
  *
  * @param fs File system.
  * @param path The events file.
@@ -209,28 +213,40 @@ export async function readEventLines(
 ): Promise<ReadEventLine[]> {
   const bytes = await fs.readFile(path);
   if (bytes === null) return [];
-  const lines = DECODER.decode(bytes).split("\n");
-  if (lines[lines.length - 1] === "") lines.pop();
   const out: ReadEventLine[] = [];
   let warned = false;
-  lines.forEach((raw, i) => {
+  const malformed = (n: number, detail: string) => {
+    warn(
+      warned
+        ? `  (also) skipping malformed line ${n}: ${detail}`
+        : `Warning: ${path}: skipping malformed line ${n}: ${detail}`,
+    );
+    warned = true;
+  };
+  let start = 0;
+  for (let n = 1; start < bytes.length; n++) {
+    let end = bytes.indexOf(0x0a, start);
+    if (end < 0) end = bytes.length;
+    const lineBytes = bytes.subarray(start, end);
+    start = end + 1;
+    let raw: string;
+    try {
+      raw = FATAL.decode(lineBytes);
+    } catch {
+      malformed(n, "stream did not contain valid UTF-8");
+      out.push({ line: n, raw: DECODER.decode(lineBytes), bytes: lineBytes, event: null });
+      continue;
+    }
     const r = parseEventLine(raw);
     if (r.kind === "skip") {
-      if (raw.trim() !== "") out.push({ line: i + 1, raw, event: null });
-      return;
+      if (raw.trim() !== "") out.push({ line: n, raw, bytes: lineBytes, event: null });
+    } else if (r.kind === "malformed") {
+      malformed(n, r.detail);
+      out.push({ line: n, raw, bytes: lineBytes, event: null });
+    } else {
+      out.push({ line: n, raw, bytes: lineBytes, event: r.event });
     }
-    if (r.kind === "malformed") {
-      warn(
-        warned
-          ? `  (also) skipping malformed line ${i + 1}: ${r.detail}`
-          : `Warning: ${path}: skipping malformed line ${i + 1}: ${r.detail}`,
-      );
-      warned = true;
-      out.push({ line: i + 1, raw, event: null });
-      return;
-    }
-    out.push({ line: i + 1, raw, event: r.event });
-  });
+  }
   return out;
 }
 
@@ -313,7 +329,15 @@ export async function moveEventsForTask(
     await appendEvent(fs, archivePath, ev);
   }
   const keep = lines.filter((l) => l.event?.task_id !== taskId);
-  await fs.writeFileAtomic(activePath, ENCODER.encode(keep.map((l) => l.raw + "\n").join("")));
+  const size = keep.reduce((n, l) => n + l.bytes.length + 1, 0);
+  const next = new Uint8Array(size);
+  let off = 0;
+  for (const l of keep) {
+    next.set(l.bytes, off);
+    next[off + l.bytes.length] = 0x0a;
+    off += l.bytes.length + 1;
+  }
+  await fs.writeFileAtomic(activePath, next);
   return moving.length;
 }
 

@@ -115,13 +115,13 @@ export function setNested(ext: JsonObject, path: readonly string[], value: JsonV
 export function deleteNested(ext: JsonObject, path: readonly string[]): void {
   const chain: JsonObject[] = [ext];
   for (let i = 0; i < path.length - 1; i++) {
-    const next = chain[i]![path[i]!];
+    const next = Object.hasOwn(chain[i]!, path[i]!) ? chain[i]![path[i]!] : undefined;
     if (typeof next !== "object" || next === null || Array.isArray(next)) return;
     chain.push(next);
   }
   const last = chain[chain.length - 1]!;
   const key = path[path.length - 1]!;
-  if (!(key in last)) return;
+  if (!Object.hasOwn(last, key)) return;
   delete last[key];
   for (let i = chain.length - 1; i > 0; i--) {
     if (Object.keys(chain[i]!).length > 0) break;

@@ -13,14 +13,23 @@ import { timestampSortKey } from "./timestamp.ts";
  * Whether adding `source → newDep` would close a cycle among active items
  * (a DFS from `newDep` along dependency edges that reaches `source`).
  *
- * @param items Active items.
+ * @param items Active items, or a lookup of an active item's dependencies.
  * @param source The item gaining a dependency.
  * @param newDep The dependency.
  * @returns `true` when it would.
  */
-export function wouldCreateCycle(items: readonly Item[], source: string, newDep: string): boolean {
+export function wouldCreateCycle(
+  items: readonly Item[] | DependencyLookup,
+  source: string,
+  newDep: string,
+): boolean {
   if (source === newDep) return true;
-  const deps = dependencyMap(items);
+  let depsOf: DependencyLookup;
+  if (typeof items === "function") depsOf = items;
+  else {
+    const deps = dependencyMap(items);
+    depsOf = (id) => deps.get(id);
+  }
   const seen = new Set<string>();
   const stack = [newDep];
   while (stack.length > 0) {
@@ -28,19 +37,28 @@ export function wouldCreateCycle(items: readonly Item[], source: string, newDep:
     if (cur === source) return true;
     if (seen.has(cur)) continue;
     seen.add(cur);
-    for (const d of deps.get(cur) ?? []) stack.push(d);
+    for (const d of depsOf(cur) ?? []) stack.push(d);
   }
   return false;
 }
 
+/** Dependencies of an active item by ID (`undefined` when not active). */
+export type DependencyLookup = (id: string) => readonly string[] | undefined;
+/** Parent of an active item by ID (`undefined` when not active). */
+export type ParentLookup = (id: string) => string | null | undefined;
+
 /**
  * Throws `CycleDetected` when `source → newDep` would close a cycle.
  *
- * @param items Active items.
+ * @param items Active items, or a lookup of an active item's dependencies.
  * @param source The item gaining a dependency.
  * @param newDep The dependency.
  */
-export function checkNewDependency(items: readonly Item[], source: string, newDep: string): void {
+export function checkNewDependency(
+  items: readonly Item[] | DependencyLookup,
+  source: string,
+  newDep: string,
+): void {
   if (wouldCreateCycle(items, source, newDep)) {
     throw cycleDetected(`Adding dependency ${source} -> ${newDep} would create a cycle`);
   }
@@ -118,17 +136,27 @@ export function detectAllParentCycles(items: readonly Item[]): string[][] {
  * Checks that `parent` may become the parent of `id`: not itself, an active
  * item, and no cycle when walking up from `parent`.
  *
- * @param items Active items.
+ * @param items Active items, or a lookup of an active item's parent.
  * @param id The child.
  * @param parent The proposed parent.
  * @throws {TaskStoreError} `ParentSelfReference`, `ParentDangling` or `ParentCycle`.
  */
-export function validateParent(items: readonly Item[], id: string, parent: string): void {
+export function validateParent(
+  items: readonly Item[] | ParentLookup,
+  id: string,
+  parent: string,
+): void {
   if (id === parent) {
     throw new TaskStoreError("ParentSelfReference", `Item ${id} cannot be its own parent`);
   }
-  const parentOf = new Map<string, string | null>();
-  for (const it of items) if (!parentOf.has(it.id)) parentOf.set(it.id, it.parent);
+  let parentOf: { get(id: string): string | null | undefined; has(id: string): boolean };
+  if (typeof items === "function") {
+    parentOf = { get: items, has: (x) => items(x) !== undefined };
+  } else {
+    const map = new Map<string, string | null>();
+    for (const it of items) if (!map.has(it.id)) map.set(it.id, it.parent);
+    parentOf = map;
+  }
   if (!parentOf.has(parent)) {
     throw new TaskStoreError(
       "ParentDangling",

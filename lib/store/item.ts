@@ -11,6 +11,7 @@
 
 import {
   cloneJson,
+  compareCodePoints,
   type JsonObject,
   type JsonValue,
   MAX_JSON_DEPTH,
@@ -198,7 +199,7 @@ export function itemToPrettyJson(item: Item, indent = "", alphabetical = false):
     ["description", nullableString(item.description)],
     ["tags", prettyStringArray(item.tags, inner)],
     ["dependencies", prettyStringArray(item.dependencies, inner)],
-    ["created_at", '"' + item.created_at + '"'],
+    ["created_at", '"' + canonicalTimestamp(item.created_at) + '"'],
     ["updated_at", '"' + canonicalTimestamp(item.updated_at) + '"'],
     ["blocked_reason", nullableString(item.blocked_reason)],
     ["blocked_from_status", nullableString(item.blocked_from_status)],
@@ -212,11 +213,11 @@ export function itemToPrettyJson(item: Item, indent = "", alphabetical = false):
   for (const k of sortedKeys(item.extensions)) {
     entries.push([k, stringifyPretty(item.extensions[k] as JsonValue, inner)]);
   }
-  if (alphabetical) entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  if (alphabetical) entries.sort((a, b) => compareCodePoints(a[0], b[0]));
   let out = "{\n";
   for (let i = 0; i < entries.length; i++) {
     const [k, v] = entries[i]!;
-    out += inner + '"' + k + '": ' + v + (i + 1 < entries.length ? ",\n" : "\n");
+    out += inner + quoteJsonString(k) + ": " + v + (i + 1 < entries.length ? ",\n" : "\n");
   }
   return out + indent + "}";
 }
@@ -378,17 +379,18 @@ function depthExceeds(v: JsonValue, limit: number): boolean {
 // the escapes the canonical writer emits.
 const CANON_STRING = String
   .raw`"[^"\\\x00-\x1f]*(?:\\(?:["\\bfnrt]|u00(?:0[0-7bef]|1[0-9a-f]))[^"\\\x00-\x1f]*)*"`;
-const CANON_TS = String.raw`"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{3}|\.\d{6}|\.\d{9})?Z"`;
+const CANON_TS = String.raw`"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{3}|\.\d{6}|\.\d{9})?Z)"`;
 const CANON_STATUS = `"(?:todo|doing|done|blocked)"`;
 const NULL_OR_STRING = `(?:null|${CANON_STRING})`;
 const STRING_ARRAY = `\\[(?:${CANON_STRING}(?:,${CANON_STRING})*)?\\]`;
 /**
  * The exact layout of a canonical line's known fields (`parent` optional, as
- * in older stores). The one group captures the extension members.
+ * in older stores). Groups: 1 created_at, 2 updated_at, 3 claimed_at, 4 the
+ * extension members.
  */
 const CANONICAL_LINE = new RegExp(
   `^\\{"id":${CANON_STRING},"title":${CANON_STRING},"status":${CANON_STATUS},` +
-    `"priority":-?(?:0|[1-9][0-9]{0,15}),"description":${NULL_OR_STRING},` +
+    `"priority":(?:0|-?[1-9][0-9]{0,15}),"description":${NULL_OR_STRING},` +
     `"tags":${STRING_ARRAY},"dependencies":${STRING_ARRAY},` +
     `"created_at":${CANON_TS},"updated_at":${CANON_TS},"blocked_reason":${NULL_OR_STRING},` +
     `"blocked_from_status":(?:null|${CANON_STATUS}),"claimed_by":${NULL_OR_STRING},` +
@@ -410,19 +412,15 @@ const ABSENT_PARENT: ReadonlySet<string> = new Set(["parent"]);
  */
 function tryFastParse(line: string): Item | null {
   const m = CANONICAL_LINE.exec(line);
-  if (m === null) return null;
-  const tail = m[1]!;
+  if (m === null || !timestampsValid(m)) return null;
+  const tail = m[4]!;
   if (tail !== "" && (LONE_SURROGATE_ESCAPE.test(tail) || KNOWN_KEY.test(tail))) return null;
   const r = JSON.parse(line) as Record<string, JsonValue>;
   const pr = r.priority as number;
   if (!Number.isSafeInteger(pr)) return null;
-  const created = r.created_at as string;
-  const updated = r.updated_at as string;
-  const claimedAt = r.claimed_at as string | null;
-  if (
-    !isCanonicalTimestamp(created) || !isCanonicalTimestamp(updated) ||
-    (claimedAt !== null && !isCanonicalTimestamp(claimedAt))
-  ) return null;
+  const created = m[1]!;
+  const updated = m[2]!;
+  const claimedAt = m[3] ?? null;
   const extensions: JsonObject = Object.create(null);
   if (tail !== "") {
     for (const k in r) {
@@ -452,6 +450,57 @@ function tryFastParse(line: string): Item | null {
   };
   if (parent === undefined) ABSENT_KEYS.set(item, ABSENT_PARENT);
   return item;
+}
+
+function timestampsValid(m: RegExpExecArray): boolean {
+  return isCanonicalTimestamp(m[1]!) && isCanonicalTimestamp(m[2]!) &&
+    (m[3] === undefined || isCanonicalTimestamp(m[3]));
+}
+
+/** What {@linkcode scanItemLine} learns about a line without building the item. */
+export interface LineScan {
+  /** The item's ID. */
+  id: string;
+  /** Whether the line is byte-for-byte what the canonical writer would write for it. */
+  canonical: boolean;
+}
+
+/**
+ * Validates a line in canonical layout without building the item, and tells
+ * whether it can be written back unchanged. Returns `null` when the line
+ * needs the full parser (other layouts, numbers in extensions, …); such a
+ * line may still be valid.
+ *
+ * @param line The line, without its newline.
+ * @returns ID and canonical flag, or `null`.
+ */
+export function scanItemLine(line: string): LineScan | null {
+  const m = CANONICAL_LINE.exec(line);
+  if (m === null || !timestampsValid(m)) return null;
+  const tail = m[4]!;
+  let canonical = true;
+  if (tail !== "") {
+    if (LONE_SURROGATE_ESCAPE.test(tail) || KNOWN_KEY.test(tail)) return null;
+    let r: Record<string, unknown>;
+    try {
+      r = JSON.parse("{" + tail.slice(1) + "}");
+    } catch {
+      return null;
+    }
+    const ext: JsonObject = Object.create(null);
+    for (const k in r) {
+      if (!k.startsWith("x-")) return null;
+      const v = fastExtensionValue(r[k], 1);
+      if (v === undefined) return null;
+      ext[k] = v;
+    }
+    canonical = extensionsTail(ext) === tail;
+  }
+  const end = line.indexOf('"', 7);
+  const id = line.lastIndexOf("\\", end) > 6
+    ? (JSON.parse(line) as { id: string }).id
+    : line.slice(7, end);
+  return { id, canonical };
 }
 
 /** The canonical `,"x-…":value` members of an item's extensions. */
@@ -609,7 +658,14 @@ function timestamp(s: string): string {
   }
 }
 
-function describe(v: JsonValue): string {
+/**
+ * Names a JSON value's type the way upstream's parser messages do
+ * (`string "x"`, ``integer `5` ``, ``floating point `1.0` ``, `map` …).
+ *
+ * @param v The value.
+ * @returns The description.
+ */
+export function describeJsonValue(v: JsonValue): string {
   if (v === null) return "null";
   if (typeof v === "string") return `string ${JSON.stringify(v)}`;
   if (typeof v === "bigint") return `integer \`${v}\``;
@@ -617,3 +673,5 @@ function describe(v: JsonValue): string {
   if (typeof v === "boolean") return `boolean \`${v}\``;
   return Array.isArray(v) ? "sequence" : "map";
 }
+
+const describe = describeJsonValue;

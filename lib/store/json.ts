@@ -393,8 +393,9 @@ function isDigit(c: number): boolean {
 
 /**
  * Turns a valid JSON number token into the store's value: `bigint` for
- * integers in u64/i64 range, `number` otherwise. Calls `overflow` (which must
- * throw) when a float does not fit a double.
+ * integers in u64/i64 range, `number` otherwise (rounded the way upstream
+ * rounds, see {@linkcode upstreamFloat}). Calls `overflow` (which must throw)
+ * when the value does not fit a double.
  */
 function numberFromToken(token: string, isFloat: boolean, overflow: () => never): bigint | number {
   if (!isFloat) {
@@ -403,10 +404,120 @@ function numberFromToken(token: string, isFloat: boolean, overflow: () => never)
     if (token.length <= 18) return BigInt(token);
     const big = BigInt(token);
     if (big >= I64_MIN && big <= U64_MAX) return big;
+    if (big < 0n && big >= -U64_MAX) return Number(big);
+  } else {
+    // A token that already is the canonical text of a double (as every line
+    // the canonical writer produced) keeps exactly that double, so a rewrite
+    // is the identity. Upstream would re-round some of them on every rewrite
+    // (`-6.199999999999999e+74` → `-6.199999999999998e+74`).
+    const exact = Number(token);
+    if (Number.isFinite(exact) && formatFloat(exact) === token) return exact;
   }
-  const n = Number(token);
-  if (!Number.isFinite(n)) overflow();
-  return n;
+  const f = upstreamFloat(token);
+  if (f === null) overflow();
+  return f;
+}
+
+/** 1e0 … 1e308, each the correctly rounded double. */
+const POW10: readonly number[] = Array.from({ length: 309 }, (_, i) => Number(`1e${i}`));
+const U64_MAX_DIV_10 = 1844674407370955161n;
+const I32_MAX = 2147483647;
+const I32_MIN = -2147483648;
+
+/**
+ * The double upstream's JSON reader (serde_json without `float_roundtrip`)
+ * makes of a number token, or `null` when it reports "number out of range".
+ *
+ * That reader is not correctly rounded: it keeps the first digits that fit a
+ * u64 significand (dropping the rest, counted in the exponent for integer
+ * digits), converts the significand to a double and then multiplies or
+ * divides by one power of ten (`9007199254740993.0` → `9007199254740994.0`,
+ * `1.7976931348623158e308` → out of range). Stored bytes depend on it, so
+ * it is reproduced step for step here.
+ */
+function upstreamFloat(token: string): number | null {
+  const n = token.length;
+  let i = 0;
+  const negative = token.charCodeAt(0) === 0x2d;
+  if (negative) i = 1;
+  // The significand: exact as a double below 2^53, as a bigint above.
+  let small = 0;
+  let big: bigint | null = null;
+  const push = (d: number): boolean => {
+    if (big === null) {
+      if (small < 900719925474099) {
+        small = small * 10 + d;
+        return true;
+      }
+      big = BigInt(small);
+    }
+    if (big > U64_MAX_DIV_10 || (big === U64_MAX_DIV_10 && d > 5)) return false;
+    big = big * 10n + BigInt(d);
+    return true;
+  };
+  let exponent = 0;
+  let full = false;
+  let c = token.charCodeAt(i);
+  while (isDigit(c)) {
+    if (full || !push(c - 0x30)) {
+      full = true;
+      exponent++;
+    }
+    c = token.charCodeAt(++i);
+  }
+  if (c === 0x2e) {
+    full = false;
+    c = token.charCodeAt(++i);
+    while (isDigit(c)) {
+      if (!full) {
+        if (push(c - 0x30)) exponent--;
+        else full = true;
+      }
+      c = token.charCodeAt(++i);
+    }
+  }
+  if (c === 0x65 || c === 0x45) {
+    c = token.charCodeAt(++i);
+    let positiveExp = true;
+    if (c === 0x2b || c === 0x2d) {
+      positiveExp = c === 0x2b;
+      c = token.charCodeAt(++i);
+    }
+    let e = 0;
+    let first = true;
+    while (i < n && isDigit(c)) {
+      const d = c - 0x30;
+      if (!first && (e > 214748364 || (e === 214748364 && d > 7))) {
+        const zero = big === null ? small === 0 : big === 0n;
+        if (!zero && positiveExp) return null;
+        return negative ? -0 : 0;
+      }
+      e = e * 10 + d;
+      first = false;
+      c = token.charCodeAt(++i);
+    }
+    exponent = positiveExp ? exponent + e : exponent - e;
+    if (exponent > I32_MAX) exponent = I32_MAX;
+    if (exponent < I32_MIN) exponent = I32_MIN;
+  }
+  let f = big === null ? small : Number(big);
+  for (;;) {
+    const a = Math.abs(exponent);
+    if (a < POW10.length) {
+      if (exponent >= 0) {
+        f *= POW10[a]!;
+        if (!Number.isFinite(f)) return null;
+      } else {
+        f /= POW10[a]!;
+      }
+      break;
+    }
+    if (f === 0) break;
+    if (exponent >= 0) return null;
+    f /= 1e308;
+    exponent += 308;
+  }
+  return negative ? -f : f;
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 
 import { ioError, schemaVersionUnsupported, storageCorruption } from "./errors.ts";
-import { compareCodePoints, type JsonValue, parseJson } from "./json.ts";
+import { compareCodePoints, type JsonValue, parseJson, parseJsonMembers } from "./json.ts";
 import { type Item, parseItemLine, serializeItem, validateExtensions } from "./item.ts";
 
 /** The header line every item file starts with (with its newline). */
@@ -40,11 +40,15 @@ export function checkHeader(line: string, archive: boolean): void {
   let version: JsonValue | undefined;
   if (Array.isArray(v)) {
     if (v.length === 0) throw storageCorruption(`${label}: invalid length 0, expected a header`);
+    if (v.length > 1) throw storageCorruption(`${label}: trailing characters in the header array`);
     version = v[0];
   } else if (typeof v === "object" && v !== null) {
     version = v.schema_version;
     if (version === undefined) {
       throw storageCorruption(`${label}: missing field \`schema_version\``);
+    }
+    if (parseJsonMembers(line).filter(([k]) => k === "schema_version").length > 1) {
+      throw storageCorruption(`${label}: duplicate field \`schema_version\``);
     }
   } else {
     throw storageCorruption(`${label}: invalid type, expected struct SchemaHeader`);
@@ -65,6 +69,29 @@ function isBlank(line: string): boolean {
 }
 
 /**
+ * Decodes `tasks.jsonl` (strict UTF-8), splits it into lines and checks the
+ * header. Line `i` of the result is physical line `i + 1`; line 0 is the
+ * header. Missing or empty file → no lines.
+ *
+ * @param bytes The file's bytes, or `null` when it does not exist.
+ * @returns The lines, without a trailing empty one.
+ * @throws {TaskStoreError} `Io` for bytes that are not UTF-8; header errors.
+ */
+export function activeLines(bytes: Uint8Array | null): string[] {
+  if (bytes === null || bytes.length === 0) return [];
+  let text: string;
+  try {
+    text = FATAL_UTF8.decode(bytes);
+  } catch (e) {
+    throw ioError(new Error("stream did not contain valid UTF-8", { cause: e }));
+  }
+  const lines = text.split("\n");
+  if (lines[lines.length - 1] === "") lines.pop();
+  if (lines.length > 0) checkHeader(lines[0]!, false);
+  return lines;
+}
+
+/**
  * Parses `tasks.jsonl` strictly: any bad line is fatal.
  *
  * @param bytes The file's bytes, or `null` when it does not exist.
@@ -81,17 +108,7 @@ function isBlank(line: string): boolean {
  * ```
  */
 export function parseActiveFile(bytes: Uint8Array | null): Item[] {
-  if (bytes === null || bytes.length === 0) return [];
-  let text: string;
-  try {
-    text = FATAL_UTF8.decode(bytes);
-  } catch (e) {
-    throw ioError(new Error("stream did not contain valid UTF-8", { cause: e }));
-  }
-  const lines = text.split("\n");
-  if (lines[lines.length - 1] === "") lines.pop();
-  if (lines.length === 0) return [];
-  checkHeader(lines[0]!, false);
+  const lines = activeLines(bytes);
   const items: Item[] = [];
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i]!;

@@ -50,10 +50,8 @@ export async function acquireLock(
     }
     if (handle) return handle;
     if (Date.now() - start >= timeoutMs) {
-      throw new TaskStoreError(
-        "LockTimeout",
-        `Lock timeout after ${Math.round(timeoutMs / 1000)}s`,
-      );
+      const after = timeoutMs % 1000 === 0 ? `${timeoutMs / 1000}s` : `${timeoutMs}ms`;
+      throw new TaskStoreError("LockTimeout", `Lock timeout after ${after}`);
     }
     await sleep(backoff * (1 + random() * 0.5));
     backoff = Math.min(backoff * 2, 500);

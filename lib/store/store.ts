@@ -30,6 +30,7 @@ import {
   type WarningSink,
 } from "./jsonl.ts";
 import { acquireLock } from "./lock.ts";
+import { ActiveDoc } from "./active_doc.ts";
 import { findStoreDir } from "./root.ts";
 import { formatTimestamp } from "./timestamp.ts";
 import type { StatusChange } from "./transitions.ts";
@@ -243,6 +244,36 @@ export class TaskStore {
     });
   }
 
+  /**
+   * Under the lock: reads `tasks.jsonl` as an {@linkcode ActiveDoc} (items
+   * are built only when asked for), lets `fn` edit it, and saves when the file
+   * would change. Lines of untouched items are written back as read, which
+   * keeps single-item edits fast on large stores. When `fn` throws, nothing is
+   * written.
+   *
+   * @param fn Edits the document; its result is returned.
+   * @returns What `fn` returns.
+   */
+  editActive<T>(fn: (doc: ActiveDoc) => Promise<T> | T): Promise<T> {
+    return this.lock(async () => {
+      const bytes = await this.#read(this.tasksPath);
+      const doc = ActiveDoc.parse(bytes);
+      const result = await fn(doc);
+      const next = doc.encode();
+      if (!sameBytes(bytes, next)) await this.#writeAtomic(this.tasksPath, next);
+      return result;
+    });
+  }
+
+  /**
+   * Reads `tasks.jsonl` as an {@linkcode ActiveDoc} (no lock; see {@linkcode editActive}).
+   *
+   * @returns The document.
+   */
+  async loadActiveDoc(): Promise<ActiveDoc> {
+    return ActiveDoc.parse(await this.#read(this.tasksPath));
+  }
+
   async #read(path: string): Promise<Uint8Array | null> {
     try {
       return await this.#fs.readFile(path);
@@ -271,10 +302,13 @@ export class TaskStore {
   /**
    * Writes `tasks.jsonl` atomically, sorted by ID. Hold the lock.
    *
-   * @param items The complete active set.
+   * @param items The complete active set, or a document read under the same lock.
    */
-  async saveActive(items: readonly Item[]): Promise<void> {
-    await this.#writeAtomic(this.tasksPath, encodeItemsFile(sortById([...items])));
+  async saveActive(items: readonly Item[] | ActiveDoc): Promise<void> {
+    await this.#writeAtomic(
+      this.tasksPath,
+      items instanceof ActiveDoc ? items.encode() : encodeItemsFile(sortById([...items])),
+    );
   }
 
   /**
@@ -379,10 +413,13 @@ export class TaskStore {
   /**
    * Commits a status change: appends its event, then saves `items`. Hold the lock.
    *
-   * @param items The complete active set, change applied.
+   * @param items The complete active set (or document), change applied.
    * @param change The token from an `apply*` call.
    */
-  async commitStatusChange(items: readonly Item[], change: StatusChange): Promise<void> {
+  async commitStatusChange(
+    items: readonly Item[] | ActiveDoc,
+    change: StatusChange,
+  ): Promise<void> {
     await this.#appendTransition(change);
     await this.saveActive(items);
   }
@@ -391,11 +428,15 @@ export class TaskStore {
    * Commits `done`: event, archive append, save without the item, move its
    * events to the archive log. Hold the lock.
    *
-   * @param items The active set without the done item.
+   * @param items The active set (or document) without the done item.
    * @param doneItem The item, status `done`.
    * @param change The token from `applyDone`.
    */
-  async commitDone(items: readonly Item[], doneItem: Item, change: StatusChange): Promise<void> {
+  async commitDone(
+    items: readonly Item[] | ActiveDoc,
+    doneItem: Item,
+    change: StatusChange,
+  ): Promise<void> {
     await this.#appendTransition(change);
     await this.appendToArchive(doneItem);
     await this.saveActive(items);

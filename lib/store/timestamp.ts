@@ -10,7 +10,10 @@
 export interface Instant {
   /** Seconds since 1970-01-01T00:00:00Z (may be negative). */
   secs: number;
-  /** Nanoseconds, 0..999999999. */
+  /**
+   * Nanoseconds, 0..999999999; 1000000000..1999999999 during a leap second
+   * (`…:60`), which then carries the `secs` of the second before it.
+   */
   nanos: number;
 }
 
@@ -45,12 +48,15 @@ export function parseTimestamp(s: string): Instant {
   const second = Number(m[6]);
   if (
     month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 ||
-    minute > 59 || second > 59
+    minute > 59 || second > 60
   ) {
     throw new SyntaxError(`timestamp out of range '${s}'`);
   }
   const frac = m[7] ?? "";
-  const nanos = frac === "" ? 0 : Number((frac + "00000000").slice(0, 9));
+  // A leap second (`:60`, accepted like upstream's reader does) is kept as
+  // the second before it with a nanosecond count of one second or more.
+  const leap = second === 60 ? 1_000_000_000 : 0;
+  const nanos = (frac === "" ? 0 : Number((frac + "00000000").slice(0, 9))) + leap;
   let offset = 0;
   if (m[9] !== undefined) {
     const oh = Number(m[10]);
@@ -58,8 +64,8 @@ export function parseTimestamp(s: string): Instant {
     if (oh > 23 || om > 59) throw new SyntaxError(`timestamp offset out of range '${s}'`);
     offset = (oh * 60 + om) * 60 * (m[9] === "-" ? -1 : 1);
   }
-  const secs = daysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second -
-    offset;
+  const secs = daysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 +
+    (second - (leap ? 1 : 0)) - offset;
   if (secs < MIN_SECS || secs > MAX_SECS) throw new SyntaxError(`timestamp out of range '${s}'`);
   return { secs, nanos };
 }
@@ -105,7 +111,7 @@ export function isCanonicalTimestamp(s: string): boolean {
   const second = digits(s, 17, 2);
   if (
     year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) ||
-    hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59
+    hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60
   ) return false;
   if (len === 20) return true;
   if (s.charCodeAt(19) !== 0x2e || digits(s, 20, len - 21) < 0) return false;
@@ -132,7 +138,7 @@ function digits(s: string, at: number, n: number): number {
  * @returns The RFC 3339 UTC text with auto-SI fraction digits.
  */
 export function formatTimestamp(t: Instant): string {
-  return civil(t.secs, "T") + fraction(t.nanos) + "Z";
+  return civilLeap(t, "T") + fraction(t.nanos % 1_000_000_000) + "Z";
 }
 
 /**
@@ -142,7 +148,8 @@ export function formatTimestamp(t: Instant): string {
  * @returns e.g. `2026-04-15T14:30:22.123456Z`.
  */
 export function formatEventTimestamp(t: Instant): string {
-  return civil(t.secs, "T") + "." + String(Math.floor(t.nanos / 1000)).padStart(6, "0") + "Z";
+  return civilLeap(t, "T") + "." +
+    String(Math.floor((t.nanos % 1_000_000_000) / 1000)).padStart(6, "0") + "Z";
 }
 
 /**
@@ -152,7 +159,7 @@ export function formatEventTimestamp(t: Instant): string {
  * @returns The human text.
  */
 export function formatHumanTimestamp(t: Instant): string {
-  return civil(t.secs, " ") + fraction(t.nanos) + " UTC";
+  return civilLeap(t, " ") + fraction(t.nanos % 1_000_000_000) + " UTC";
 }
 
 /**
@@ -184,6 +191,12 @@ function fraction(nanos: number): string {
   if (nanos % 1000000 === 0) return "." + String(nanos / 1000000).padStart(3, "0");
   if (nanos % 1000 === 0) return "." + String(nanos / 1000).padStart(6, "0");
   return "." + String(nanos).padStart(9, "0");
+}
+
+/** Date and time of an instant, writing a leap second as `:60`. */
+function civilLeap(t: Instant, sep: string): string {
+  const text = civil(t.secs, sep);
+  return t.nanos >= 1_000_000_000 ? text.slice(0, -2) + "60" : text;
 }
 
 function civil(secs: number, sep: string): string {

@@ -1,0 +1,141 @@
+/**
+ * `pg`, the phase-golem CLI: the command table and the dispatcher. Each
+ * command's code is loaded only when that command runs.
+ *
+ * @module
+ */
+
+import { type CommandSpec, parseArgs, type Parsed } from "./_args.ts";
+import { DenoIo, type Io } from "./_io.ts";
+import { VERSION } from "./_version.ts";
+import { PgContext } from "./pg/_context.ts";
+
+const ID_ARG = { name: "item_id", required: true, help: "Item ID (e.g. WRK-a1b2c)" };
+
+/** The command table of `pg`. */
+export const PG_COMMANDS: CommandSpec = {
+  name: "pg",
+  about: "phase-golem: moves backlog items through pipeline phases with a coding agent",
+  options: [
+    { long: "root", value: "PATH", global: true, help: "Project root", defaultText: "." },
+    {
+      long: "config",
+      value: "PATH",
+      global: true,
+      help: "Config file (default: phase-golem.jsonc or phase-golem.toml in the root)",
+    },
+    {
+      long: "log-level",
+      value: "LEVEL",
+      global: true,
+      help: "Log level: error, warn, info or debug",
+      defaultText: "info",
+    },
+    { long: "version", short: "V", help: "Print version" },
+  ],
+  footer: "Exit codes: 0 success, 1 command failure, 2 usage error.",
+  subcommands: [
+    {
+      name: "init",
+      about: "Set up phase-golem in a project (config, runtime directories, .gitignore)",
+      options: [{
+        long: "prefix",
+        value: "PREFIX",
+        help: "Prefix of generated item IDs",
+        defaultText: "WRK",
+      }],
+    },
+    {
+      name: "status",
+      about: "Show the backlog by status",
+      options: [{ long: "json", help: "Output JSON" }],
+    },
+    {
+      name: "advance",
+      about: "Move an in-progress item to its next phase (or to --to PHASE)",
+      args: [ID_ARG],
+      options: [{ long: "to", value: "PHASE", help: "Main phase to move to" }],
+    },
+    {
+      name: "unblock",
+      about: "Unblock an item, restoring its previous status",
+      args: [ID_ARG],
+      options: [{ long: "notes", value: "TEXT", help: "Notes for the agent's next prompt" }],
+    },
+    {
+      name: "migrate",
+      about: "Import a legacy BACKLOG.yaml (and its inbox) into the task store",
+      args: [{
+        name: "path",
+        required: false,
+        help: "Backlog file (default: project.backlog_path, else BACKLOG.yaml)",
+      }],
+      options: [
+        {
+          long: "inbox",
+          value: "PATH",
+          help: "Inbox file (default: BACKLOG_INBOX.yaml beside the backlog)",
+        },
+        { long: "dry-run", help: "Show the planned mapping; write nothing" },
+        { long: "commit", help: "Commit the store files afterwards" },
+      ],
+    },
+  ],
+};
+
+/** Runs one command; the command module is imported on demand. */
+function dispatch(p: Parsed, ctx: PgContext): Promise<void> {
+  switch (p.path.join(" ")) {
+    case "init":
+      return import("./pg/init.ts").then((m) => m.init(p, ctx));
+    case "status":
+      return import("./pg/status.ts").then((m) => m.status(p, ctx));
+    case "advance":
+      return import("./pg/advance.ts").then((m) => m.advance(p, ctx));
+    case "unblock":
+      return import("./pg/unblock.ts").then((m) => m.unblock(p, ctx));
+    case "migrate":
+      return import("./pg/migrate.ts").then((m) => m.migrate(p, ctx));
+    default:
+      throw new Error(`no handler for command '${p.path.join(" ")}'`);
+  }
+}
+
+const VALUE_OPTS: ReadonlySet<string> = new Set(["--root", "--config", "--log-level"]);
+
+/** Whether `--version`/`-V` comes before the subcommand. */
+function versionRequested(argv: readonly string[]): boolean {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--version" || a === "-V") return true;
+    if (VALUE_OPTS.has(a)) i++;
+    else if (a === "--" || !a.startsWith("-")) return false;
+  }
+  return false;
+}
+
+/**
+ * Runs `pg` with `argv` and returns the exit code. Never exits the process.
+ *
+ * @param argv Arguments after the program name.
+ * @param io Streams and environment.
+ * @returns The exit code.
+ */
+export async function main(argv: string[], io: Io = new DenoIo()): Promise<number> {
+  try {
+    if (versionRequested(argv)) {
+      await io.write(`pg ${VERSION}\n`);
+      return 0;
+    }
+    const parsed = parseArgs(PG_COMMANDS, argv, "pg");
+    await dispatch(parsed, PgContext.create(io, parsed));
+    return 0;
+  } catch (e) {
+    const { reportPgError } = await import("./pg/_errors.ts");
+    return await reportPgError(e, io);
+  }
+}
+
+if (import.meta.main) {
+  Deno.exitCode = await main(Deno.args);
+}

@@ -1,0 +1,113 @@
+import assert from "node:assert/strict";
+import { BufferIo } from "./_io.ts";
+import { main } from "./pg.ts";
+import { VERSION } from "./_version.ts";
+import { reportPgError } from "./pg/_errors.ts";
+import { formatStatusTable, type StatusRow, truncateTitle } from "./pg/status.ts";
+import { UsageError } from "./_args.ts";
+import { PgError } from "../lib/adapter/pg_error.ts";
+
+async function inTemp<T>(fn: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await Deno.realPath(await Deno.makeTempDir({ prefix: "pg-main-" }));
+  try {
+    return await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("main() prints the version, also after global options", async () => {
+  for (const argv of [["--version"], ["-V"], ["--root", "x", "--log-level", "warn", "--version"]]) {
+    const io = new BufferIo();
+    assert.equal(await main(argv, io), 0);
+    assert.equal(io.stdout, `pg ${VERSION}\n`);
+  }
+});
+
+Deno.test("main() validates --log-level case-insensitively", async () => {
+  await inTemp(async (dir) => {
+    const ok = new BufferIo({ cwd: dir });
+    assert.equal(await main(["--log-level", "DEBUG", "status"], ok), 0);
+    assert.equal(ok.stdout, "No items in backlog.\n");
+    const bad = new BufferIo({ cwd: dir });
+    assert.equal(await main(["status", "--log-level", "verbose"], bad), 1);
+    assert.equal(
+      bad.stderr,
+      "Error: Invalid log level 'verbose': expected error, warn, info, or debug\n",
+    );
+  });
+});
+
+Deno.test("main() shows help on stdout with exit 0 and lists the exit codes", async () => {
+  const io = new BufferIo();
+  assert.equal(await main(["--help"], io), 0);
+  assert.match(io.stdout, /Exit codes: 0 success, 1 command failure, 2 usage error\./);
+  const sub = new BufferIo();
+  assert.equal(await main(["advance", "--help"], sub), 0);
+  assert.match(sub.stdout, /Usage: pg advance \[OPTIONS\] <ITEM_ID>/);
+  assert.match(sub.stdout, /--to <PHASE>/);
+  assert.match(sub.stdout, /--root <PATH>/);
+});
+
+Deno.test("main() maps a missing argument to exit 2", async () => {
+  const io = new BufferIo();
+  assert.equal(await main(["unblock"], io), 2);
+  assert.match(io.stderr, /required arguments were not provided:\n {2}<ITEM_ID>/);
+});
+
+Deno.test("reportPgError() prints user errors as they are and bugs as internal errors", async () => {
+  const io = new BufferIo();
+  assert.equal(await reportPgError(new PgError("ItemNotFound", "X"), io), 1);
+  assert.equal(await reportPgError(new TypeError("boom"), io), 1);
+  assert.equal(await reportPgError(new Deno.errors.NotFound("gone"), io), 1);
+  assert.equal(await reportPgError(new UsageError("bad", "pg x", "pg"), io), 2);
+  const lines = io.stderr.split("\n");
+  assert.equal(lines[0], "Error: Item not found: X");
+  assert.match(lines[1]!, /^Error: internal error: TypeError: boom/);
+  assert.ok(io.stderr.includes("Error: gone\n"));
+  assert.ok(io.stderr.includes("error: bad\n"));
+});
+
+Deno.test("formatStatusTable() pads columns but never cuts them; only titles are cut", () => {
+  const row: StatusRow = {
+    id: "WRK-a-very-long-id",
+    title: "t",
+    status: "InProgress",
+    phase: "implementation-phase",
+    pipeline: null,
+    impact: null,
+    size: null,
+    risk: null,
+  };
+  assert.equal(
+    formatStatusTable([row]).split("\n")[2],
+    "WRK-a-very-long-id inprogress   implementation-phase -          -        -        -        t",
+  );
+  assert.equal(formatStatusTable([]), "No items in backlog.\n");
+});
+
+Deno.test("truncateTitle() counts characters, not bytes (Fix B29)", () => {
+  const exactly36 = "é".repeat(36);
+  assert.equal(truncateTitle(exactly36), exactly36);
+  assert.equal(truncateTitle("é".repeat(37)), "é".repeat(33) + "...");
+  assert.equal(truncateTitle("🚀".repeat(40)), "🚀".repeat(33) + "...");
+  assert.equal(truncateTitle("x".repeat(36)), "x".repeat(36));
+});
+
+Deno.test("pg status lists every active item of each fixture store", async () => {
+  const { copyFixtureStore, FIXTURE_STORES } = await import("../tests/_helpers.ts");
+  const { parseActiveFile } = await import("../lib/store/jsonl.ts");
+  for await (const e of Deno.readDir(FIXTURE_STORES)) {
+    if (!e.isDirectory) continue;
+    await inTemp(async (dir) => {
+      await copyFixtureStore(e.name, dir);
+      const items = parseActiveFile(await Deno.readFile(`${dir}/.task-golem/tasks.jsonl`));
+      const io = new BufferIo({ cwd: dir });
+      assert.equal(await main(["status"], io), 0, io.stderr);
+      assert.ok(io.stdout.endsWith(`\n${items.length} item(s) total\n`), e.name);
+      const ids = io.stdout.split("\n").slice(2, 2 + items.length).map((l) => l.split(" ")[0]);
+      assert.deepEqual([...ids].sort(), items.map((i) => i.id).sort(), e.name);
+      if (e.name.startsWith("phase-golem-")) assert.equal(io.stderr, "", e.name);
+    });
+  }
+});

@@ -1,0 +1,101 @@
+/**
+ * The contract between the orchestrator and a coding-agent CLI: what a run
+ * needs, what it returns, and how it fails. Implementations (claude,
+ * opencode, codex, a generic command) live beside this file.
+ *
+ * @module
+ */
+
+import type { PhaseResult } from "../phase_result.ts";
+
+/** One agent invocation. */
+export interface AgentRunRequest {
+  /** The full prompt, passed as a single argument (never through a shell). */
+  prompt: string;
+  /** Absolute path of the result file the agent must write. */
+  resultPath: string;
+  /** Working directory: the project root. */
+  cwd: string;
+  /** Kill the agent's process group after this many milliseconds. */
+  timeoutMs: number;
+  /** Aborting (shutdown, cancellation) kills the agent's process group. */
+  signal?: AbortSignal;
+  /**
+   * Receives the agent's output as it arrives (stdout and stderr). When
+   * absent, output is discarded. Never buffered whole in memory.
+   */
+  onOutput?: (chunk: Uint8Array, stream: "stdout" | "stderr") => void;
+}
+
+/** Usage figures an agent reported (claude's JSON output has them). */
+export interface AgentUsage {
+  /** Cost in US dollars. */
+  costUsd?: number;
+  /** Input tokens. */
+  inputTokens?: number;
+  /** Output tokens. */
+  outputTokens?: number;
+}
+
+/** A finished agent run that produced a valid result file. */
+export interface AgentRunOutcome {
+  /** The validated result. */
+  result: PhaseResult;
+  /** Exit code, or `null` when a signal ended it. */
+  exitCode: number | null;
+  /** Signal name when a signal ended it. */
+  signal: string | null;
+  /** Wall time of the run in milliseconds. */
+  durationMs: number;
+  /** Non-fatal notes, e.g. `Agent exited with non-zero status but produced valid result`. */
+  warnings: string[];
+  /** Cost and tokens, when the agent reported them. */
+  usage?: AgentUsage;
+}
+
+/** Why an agent run produced no usable result. */
+export type AgentErrorKind =
+  | "spawn" // could not start: `Failed to spawn subprocess: …`
+  | "timeout" // `Agent timed out after {secs} seconds`
+  | "no_result" // `Agent failed ({how}): Result file not found: {path}` and the read/parse variants
+  | "shutdown"; // the signal aborted it: `Shutdown requested`
+
+/** An agent run that failed; `message` is the text pg.md §8.8/§8.10 prescribe. */
+export class AgentError extends Error {
+  /** What went wrong. */
+  readonly kind: AgentErrorKind;
+  /**
+   * Creates an agent error.
+   *
+   * @param kind What went wrong.
+   * @param message The spec's message.
+   */
+  constructor(kind: AgentErrorKind, message: string) {
+    super(message);
+    this.name = "AgentError";
+    this.kind = kind;
+  }
+}
+
+/** Runs one kind of agent CLI. */
+export interface AgentRunner {
+  /** Display name, e.g. `Claude CLI`. */
+  readonly displayName: string;
+  /** The binary, e.g. `claude`. */
+  readonly binary: string;
+  /** The argv (without the binary) for a prompt; pure, for logging and contract tests. */
+  argv(prompt: string, resultPath: string): string[];
+  /**
+   * `{binary} --version` probe.
+   *
+   * @throws {PgError} `{Display} not found on PATH. {hint} ({error})` or ``{Display} found but `{binary} --version` failed``.
+   */
+  checkAvailable(): Promise<void>;
+  /**
+   * Runs the agent in its own process group with stdin closed; deletes a
+   * stale result file first; reads, validates and deletes the result file after.
+   *
+   * @throws {AgentError} When there is no usable result.
+   */
+  run(request: AgentRunRequest): Promise<AgentRunOutcome>;
+}

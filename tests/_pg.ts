@@ -1,0 +1,50 @@
+/**
+ * Helpers for `pg` black-box tests: running the real CLI as a subprocess,
+ * building stores with the library, and git in temp repositories.
+ *
+ * @module
+ */
+
+import { FixedClock } from "../lib/io/clock.ts";
+import type { Item } from "../lib/store/item.ts";
+import { TaskStore } from "../lib/store/store.ts";
+import { type Output, REPO_ROOT, run as runIn } from "./_helpers.ts";
+
+/** Entry point of our `pg`. */
+export const PG_ENTRY: string = `${REPO_ROOT}/cli/pg.ts`;
+
+function run(cmd: string, args: string[], cwd: string): Promise<Output> {
+  return runIn(cmd, args, { cwd });
+}
+
+/** Runs `deno run -A cli/pg.ts …` in `cwd`. */
+export function pg(args: string[], cwd: string): Promise<Output> {
+  return run(Deno.execPath(), ["run", "--quiet", "-A", PG_ENTRY, ...args], cwd);
+}
+
+/** Runs git in `cwd` and returns its trimmed stdout; throws on failure. */
+export async function git(args: string[], cwd: string): Promise<string> {
+  const r = await run("git", args, cwd);
+  if (r.code !== 0) throw new Error(`git ${args.join(" ")} failed: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+/** Creates `<dir>/.task-golem` with the library (as `tg init` does) holding `items`. */
+export async function makeStore(dir: string, items: Item[] = []): Promise<TaskStore> {
+  const store = new TaskStore(`${dir}/.task-golem`, {
+    clock: new FixedClock({ secs: 1767225600, nanos: 0 }),
+  });
+  await store.init();
+  if (items.length > 0) {
+    await store.withLock((all) => {
+      all.push(...items);
+    });
+  }
+  return store;
+}
+
+/** Commits everything in the repo. */
+export async function commitAll(dir: string, message = "test setup"): Promise<void> {
+  await git(["add", "-A"], dir);
+  await git(["commit", "-q", "-m", message], dir);
+}
