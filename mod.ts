@@ -54,3 +54,7 @@ export * from "./lib/adapter/pg_item.ts";
 export * from "./lib/adapter/item_update.ts";
 export * from "./lib/adapter/pg_error.ts";
 export * from "./lib/adapter/store_access.ts";
+export * from "./lib/store/xxh3.ts";
+export * from "./lib/store/cache_schema.ts";
+export * from "./lib/store/cache.ts";
+export * from "./lib/store/query_sandbox.ts";

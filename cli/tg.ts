@@ -149,6 +149,21 @@ export const TG_COMMANDS: CommandSpec = {
     },
     { name: "next", about: "Show the next item to work on (highest-priority ready item)" },
     {
+      name: "query",
+      about: "Run one read-only SQL query against a cache of the active tasks",
+      args: [{ name: "sql", required: false, help: "SQL statement (see --schema)" }],
+      options: [
+        { long: "schema", help: "Print the cache schema and sandbox rules (needs no store)" },
+        {
+          long: "timeout",
+          value: "TIMEOUT",
+          kind: "u64",
+          help: "Stop the query after this many seconds",
+          defaultText: "5",
+        },
+      ],
+    },
+    {
       name: "dep",
       about: "Manage dependencies",
       subcommands: [
@@ -206,6 +221,8 @@ function dispatch(p: Parsed, ctx: TgContext): Promise<void> {
       return import("./tg/ready.ts").then((m) => m.ready(p, ctx));
     case "next":
       return import("./tg/next.ts").then((m) => m.next(p, ctx));
+    case "query":
+      return import("./tg/query.ts").then((m) => m.query(p, ctx));
     default:
       throw new Error(`no handler for command '${p.path.join(" ")}'`);
   }
@@ -246,5 +263,8 @@ export async function main(argv: string[], io: Io = new DenoIo()): Promise<numbe
 }
 
 if (import.meta.main) {
-  Deno.exitCode = await main(Deno.args);
+  // Exit explicitly rather than when the event loop drains: a query stopped at
+  // its timeout leaves its worker thread inside SQLite, which only the end of
+  // the process stops. Output has been written (awaited) by now.
+  Deno.exit(await main(Deno.args));
 }
