@@ -58,3 +58,5 @@ export * from "./lib/store/xxh3.ts";
 export * from "./lib/store/cache_schema.ts";
 export * from "./lib/store/cache.ts";
 export * from "./lib/store/query_sandbox.ts";
+export * from "./lib/store/merge.ts";
+export * from "./lib/store/gitattributes.ts";

@@ -35,7 +35,13 @@ export const TG_COMMANDS: CommandSpec = {
     {
       name: "init",
       about: "Initialize a new task-golem project",
-      options: [{ long: "force", help: "Force reinitialize (overwrites existing data)" }],
+      options: [
+        { long: "force", help: "Force reinitialize (overwrites existing data)" },
+        {
+          long: "merge-driver",
+          help: "Also enable the tg merge driver in this git repository (git config merge.tg.*)",
+        },
+      ],
     },
     {
       name: "add",
@@ -164,6 +170,16 @@ export const TG_COMMANDS: CommandSpec = {
       ],
     },
     {
+      name: "merge-driver",
+      about: "Git merge driver for .task-golem files (see `tg init --merge-driver`)",
+      args: [
+        { name: "base", required: true, help: "Common ancestor version (%O)" },
+        { name: "ours", required: true, help: "Our version, replaced by the result (%A)" },
+        { name: "theirs", required: true, help: "Their version (%B)" },
+        { name: "path", required: false, help: "Path of the file in the repository (%P)" },
+      ],
+    },
+    {
       name: "dep",
       about: "Manage dependencies",
       subcommands: [
@@ -223,6 +239,8 @@ function dispatch(p: Parsed, ctx: TgContext): Promise<void> {
       return import("./tg/next.ts").then((m) => m.next(p, ctx));
     case "query":
       return import("./tg/query.ts").then((m) => m.query(p, ctx));
+    case "merge-driver":
+      return import("./tg/merge_driver.ts").then((m) => m.mergeDriver(p, ctx));
     default:
       throw new Error(`no handler for command '${p.path.join(" ")}'`);
   }
