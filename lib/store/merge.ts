@@ -19,7 +19,7 @@
  * @module
  */
 
-import { storageCorruption } from "./errors.ts";
+import { storageCorruption, TaskStoreError } from "./errors.ts";
 import { compareTimestamps } from "./graph.ts";
 import { compareCodePoints, type JsonObject, stringifyCompact } from "./json.ts";
 import { type Item, itemToJsonObject, parseItemLine, serializeItem } from "./item.ts";
@@ -92,7 +92,10 @@ function parseSide(bytes: Uint8Array, side: string): Item[] {
   try {
     return parseActiveFile(bytes);
   } catch (e) {
-    throw storageCorruption(`${side} version: ${(e as Error).message}`, e);
+    const detail = e instanceof TaskStoreError && e.detail !== undefined
+      ? e.detail
+      : (e as Error).message;
+    throw storageCorruption(`${side} version: ${detail}`, e);
   }
 }
 
