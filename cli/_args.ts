@@ -184,13 +184,11 @@ export function parseArgs(root: CommandSpec, argv: readonly string[], programNam
       const name = eq < 0 ? a.slice(2) : a.slice(2, eq);
       const o = findOpt(name, false);
       if (!o) {
-        const similar = [...(cmd.options ?? []), ...globals].find((x) =>
-          x.long.startsWith(name.slice(0, 3)) && name.length > 2
-        );
+        const similar = closest(name, [...(cmd.options ?? []), ...globals].map((x) => x.long));
         fail(
           `unexpected argument '${a}' found`,
           similar
-            ? `a similar argument exists: '--${similar.long}'`
+            ? `a similar argument exists: '--${similar}'`
             : `to pass '${a}' as a value, use '-- ${a}'`,
         );
         continue;
@@ -200,8 +198,15 @@ export function parseArgs(root: CommandSpec, argv: readonly string[], programNam
         if (eq >= 0) v = a.slice(eq + 1);
         else {
           v = argv[i + 1];
-          if (v === undefined || (v.startsWith("-") && v !== "-")) {
-            fail(`a value is required for '${optLabel(o)}' but none was supplied`);
+          // A negative number is a value for a numeric option (`--priority -5`).
+          const negative = o.kind !== undefined && v !== undefined && /^-[0-9]+$/.test(v);
+          if (v === undefined || (v.startsWith("-") && v !== "-" && !negative)) {
+            fail(
+              `a value is required for '${optLabel(o)}' but none was supplied`,
+              v === undefined || v === "--"
+                ? undefined
+                : `to pass '${v}' as the value, write '--${o.long}=${v}'`,
+            );
           }
           i++;
         }
@@ -233,14 +238,30 @@ export function parseArgs(root: CommandSpec, argv: readonly string[], programNam
         const p: string[] = [];
         for (const name of target) {
           const sub = c.subcommands?.find((s) => s.name === name);
-          if (!sub) break;
+          if (!sub) {
+            if (!c.subcommands) break;
+            throw new UsageError(
+              `unrecognized subcommand '${name}'`,
+              usageLine(programName, p, c, globals),
+              [programName, ...p].join(" "),
+            );
+          }
           c = sub;
           p.push(name);
         }
         throw new HelpRequested(helpText(programName, p, c, globals));
       }
       const sub = cmd.subcommands.find((s) => s.name === a);
-      if (!sub) fail(`unrecognized subcommand '${a}'`);
+      if (!sub) {
+        const near = closest(a, [
+          ...cmd.subcommands.map((c) => c.name),
+          ...(cmd === root ? ["help"] : []),
+        ]);
+        fail(
+          `unrecognized subcommand '${a}'`,
+          near ? `a similar subcommand exists: '${near}'` : undefined,
+        );
+      }
       cmd = sub!;
       chain.push(cmd);
       path.push(a);
@@ -290,6 +311,38 @@ export function parseArgs(root: CommandSpec, argv: readonly string[], programNam
     }
   }
   return { path, args, opts };
+}
+
+/** The candidate nearest to `name` (a few edits away, or a prefix), if any. */
+function closest(name: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  // Short names are close to everything: allow one edit for them, two otherwise.
+  let bestDist = name.length <= 3 ? 2 : 3;
+  for (const c of candidates) {
+    const d = c.startsWith(name) && name.length > 1 ? 1 : editDistance(name, c);
+    if (d < bestDist) {
+      best = c;
+      bestDist = d;
+    }
+  }
+  return best;
+}
+
+/** Edit distance where swapping two neighbours counts as one edit. */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      }
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
 }
 
 function checkInteger(o: OptSpec, v: string, fail: (m: string) => never): void {

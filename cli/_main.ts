@@ -66,8 +66,8 @@ export async function reportError(e: unknown, io: Io, options: ReportOptions): P
       io.writeErr(e.help ?? e.render());
       return code;
     }
-    message = `${
-      e.message.replace(/\n\s*/g, " ")
+    message = `${e.message.replace(/\n\s*/g, " ")}${
+      e.tip ? `; ${e.tip}` : ""
     }; usage: ${e.usage}; run '${e.commandPath} --help' for details`;
   } else if (e instanceof TaskStoreError || e instanceof CliError) {
     message = e.message;

@@ -126,7 +126,15 @@ export const TG_COMMANDS: CommandSpec = {
       name: "do",
       about: "Start working on an item (todo → doing)",
       args: [ID_ARG],
-      options: [{ long: "claim", value: "CLAIM", help: "Claim this item for an agent/user" }],
+      options: [
+        { long: "claim", value: "CLAIM", help: "Claim this item for an agent/user" },
+        {
+          long: "ttl",
+          value: "TTL",
+          help:
+            "Let the claim expire after this long (e.g. 30m, 2h; default: claim_ttl in config.yaml)",
+        },
+      ],
     },
     {
       name: "done",
@@ -149,6 +157,10 @@ export const TG_COMMANDS: CommandSpec = {
           long: "include-stale",
           value: "INCLUDE_STALE",
           help: "Include stale doing items older than duration (e.g., 4h, 30m)",
+        },
+        {
+          long: "include-expired",
+          help: "Also list doing items whose claim has expired (see `do --ttl`)",
         },
         { long: "limit", value: "LIMIT", kind: "u64", help: "Limit number of results" },
       ],
@@ -201,6 +213,59 @@ export const TG_COMMANDS: CommandSpec = {
         },
       ],
     },
+    {
+      name: "doctor",
+      about: "Check project integrity and diagnose issues",
+      options: [{ long: "fix", help: "Attempt to fix detected issues" }],
+    },
+    {
+      name: "archive",
+      about: "Archive maintenance: recover unarchived done items, prune old entries",
+      options: [{
+        long: "before",
+        value: "BEFORE",
+        help: "Prune archive entries older than this date (ISO 8601, e.g., 2026-01-01)",
+      }],
+    },
+    {
+      name: "dump",
+      about: "Export all items (active + archive) in JSON or YAML format",
+      options: [{ long: "yaml", help: "Output in YAML format (default: JSON)" }],
+    },
+    {
+      name: "note",
+      about: "Append a free-text note event to a task",
+      args: [ID_ARG, { name: "text", required: true, help: "Note text (must be non-empty)" }],
+    },
+    {
+      name: "events",
+      about: "Show the chronological event log for a task",
+      args: [ID_ARG],
+    },
+    {
+      name: "graph",
+      about: "Print the dependency and parent graph (Mermaid or Graphviz DOT)",
+      options: [
+        {
+          long: "format",
+          value: "FORMAT",
+          help: "Output format",
+          choices: ["mermaid", "dot"],
+          defaultText: "mermaid",
+        },
+        { long: "all", help: "Also show archived and missing items that active items reference" },
+      ],
+    },
+    {
+      name: "completions",
+      about: "Generate shell completion scripts",
+      args: [{
+        name: "shell",
+        required: true,
+        help: "Shell to generate completions for",
+        choices: ["bash", "elvish", "fish", "powershell", "zsh"],
+      }],
+    },
   ],
 };
 
@@ -241,6 +306,20 @@ function dispatch(p: Parsed, ctx: TgContext): Promise<void> {
       return import("./tg/query.ts").then((m) => m.query(p, ctx));
     case "merge-driver":
       return import("./tg/merge_driver.ts").then((m) => m.mergeDriver(p, ctx));
+    case "doctor":
+      return import("./tg/doctor.ts").then((m) => m.doctor(p, ctx));
+    case "archive":
+      return import("./tg/archive.ts").then((m) => m.archive(p, ctx));
+    case "dump":
+      return import("./tg/dump.ts").then((m) => m.dump(p, ctx));
+    case "note":
+      return import("./tg/note.ts").then((m) => m.note(p, ctx));
+    case "events":
+      return import("./tg/events.ts").then((m) => m.events(p, ctx));
+    case "graph":
+      return import("./tg/graph.ts").then((m) => m.graph(p, ctx));
+    case "completions":
+      return import("./tg/completions.ts").then((m) => m.completions(p, ctx, TG_COMMANDS));
     default:
       throw new Error(`no handler for command '${p.path.join(" ")}'`);
   }

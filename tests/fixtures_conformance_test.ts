@@ -263,7 +263,7 @@ function defineStoreTests(name: string): void {
       const config = await loadStoreConfig(new DenoFileSystem(), dir);
       assert.equal(config.fromFile, original.has("config.yaml"));
       if (name === "tg-0.3.0-generated") {
-        assert.deepEqual(config, { idPrefix: "HAMY", idLen: 8, fromFile: true });
+        assert.deepEqual(config, { idPrefix: "HAMY", idLen: 8, claimTtl: null, fromFile: true });
       }
     });
   });

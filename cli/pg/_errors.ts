@@ -16,6 +16,7 @@ export const EXIT_USAGE = 2;
 
 /** Error classes whose message is meant for the user as it is. */
 const USER_FACING: ReadonlySet<string> = new Set([
+  "AgentUnavailableError",
   "CliError",
   "ConfigError",
   "FilterError",

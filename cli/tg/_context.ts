@@ -79,14 +79,20 @@ export class TgContext {
   }
 
   /**
-   * Resolves user input among `scope` IDs (tries `tg-` and the configured prefix).
+   * Resolves user input among active (and archived) IDs, trying `tg-` and the configured prefix.
    *
    * @param input What the user typed.
-   * @param scope IDs in scope order.
+   * @param active Active IDs in file order.
+   * @param archive Archived IDs, when they are in scope.
    * @returns The ID.
    */
-  async resolve(input: string, scope: readonly string[]): Promise<string> {
-    return resolveId(input, scope, { prefixes: await this.#prefixes() });
+  async resolve(
+    input: string,
+    active: readonly string[],
+    archive?: Iterable<string>,
+  ): Promise<string> {
+    const prefixes = await this.#prefixes();
+    return resolveId(input, active, archive === undefined ? { prefixes } : { prefixes, archive });
   }
 
   /** Resolves input among active items and returns the first item with that ID. */

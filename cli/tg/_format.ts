@@ -5,6 +5,7 @@
  * @module
  */
 
+import { isClaimExpired } from "../../lib/store/claims.ts";
 import { type Item, itemToPrettyJson } from "../../lib/store/item.ts";
 import { compareCodePoints, type JsonValue, sortedKeys } from "../../lib/store/json.ts";
 import type { TaskEvent } from "../../lib/store/events.ts";
@@ -71,16 +72,28 @@ export function statusWord(status: Status, color: boolean): string {
   return color ? COLORS[status] + status + "\x1b[39m" : status;
 }
 
-/** One table row (no newline). */
-export function tableRow(item: Item, color: boolean): string {
-  return padEnd(item.id, 10) + "  " + statusCell(item.status, 7, color) + "  " +
+/**
+ * One table row (no newline). With `now`, a `doing` item whose claim has
+ * expired (`tg do --ttl`) gets `[claim of <agent> expired]` after its title.
+ */
+export function tableRow(item: Item, color: boolean, now?: string): string {
+  let row = padEnd(item.id, 10) + "  " + statusCell(item.status, 7, color) + "  " +
     padStart(item.priority.toString(), 4) + "  " + truncateTitle(item.title);
+  if (now !== undefined && item.status === "doing" && hasExtensions(item)) {
+    if (isClaimExpired(item, now)) row += `  [claim of ${item.claimed_by} expired]`;
+  }
+  return row;
 }
 
-/** A whole table (header and rows), newline-terminated. */
-export function table(items: readonly Item[], color: boolean): string {
+function hasExtensions(item: Item): boolean {
+  for (const _ in item.extensions) return true;
+  return false;
+}
+
+/** A whole table (header and rows), newline-terminated; `now` marks expired claims. */
+export function table(items: readonly Item[], color: boolean, now?: string): string {
   const parts = [TABLE_HEADER];
-  for (const it of items) parts.push(tableRow(it, color));
+  for (const it of items) parts.push(tableRow(it, color, now));
   return parts.join("\n") + "\n";
 }
 
@@ -146,10 +159,36 @@ const I53 = 9007199254740991n;
 /**
  * The item as a plain object that `JSON.stringify` writes exactly like the
  * canonical pretty writer, or `null` when it cannot (a priority beyond 2^53,
- * numbers in extensions, or nested keys that JS would reorder).
+ * numbers in extensions, or nested keys that JS would reorder). With
+ * `alphabetical`, keys are in code-point order (the form of `tg dump`).
  */
-function plainItem(it: Item): Record<string, unknown> | null {
+export function plainItem(it: Item, alphabetical = false): Record<string, unknown> | null {
   if (it.priority > I53 || it.priority < -I53) return null;
+  if (alphabetical) {
+    const a: Record<string, unknown> = {
+      "blocked_from_status": it.blocked_from_status,
+      "blocked_reason": it.blocked_reason,
+      "claimed_at": it.claimed_at,
+      "claimed_by": it.claimed_by,
+      "created_at": it.created_at,
+      dependencies: it.dependencies,
+      description: it.description,
+      id: it.id,
+      parent: it.parent,
+      priority: Number(it.priority),
+      status: it.status,
+      tags: it.tags,
+      title: it.title,
+      "updated_at": it.updated_at,
+    };
+    // extension keys all start with "x-", after every known key
+    for (const k of sortedKeys(it.extensions)) {
+      const v = it.extensions[k]!;
+      if (!plainSafe(v)) return null;
+      a[k] = v;
+    }
+    return a;
+  }
   const o: Record<string, unknown> = {
     id: it.id,
     title: it.title,

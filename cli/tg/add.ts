@@ -16,7 +16,6 @@ export async function add(p: Parsed, ctx: TgContext): Promise<void> {
   validateTitle(title);
   const store = await ctx.store();
   const config = await ctx.config();
-  const sets = strings(p.opts.set).map(parseSetFlag);
   const item = await store.editActive(async (doc) => {
     const archiveIds = await store.loadArchiveIds();
     const activeIds = doc.ids;
@@ -27,12 +26,13 @@ export async function add(p: Parsed, ctx: TgContext): Promise<void> {
     const parent = typeof p.opts.parent === "string"
       ? await ctx.resolve(p.opts.parent, activeIds)
       : null;
-    const scope = [...activeIds, ...archiveIds];
     const deps: string[] = [];
     for (const input of strings(p.opts.dep)) {
-      const dep = await ctx.resolve(input, scope);
+      const dep = await ctx.resolve(input, activeIds, archiveIds);
       if (!deps.includes(dep)) deps.push(dep);
     }
+    // Like upstream, `--set` mistakes are reported after the ID lookups.
+    const sets = strings(p.opts.set).map(parseSetFlag);
     const extensions: JsonObject = Object.create(null);
     applySets(extensions, sets);
     const now = store.now();

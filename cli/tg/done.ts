@@ -14,7 +14,7 @@ export async function done(p: Parsed, ctx: TgContext): Promise<void> {
   const outcome = await store.lock(async () => {
     const doc = await store.loadActiveDoc();
     const archiveIds = await store.loadArchiveIds();
-    const id = await ctx.resolve(p.args.id!, [...doc.ids, ...archiveIds]);
+    const id = await ctx.resolve(p.args.id!, doc.ids, archiveIds);
     const item = doc.get(id);
     if (!item) return { kind: "idempotent" as const, status: "done" as Status };
     if (item.status === "done") return { kind: "idempotent" as const, status: "done" as Status };

@@ -44,21 +44,21 @@ export interface EditRequest {
  */
 export async function applyEdit(req: EditRequest, ctx: TgContext): Promise<Item> {
   if (req.title !== undefined) validateTitle(req.title);
-  const sets = (req.sets ?? []).map(parseSetFlag);
   const store = await ctx.store();
   return await store.editActive(async (doc) => {
     const item = await ctx.resolveActive(req.id, doc);
-    let scope: string[] | undefined;
-    const allIds = async () => scope ??= [...doc.ids, ...await store.loadArchiveIds()];
+    let archiveIds: string[] | undefined;
+    const resolveAny = async (input: string) =>
+      ctx.resolve(input, doc.ids, archiveIds ??= await store.loadArchiveIds());
     if (req.title !== undefined) item.title = req.title;
     if (req.priority !== undefined) item.priority = req.priority;
     if (req.description !== undefined) item.description = req.description;
     for (const input of req.rmDeps ?? []) {
-      const dep = await ctx.resolve(input, await allIds());
+      const dep = await resolveAny(input);
       item.dependencies = item.dependencies.filter((d) => d !== dep);
     }
     for (const input of req.addDeps ?? []) {
-      const dep = await ctx.resolve(input, await allIds());
+      const dep = await resolveAny(input);
       if (dep === item.id) throw invalidInput(`Item cannot depend on itself: ${item.id}`);
       if (item.dependencies.includes(dep)) continue;
       checkNewDependency((x) => doc.get(x)?.dependencies, item.id, dep);
@@ -66,7 +66,7 @@ export async function applyEdit(req: EditRequest, ctx: TgContext): Promise<Item>
     }
     for (const t of req.addTags ?? []) if (!item.tags.includes(t)) item.tags.push(t);
     for (const t of req.rmTags ?? []) item.tags = item.tags.filter((x) => x !== t);
-    applySets(item.extensions, sets);
+    applySets(item.extensions, (req.sets ?? []).map(parseSetFlag));
     if (req.parentClear) item.parent = null;
     else if (req.parent !== undefined) {
       const parent = await ctx.resolve(req.parent, doc.ids);

@@ -11,6 +11,9 @@ import { str } from "./_opts.ts";
 
 /** Runs `tg list`. */
 export async function list(p: Parsed, ctx: TgContext): Promise<void> {
+  // Upstream's order: find the store, then check the filters.
+  const store = await ctx.store();
+  ctx.log(`Project root: ${store.dir}`);
   const statusText = str(p.opts.status);
   if (p.opts.blocked === true && statusText !== undefined) {
     throw invalidInput(
@@ -22,8 +25,6 @@ export async function list(p: Parsed, ctx: TgContext): Promise<void> {
     : statusText === undefined
     ? undefined
     : parseStatus(statusText);
-  const store = await ctx.store();
-  ctx.log(`Project root: ${store.dir}`);
   const parentInput = str(p.opts.parent);
   let active: Item[] | undefined;
   let archive: Item[] | undefined;
@@ -31,7 +32,11 @@ export async function list(p: Parsed, ctx: TgContext): Promise<void> {
   if (parentInput !== undefined) {
     active = await store.loadActive();
     archive = await store.loadArchive();
-    parent = await ctx.resolve(parentInput, [...active, ...archive].map((it) => it.id));
+    parent = await ctx.resolve(
+      parentInput,
+      active.map((it) => it.id),
+      archive.map((it) => it.id),
+    );
   }
   let source: Item[];
   if (status === "done") {
@@ -50,5 +55,9 @@ export async function list(p: Parsed, ctx: TgContext): Promise<void> {
   const sorted = sortByPriority(selected);
   ctx.log(`Returning ${sorted.length} items after filtering`);
   if (ctx.json) await ctx.out(itemsJson(sorted));
-  else await ctx.out(sorted.length === 0 ? "No items found.\n" : table(sorted, ctx.color));
+  else {
+    await ctx.out(
+      sorted.length === 0 ? "No items found.\n" : table(sorted, ctx.color, store.now()),
+    );
+  }
 }

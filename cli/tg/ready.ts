@@ -1,10 +1,14 @@
-/** `tg ready [--include-stale DURATION] [--limit N]` and the queue `tg next` uses. */
+/**
+ * `tg ready [--include-stale DURATION] [--include-expired] [--limit N]` and
+ * the queue `tg next` uses.
+ */
 
 import type { Parsed } from "../_args.ts";
 import { invalidInput } from "../../lib/store/errors.ts";
 import { computeReadyQueue, sortByPriority } from "../../lib/store/graph.ts";
 import type { Item } from "../../lib/store/item.ts";
 import { parseDuration } from "../../lib/store/duration.ts";
+import { isClaimExpired } from "../../lib/store/claims.ts";
 import { formatTimestamp, parseTimestamp, timestampSortKey } from "../../lib/store/timestamp.ts";
 import type { TgContext } from "./_context.ts";
 import { itemsJson, table } from "./_format.ts";
@@ -40,7 +44,10 @@ function staleItems(active: readonly Item[], text: string, now: string): Item[] 
     throw invalidInput(`Invalid duration '${text}': ${(e as Error).message}`);
   }
   if (ns > MAX_DURATION_NS) {
-    throw invalidInput(`Duration too large: ${text} exceeds the supported range`);
+    // Upstream's wording (chrono's OutOfRangeError).
+    throw invalidInput(
+      "Duration too large: Source duration value is out of range for the target type",
+    );
   }
   const t = parseTimestamp(now);
   const secs = BigInt(t.secs) - ns / 1_000_000_000n;
@@ -68,11 +75,24 @@ export async function ready(p: Parsed, ctx: TgContext): Promise<void> {
     ctx.log(`Including ${extra.length} stale doing items`);
     list = [...ready, ...extra];
   }
+  if (p.opts["include-expired"] === true) {
+    const now = (await ctx.store()).now();
+    const seen = new Set(list);
+    const expired = sortByPriority(
+      active.filter((it) => it.status === "doing" && !seen.has(it) && isClaimExpired(it, now)),
+    );
+    ctx.log(`Including ${expired.length} expired-claim doing items`);
+    list = [...list, ...expired];
+  }
   const limit = str(p.opts.limit);
   if (limit !== undefined && BigInt(limit) < BigInt(list.length)) {
     list = list.slice(0, Number(limit));
   }
   ctx.log(`Ready queue: ${list.length} items`);
   if (ctx.json) await ctx.out(itemsJson(list));
-  else await ctx.out(list.length === 0 ? "No items ready\n" : table(list, ctx.color));
+  else {
+    await ctx.out(
+      list.length === 0 ? "No items ready\n" : table(list, ctx.color, (await ctx.store()).now()),
+    );
+  }
 }

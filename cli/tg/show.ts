@@ -2,6 +2,7 @@
 
 import type { Parsed } from "../_args.ts";
 import { compareCodePoints, stringifyCompact } from "../../lib/store/json.ts";
+import { claimLease, isClaimExpired } from "../../lib/store/claims.ts";
 import type { Item } from "../../lib/store/item.ts";
 import { formatHumanTimestamp, parseTimestamp } from "../../lib/store/timestamp.ts";
 import type { TgContext } from "./_context.ts";
@@ -14,13 +15,17 @@ export async function show(p: Parsed, ctx: TgContext): Promise<void> {
   const store = await ctx.store();
   const active = await store.loadActive();
   const archive = await store.loadArchive();
-  const id = await ctx.resolve(p.args.id!, [...active, ...archive].map((it) => it.id));
+  const id = await ctx.resolve(
+    p.args.id!,
+    active.map((it) => it.id),
+    archive.map((it) => it.id),
+  );
   const item = active.find((it) => it.id === id) ?? archive.find((it) => it.id === id)!;
   if (ctx.json) {
     await ctx.out(itemJson(item));
     return;
   }
-  let out = detail(item, ctx.color);
+  let out = detail(item, ctx.color, store.now());
   const children = active.filter((it) => it.parent === item.id).sort((a, b) =>
     a.priority !== b.priority ? (a.priority > b.priority ? -1 : 1) : compareCodePoints(a.id, b.id)
   );
@@ -39,8 +44,17 @@ function human(ts: string): string {
   return formatHumanTimestamp(parseTimestamp(ts));
 }
 
+/** ` (expires …)` / ` (expired …)` for a claim with a lease (`tg do --ttl`). */
+function leaseNote(item: Item, now: string | undefined): string {
+  const lease = now === undefined ? null : claimLease(item);
+  if (lease === null) return "";
+  return isClaimExpired(item, now!)
+    ? ` (expired ${human(lease.expiresAt)})`
+    : ` (expires ${human(lease.expiresAt)})`;
+}
+
 /** The labelled lines of `tg show`, newline-terminated. */
-export function detail(item: Item, color: boolean): string {
+export function detail(item: Item, color: boolean, now?: string): string {
   const lines = [
     `ID:          ${item.id}`,
     `Title:       ${item.title}`,
@@ -51,7 +65,9 @@ export function detail(item: Item, color: boolean): string {
   if (item.tags.length > 0) lines.push(`Tags:        ${item.tags.join(", ")}`);
   if (item.dependencies.length > 0) lines.push(`Deps:        ${item.dependencies.join(", ")}`);
   if (item.blocked_reason !== null) lines.push(`Block reason:${item.blocked_reason}`);
-  if (item.claimed_by !== null) lines.push(`Claimed by:  ${item.claimed_by}`);
+  if (item.claimed_by !== null) {
+    lines.push(`Claimed by:  ${item.claimed_by}${leaseNote(item, now)}`);
+  }
   lines.push(`Created:     ${human(item.created_at)}`, `Updated:     ${human(item.updated_at)}`);
   for (const k of Object.keys(item.extensions).sort(compareCodePoints)) {
     lines.push(`${k}: ${stringifyCompact(item.extensions[k]!)}`);

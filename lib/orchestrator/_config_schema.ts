@@ -50,8 +50,15 @@ const pipelineSchema = z.object({
 });
 
 const agentSchema = z.strictObject({
-  cli: z.enum(["claude", "opencode"]).default("claude").describe("Agent CLI to run"),
-  model: z.string().optional().describe("Model passed to the agent as --model"),
+  cli: z.enum(["claude", "opencode", "codex", "command"]).default("claude").describe(
+    "Agent CLI to run: claude, opencode (experimental), codex (codex exec), or command (agent.command)",
+  ),
+  model: z.string().optional().describe(
+    "Model passed to the agent as --model (not used by command)",
+  ),
+  command: z.array(z.string()).optional().describe(
+    'For cli = "command": program and arguments; an argument that is exactly {prompt} or {result_path} is replaced (no shell)',
+  ),
 });
 
 const configSchema = z.object({
@@ -86,6 +93,7 @@ const _exact: IsExact<z.output<typeof configSchema>, PgConfig> = true;
 function normalize(c: PgConfig): PgConfig {
   const model = c.agent.model?.trim();
   const agent: AgentConfig = model ? { cli: c.agent.cli, model } : { cli: c.agent.cli };
+  if (c.agent.command !== undefined) agent.command = c.agent.command;
   const pipelines = Object.keys(c.pipelines).length === 0
     ? { feature: defaultFeaturePipeline() }
     : c.pipelines;
@@ -133,7 +141,7 @@ export function checkRawConfig(raw: unknown, format: ConfigFormat, path: string)
 type Issue = z.core.$ZodIssue;
 
 const FIELDS_BY_TABLE: Readonly<Record<string, readonly string[]>> = {
-  agent: ["cli", "model"],
+  agent: ["cli", "model", "command"],
   phase: ["name", "workflows", "is_destructive", "destructive", "staleness"],
 };
 

@@ -11,8 +11,20 @@
 import type { ParseError } from "jsonc-parser";
 import type { DimensionLevel, SizeLevel } from "../adapter/assessments.ts";
 
-/** The agent CLIs pg can drive. */
-export type AgentCli = "claude" | "opencode";
+/**
+ * The agent CLIs pg can drive: `claude` (default), `opencode`
+ * (experimental), `codex` (`codex exec`), or `command`, any program run with
+ * the argv template of `agent.command`.
+ */
+export type AgentCli = "claude" | "opencode" | "codex" | "command";
+
+/** Every `agent.cli` value. */
+export const AGENT_CLIS: readonly AgentCli[] = ["claude", "opencode", "codex", "command"];
+
+/** Placeholder in `agent.command` replaced by the prompt (a whole argument). */
+export const PROMPT_PLACEHOLDER = "{prompt}";
+/** Placeholder in `agent.command` replaced by the result file's path (a whole argument). */
+export const RESULT_PATH_PLACEHOLDER = "{result_path}";
 /** What a destructive phase does when the code moved on since the item's last phase. */
 export type Staleness = "ignore" | "warn" | "block";
 /** The two config file syntaxes. */
@@ -74,8 +86,14 @@ export interface ExecutionConfig {
 export interface AgentConfig {
   /** Which CLI to run. */
   cli: AgentCli;
-  /** Model passed as `--model` (trimmed; unset when empty). */
+  /** Model passed as `--model` (trimmed; unset when empty; not used by `command`). */
   model?: string | undefined;
+  /**
+   * For `cli = "command"`: the program and its arguments. An argument that
+   * is exactly `{prompt}` or `{result_path}` is replaced by the prompt or
+   * the result file's path; nothing goes through a shell.
+   */
+  command?: string[] | undefined;
 }
 
 /**
@@ -335,6 +353,7 @@ export function validateConfig(config: PgConfig): string[] {
       out.push("agent.model must not start with '-' (flag-like values are rejected)");
     }
   }
+  out.push(...validateAgentCommand(config.agent));
   for (const [name, p] of Object.entries(config.pipelines)) {
     if (p.phases.length === 0) out.push(`pipelines.${name}: must have at least one main phase`);
     const seen = new Set<string>();
@@ -358,6 +377,56 @@ export function validateConfig(config: PgConfig): string[] {
     }
   }
   return out;
+}
+
+/**
+ * The rules for `agent.command` (checked with rule 2 of pg.md §3.3): with
+ * `cli = "command"` it is required and non-empty, its first element is a
+ * program name (not empty, not a placeholder, not an option, no control
+ * characters), `{prompt}` appears as one whole argument, and a placeholder
+ * is never embedded in a longer argument (it would not be replaced). The
+ * other CLIs ignore `agent.command`.
+ *
+ * @param agent The `[agent]` section.
+ * @returns The violated rules' messages (empty when valid).
+ */
+export function validateAgentCommand(agent: AgentConfig): string[] {
+  if (agent.cli !== "command") return [];
+  const argv = agent.command;
+  if (argv === undefined) return ['agent.command is required when agent.cli is "command"'];
+  if (argv.length === 0) {
+    return ['agent.command must not be empty (e.g. ["my-agent", "--prompt", "{prompt}"])'];
+  }
+  const out: string[] = [];
+  const program = argv[0]!;
+  if (program === PROMPT_PLACEHOLDER || program === RESULT_PATH_PLACEHOLDER) {
+    out.push(`agent.command[0] must be a program name, not the placeholder ${program}`);
+  } else if (program.trim() === "" || program.startsWith("-") || hasControlChar(program)) {
+    out.push(`agent.command[0] must be a program name, got ${JSON.stringify(program)}`);
+  }
+  if (!argv.includes(PROMPT_PLACEHOLDER)) {
+    out.push(`agent.command must pass the prompt: add "${PROMPT_PLACEHOLDER}" as one argument`);
+  }
+  argv.forEach((arg, i) => {
+    for (const ph of [PROMPT_PLACEHOLDER, RESULT_PATH_PLACEHOLDER]) {
+      if (arg !== ph && arg.includes(ph)) {
+        out.push(
+          `agent.command[${i}]: ${ph} must be a whole argument (it is not replaced inside ${
+            JSON.stringify(arg)
+          })`,
+        );
+      }
+    }
+  });
+  return out;
+}
+
+function hasControlChar(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
 }
 
 /** A pipeline chosen for an item. */

@@ -50,8 +50,11 @@ export function configTemplate(prefix: string): string {
   },
 
   "agent": {
-    // "cli": "claude", // claude or opencode
+    // "cli": "claude", // claude, opencode (experimental), codex, or command
     // "model": "claude-sonnet-4-5"
+    // With "cli": "command", any agent CLI: an argument that is exactly
+    // {prompt} or {result_path} is replaced; nothing goes through a shell.
+    // "command": ["my-agent", "--output", "{result_path}", "{prompt}"]
   },
 
   // Items without a pipeline type use "feature". Pre-phases run while an item

@@ -219,7 +219,7 @@ Deno.test("parseConfigText() rejects unknown keys in [agent] and phase tables", 
   );
   assert.equal(r.code, "Parse");
   assert.deepEqual(r.problems, [
-    "agent.foo: unknown field `foo`, expected `cli` or `model`",
+    "agent.foo: unknown field `foo`, expected one of `cli`, `model`, `command`",
     "pipelines.p.phases[0].colour: unknown field `colour`, expected one of `name`, `workflows`, `is_destructive`, `destructive`, `staleness`",
   ]);
   assert.equal(
@@ -247,7 +247,7 @@ Deno.test("parseConfigText() reports bad enum spellings (case-sensitive)", async
   assert.deepEqual(r.problems, [
     "guardrails.max_size: unknown variant `huge`, expected one of `small`, `medium`, `large`",
     "guardrails.max_risk: unknown variant `LOW`, expected one of `low`, `medium`, `high`",
-    "agent.cli: unknown variant `Claude`, expected `claude` or `opencode`",
+    "agent.cli: unknown variant `Claude`, expected one of `claude`, `opencode`, `codex`, `command`",
     "pipelines.p.phases[0].staleness: unknown variant `Block`, expected one of `ignore`, `warn`, `block`",
   ]);
 });
@@ -505,7 +505,13 @@ Deno.test("configJsonSchema() describes every section with defaults and enums", 
   const exec = s.properties.execution!.properties!;
   assert.equal(exec.max_wip!.default, 1);
   assert.equal(exec.max_wip!.type, "integer");
-  assert.deepEqual(s.properties.agent!.properties!.cli!.enum, ["claude", "opencode"]);
+  assert.deepEqual(s.properties.agent!.properties!.cli!.enum, [
+    "claude",
+    "opencode",
+    "codex",
+    "command",
+  ]);
+  assert.deepEqual(s.properties.agent!.properties!.command!.type, "array");
   assert.equal(JSON.stringify(s).includes('"additionalProperties":false'), true);
 });
 
@@ -526,4 +532,77 @@ Deno.test("configTemplate() round-trips through the loader with the prefix and t
   assert.deepEqual(c, expected);
   assert.equal((await jsonc(configTemplate(""))).project.prefix, "");
   assert.match(configTemplate("X"), /"\$schema": "\.\/\.phase-golem\/phase-golem\.schema\.json"/);
+});
+
+Deno.test("parseConfigText() reads agent.cli codex and command with its argv template", async () => {
+  assert.deepEqual((await toml('[agent]\ncli = "codex"\nmodel = "gpt-5"\n')).agent, {
+    cli: "codex",
+    model: "gpt-5",
+  });
+  const c = await jsonc(
+    '{ "agent": { "cli": "command", "command": ["my-agent", "--out", "{result_path}", "{prompt}"] } }',
+  );
+  assert.deepEqual(c.agent, {
+    cli: "command",
+    command: ["my-agent", "--out", "{result_path}", "{prompt}"],
+  });
+  // Other CLIs keep (and ignore) a command.
+  assert.deepEqual(
+    (await toml('[agent]\ncli = "claude"\ncommand = ["x", "{prompt}"]\n')).agent.command,
+    ["x", "{prompt}"],
+  );
+});
+
+Deno.test("parseConfigText() rejects a command that is not a list of strings", async () => {
+  const r = await problemsOf(() =>
+    toml('[agent]\ncli = "command"\ncommand = "my-agent {prompt}"\n')
+  );
+  assert.deepEqual(r.problems, [
+    'agent.command: invalid type: string "my-agent {prompt}", expected a sequence',
+  ]);
+  const r2 = await problemsOf(() => toml('[agent]\ncli = "command"\ncommand = ["a", 1]\n'));
+  assert.deepEqual(r2.problems, ["agent.command[1]: invalid type: integer `1`, expected a string"]);
+});
+
+Deno.test("validateConfig() agent.command rules for cli = command", async () => {
+  const table: [string[] | undefined, string[]][] = [
+    [["my-agent", "{prompt}"], []],
+    [["/opt/bin/agent", "-p", "{prompt}", "--result", "{result_path}"], []],
+    [["./agent.sh", "{result_path}", "{prompt}", "{prompt}"], []],
+    [undefined, ['agent.command is required when agent.cli is "command"']],
+    [[], ['agent.command must not be empty (e.g. ["my-agent", "--prompt", "{prompt}"])']],
+    [["{prompt}"], ["agent.command[0] must be a program name, not the placeholder {prompt}"]],
+    [["{result_path}", "{prompt}"], [
+      "agent.command[0] must be a program name, not the placeholder {result_path}",
+    ]],
+    [["  ", "{prompt}"], ['agent.command[0] must be a program name, got "  "']],
+    [["--help", "{prompt}"], ['agent.command[0] must be a program name, got "--help"']],
+    [["a\nb", "{prompt}"], ['agent.command[0] must be a program name, got "a\\nb"']],
+    [["my-agent", "--result", "{result_path}"], [
+      'agent.command must pass the prompt: add "{prompt}" as one argument',
+    ]],
+    [["my-agent", "--prompt={prompt}", "--out={result_path}"], [
+      'agent.command must pass the prompt: add "{prompt}" as one argument',
+      'agent.command[1]: {prompt} must be a whole argument (it is not replaced inside "--prompt={prompt}")',
+      'agent.command[2]: {result_path} must be a whole argument (it is not replaced inside "--out={result_path}")',
+    ]],
+  ];
+  for (const [command, expected] of table) {
+    const c = await toml("");
+    c.agent = command === undefined ? { cli: "command" } : { cli: "command", command };
+    assert.deepEqual(validateConfig(c), expected, JSON.stringify(command));
+  }
+  // Reported with the other rules, after rule 2.
+  const r = await problemsOf(() =>
+    toml('[execution]\nmax_wip = 0\n[agent]\ncli = "command"\nmodel = "-x"\ncommand = []\n')
+  );
+  assert.deepEqual(r.problems, [
+    "execution.max_wip must be >= 1",
+    "agent.model must not start with '-' (flag-like values are rejected)",
+    'agent.command must not be empty (e.g. ["my-agent", "--prompt", "{prompt}"])',
+  ]);
+  // Only cli = "command" uses it.
+  const c = await toml("");
+  c.agent = { cli: "codex", command: [] };
+  assert.deepEqual(validateConfig(c), []);
 });

@@ -17,6 +17,12 @@ export interface StoreConfig {
   idPrefix: string;
   /** Length of the random ID part, 3..12 (default 5). */
   idLen: number;
+  /**
+   * Default time-to-live of claims made with `tg do --claim` (golem
+   * extension: key `claim_ttl`, e.g. `30m`), as written; `null` when unset.
+   * Not validated here (only `do` uses it).
+   */
+  claimTtl: string | null;
   /** Whether `config.yaml` exists. */
   fromFile: boolean;
 }
@@ -24,10 +30,14 @@ export interface StoreConfig {
 const DEFAULTS: StoreConfig = {
   idPrefix: DEFAULT_ID_PREFIX,
   idLen: DEFAULT_ID_LENGTH,
+  claimTtl: null,
   fromFile: false,
 };
 
-const SIMPLE_LINE = /^([A-Za-z_][A-Za-z0-9_]*):[ \t]+([A-Za-z0-9_][A-Za-z0-9_-]*)[ \t]*(?:#.*)?$/;
+// `key: value`, then optionally whitespace and a comment (a `#` right after
+// the value is part of the value in YAML, so such lines go to the full parser).
+const SIMPLE_LINE =
+  /^([A-Za-z_][A-Za-z0-9_]*):[ \t]+([A-Za-z0-9_][A-Za-z0-9_-]*)(?:[ \t]+(?:#.*)?)?$/;
 const COMMENT_OR_BLANK = /^[ \t]*(?:#.*)?$/;
 
 /**
@@ -54,12 +64,18 @@ export async function loadStoreConfig(fs: FileSystem, dir: string): Promise<Stor
   const parsed = parseSimple(text) ?? await parseWithYaml(text);
   const idLen = parsed.idLen ?? DEFAULT_ID_LENGTH;
   if (idLen < 3 || idLen > 12) throw invalidInput("id_len must be between 3 and 12 (default: 5)");
-  return { idPrefix: parsed.idPrefix ?? DEFAULT_ID_PREFIX, idLen, fromFile: true };
+  return {
+    idPrefix: parsed.idPrefix ?? DEFAULT_ID_PREFIX,
+    idLen,
+    claimTtl: parsed.claimTtl ?? null,
+    fromFile: true,
+  };
 }
 
 interface RawConfig {
   idPrefix?: string;
   idLen?: number;
+  claimTtl?: string | null;
 }
 
 /** Parses files made only of simple `key: value` lines; `null` when not that simple. */
@@ -74,6 +90,7 @@ function parseSimple(text: string): RawConfig | null {
     if (seen.has(key)) return null;
     seen.add(key);
     if (key === "id_prefix") out.idPrefix = value;
+    else if (key === "claim_ttl") out.claimTtl = value;
     else if (key === "id_len") {
       // Leading zeros make a YAML 1.2 string ("07"); leave those to the full parser.
       if (!/^(?:0|[1-9][0-9]{0,15})$/.test(value)) return null;
@@ -102,25 +119,55 @@ async function parseWithYaml(text: string): Promise<RawConfig> {
   if (contents === null) return {};
   if (YAML.isScalar(contents) && contents.value === null) {
     // A document with no node at all (`---`, `--- # note`) means defaults;
-    // an explicit `null`/`~` is a value of the wrong type.
-    if (contents.source === "" && contents.tag === undefined) return {};
+    // an explicit `null`/`~` is a value of the wrong type, and a lone `...`
+    // has no document for upstream's parser.
+    if (contents.source === "" && contents.tag === undefined) {
+      if (/^---/m.test(text)) return {};
+      throw bad("did not find expected node content, while parsing a block node");
+    }
     throw bad("invalid type: unit value, expected struct Config");
+  }
+  if (YAML.isSeq(contents)) throw bad("invalid type: sequence, expected struct Config");
+  if (YAML.isScalar(contents) && contents.type === "PLAIN") {
+    const src = contents.source ?? "";
+    const n = yamlUnsigned(src);
+    const what = n === null ? describePlainScalar(src) : `invalid type: integer \`${n}\``;
+    throw bad(`${what}, expected struct Config`);
   }
   if (!YAML.isMap(contents)) throw bad("invalid type: expected struct Config");
   const out: RawConfig = {};
   for (const pair of contents.items) {
+    // `: value` has no key for upstream's parser (the yaml package makes it null).
+    if (pair.key === null || (YAML.isScalar(pair.key) && pair.key.source === "")) {
+      throw bad("did not find expected key, while parsing a block mapping");
+    }
     const key = YAML.isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-    const node = pair.value;
+    let node: unknown = pair.value;
+    if (YAML.isAlias(node)) {
+      node = node.resolve(doc);
+      if (node === undefined) throw bad("unknown anchor");
+    }
     if (key === "id_prefix") {
       if (node === null || !YAML.isScalar(node)) {
         throw bad("id_prefix: invalid type, expected a string");
       }
-      out.idPrefix = node.type === "PLAIN" && node.range
-        ? text.slice(node.range[0], node.range[1]).trim()
+      // A plain scalar keeps its text (`1.50`), folded onto one line when it
+      // spans several; quoted and block scalars give their value.
+      out.idPrefix = node.type === "PLAIN"
+        ? node.source ?? String(node.value ?? "")
         : String(node.value ?? "");
+    } else if (key === "claim_ttl") {
+      // Kept as written; `tg do` validates it (other commands must not fail on it).
+      if (node === null || node === undefined || (YAML.isScalar(node) && node.value === null)) {
+        out.claimTtl = null;
+      } else if (YAML.isScalar(node)) out.claimTtl = String(node.value);
+      else {
+        const range = YAML.isNode(node) ? node.range : undefined;
+        out.claimTtl = range ? text.slice(range[0], range[1]).trim() : "";
+      }
     } else if (key === "id_len") {
       if (node === null || !YAML.isScalar(node)) throw bad("id_len: invalid type, expected usize");
-      const src = node.range ? text.slice(node.range[0], node.range[1]).trim() : "";
+      const src = node.type === "PLAIN" ? node.source ?? "" : "";
       if (node.type !== "PLAIN") {
         throw bad(
           `id_len: invalid type: string ${JSON.stringify(String(node.value))}, expected usize`,

@@ -31,18 +31,20 @@ async function lenOf(yaml: string): Promise<number> {
 }
 
 Deno.test("loadStoreConfig() gives the defaults without a config.yaml", async () => {
-  assert.deepEqual(await load(null), { idPrefix: "tg", idLen: 5, fromFile: false });
+  assert.deepEqual(await load(null), { idPrefix: "tg", idLen: 5, claimTtl: null, fromFile: false });
 });
 
 Deno.test("loadStoreConfig() reads id_prefix and id_len", async () => {
   assert.deepEqual(await load("id_prefix: HAMY\nid_len: 8\n"), {
     idPrefix: "HAMY",
     idLen: 8,
+    claimTtl: null,
     fromFile: true,
   });
   assert.deepEqual(await load("id_prefix: WRK\r\nid_len: 6\r\n"), {
     idPrefix: "WRK",
     idLen: 6,
+    claimTtl: null,
     fromFile: true,
   });
   assert.equal(await lenOf("id_len: 7 # comment\n"), 7);
@@ -55,7 +57,7 @@ Deno.test("loadStoreConfig() treats empty, blank, comment-only and '---' files a
   ) {
     assert.deepEqual(
       await load(yaml),
-      { idPrefix: "tg", idLen: 5, fromFile: true },
+      { idPrefix: "tg", idLen: 5, claimTtl: null, fromFile: true },
       JSON.stringify(yaml),
     );
   }
@@ -65,6 +67,7 @@ Deno.test("loadStoreConfig() ignores unknown keys", async () => {
   assert.deepEqual(await load("foo: bar\nnested:\n  a: [1, 2]\nid_len: 4\n"), {
     idPrefix: "tg",
     idLen: 4,
+    claimTtl: null,
     fromFile: true,
   });
 });
@@ -181,4 +184,37 @@ Deno.test("loadStoreConfig() reports a config.yaml directory as an I/O error", a
     assert.equal(e.exitCode, 2);
     return true;
   });
+});
+
+Deno.test("loadStoreConfig() keeps claim_ttl as written, on the fast path and through YAML", async () => {
+  const cases: [string, string | null][] = [
+    ["claim_ttl: 30m\n", "30m"],
+    ["id_len: 6\nclaim_ttl: 2h # default lease\n", "2h"],
+    ["claim_ttl: 1h 30m\n", "1h 30m"],
+    ['claim_ttl: "45s"\n', "45s"],
+    ["claim_ttl: 30\n", "30"],
+    ["claim_ttl: ~\n", null],
+    ["claim_ttl: [1, 2]\n", "[1, 2]"],
+  ];
+  for (const [yaml, want] of cases) {
+    assert.equal((await load(yaml)).claimTtl, want, JSON.stringify(yaml));
+  }
+});
+
+Deno.test("loadStoreConfig() follows upstream on comments, folding, aliases and missing keys", async () => {
+  assert.equal(await prefixOf("id_prefix: a#b\n"), "a#b");
+  assert.equal(await prefixOf("id_prefix: a #b\n"), "a");
+  assert.equal(await prefixOf("id_prefix: x\n  y\n"), "x y");
+  assert.equal(await prefixOf("a: &p HAMY\nid_prefix: *p\n"), "HAMY");
+  assert.equal(await lenOf("a: &n 7\nid_len: *n\n"), 7);
+  const cases: [string, RegExp][] = [
+    [": bad\n", /^Invalid config\.yaml: did not find expected key/],
+    ["id_prefix: *nope\n", /^Invalid config\.yaml: unknown anchor/],
+    ["...\n", /^Invalid config\.yaml: did not find expected node content/],
+    ["5\n", /^Invalid config\.yaml: invalid type: integer `5`, expected struct Config$/],
+    ["- a\n", /^Invalid config\.yaml: invalid type: sequence, expected struct Config$/],
+  ];
+  for (const [yaml, message] of cases) {
+    assert.match((await loadError(yaml)).message, message, JSON.stringify(yaml));
+  }
 });

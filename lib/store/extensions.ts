@@ -37,7 +37,9 @@ export function parseDotPath(key: string): string[] {
 /**
  * Interprets a `--set` value: JSON numbers, booleans, `null`, arrays and
  * objects are used as parsed; a JSON string only when the text starts with
- * `"`; anything else is the literal text.
+ * `"`; anything else is the literal text. Numbers are converted with
+ * upstream's arithmetic, so a value is stored exactly as upstream stores it
+ * (even where that is not the nearest double).
  *
  * @param text The value text (non-empty).
  * @returns The value.
@@ -50,12 +52,13 @@ export function parseDotPath(key: string): string[] {
  * assert.equal(parseSetValue("1e400"), "1e400");
  * assert.equal(parseSetValue('"quoted"'), "quoted");
  * assert.equal(parseSetValue("True"), "True");
+ * assert.equal(parseSetValue("9007199254740993.0"), 9007199254740994);
  * ```
  */
 export function parseSetValue(text: string): JsonValue {
   let v: JsonValue;
   try {
-    v = parseJson(text, { maxDepth: MAX_JSON_DEPTH });
+    v = parseJson(text, { maxDepth: MAX_JSON_DEPTH, numbers: "upstream" });
   } catch {
     return text;
   }

@@ -6,6 +6,7 @@
  */
 
 import { invalidInput, itemNotFound, TaskStoreError } from "./errors.ts";
+import { compareCodePoints } from "./json.ts";
 
 /** The default ID prefix. */
 export const DEFAULT_ID_PREFIX = "tg";
@@ -72,16 +73,21 @@ export interface ResolveIdOptions {
    * default prefix `tg` is always tried first; add the configured one here.
    */
   prefixes?: readonly string[];
+  /**
+   * Archived IDs, also in scope. They count as a set (an ID archived twice
+   * is one match) and follow the active IDs, sorted, in an ambiguity error.
+   */
+  archive?: Iterable<string>;
 }
 
 /**
- * Resolves user input to an ID of `scope` (listed in scope order: active
- * file order, then archive): exact match, then `<prefix>-<input>`, then a
- * unique prefix of either.
+ * Resolves user input to an ID of `scope` (active IDs in file order, plus
+ * `options.archive`): exact match, then `<prefix>-<input>`, then a unique
+ * prefix of either.
  *
  * @param input What the user typed.
- * @param scope The IDs that may match, duplicates included.
- * @param options Extra prefixes.
+ * @param scope The active IDs that may match, duplicates included.
+ * @param options Extra prefixes and the archived IDs in scope.
  * @returns The matched ID.
  * @throws {TaskStoreError} `ItemNotFound`, `AmbiguousId`, or `InvalidInput` for an empty input.
  *
@@ -99,6 +105,9 @@ export function resolveId(
   options: ResolveIdOptions = {},
 ): string {
   if (input === "") throw invalidInput("Item ID cannot be empty");
+  if (options.archive !== undefined) {
+    scope = [...scope, ...[...new Set(options.archive)].sort(compareCodePoints)];
+  }
   for (const id of scope) if (id === input) return id;
   const candidates = [DEFAULT_ID_PREFIX, ...(options.prefixes ?? [])]
     .filter((p, i, all) => all.indexOf(p) === i)

@@ -53,6 +53,14 @@ export class JsonSyntaxError extends SyntaxError {
 export interface ParseJsonOptions {
   /** Deepest accepted container nesting (default {@linkcode MAX_JSON_DEPTH}). */
   maxDepth?: number;
+  /**
+   * How float tokens become doubles. `exact` (default): a token that is
+   * already the canonical text of a double keeps it (so rewriting a line is
+   * the identity), any other is rounded with upstream `tg`'s arithmetic.
+   * `upstream`: every token is rounded upstream's way, as upstream does for
+   * `--set` values (`-1.5e-300` → `-1.4999999999999998e-300`).
+   */
+  numbers?: "exact" | "upstream";
 }
 
 /**
@@ -72,7 +80,11 @@ export interface ParseJsonOptions {
  * ```
  */
 export function parseJson(text: string, options: ParseJsonOptions = {}): JsonValue {
-  const p = new JsonParser(text, options.maxDepth ?? MAX_JSON_DEPTH);
+  const p = new JsonParser(
+    text,
+    options.maxDepth ?? MAX_JSON_DEPTH,
+    options.numbers === "upstream",
+  );
   p.skipWs();
   const v = p.value(0);
   p.skipWs();
@@ -94,7 +106,11 @@ export function parseJsonMembers(
   text: string,
   options: ParseJsonOptions = {},
 ): [string, JsonValue][] {
-  const p = new JsonParser(text, options.maxDepth ?? MAX_JSON_DEPTH);
+  const p = new JsonParser(
+    text,
+    options.maxDepth ?? MAX_JSON_DEPTH,
+    options.numbers === "upstream",
+  );
   p.skipWs();
   if (text.charCodeAt(p.pos) !== 0x7b) {
     if (p.pos >= text.length) p.fail("EOF while parsing a value");
@@ -110,10 +126,12 @@ class JsonParser {
   pos = 0;
   readonly #s: string;
   readonly #maxDepth: number;
+  readonly #upstreamNumbers: boolean;
 
-  constructor(s: string, maxDepth: number) {
+  constructor(s: string, maxDepth: number, upstreamNumbers: boolean) {
     this.#s = s;
     this.#maxDepth = maxDepth;
+    this.#upstreamNumbers = upstreamNumbers;
   }
 
   fail(message: string): never {
@@ -268,10 +286,11 @@ class JsonParser {
     }
     const token = s.slice(start, i);
     this.pos = i;
-    return numberFromToken(token, isFloat, () => {
+    const overflow = (): never => {
       this.pos = start;
       this.fail("number out of range");
-    });
+    };
+    return numberFromToken(token, isFloat, overflow, this.#upstreamNumbers);
   }
 
   string(): string {
@@ -395,9 +414,15 @@ function isDigit(c: number): boolean {
  * Turns a valid JSON number token into the store's value: `bigint` for
  * integers in u64/i64 range, `number` otherwise (rounded the way upstream
  * rounds, see {@linkcode upstreamFloat}). Calls `overflow` (which must throw)
- * when the value does not fit a double.
+ * when the value does not fit a double. With `always`, canonical float
+ * tokens are rounded that way too, as upstream does for `--set` values.
  */
-function numberFromToken(token: string, isFloat: boolean, overflow: () => never): bigint | number {
+function numberFromToken(
+  token: string,
+  isFloat: boolean,
+  overflow: () => never,
+  always = false,
+): bigint | number {
   if (!isFloat) {
     if (token === "-0") return -0;
     // Up to 18 digits always fits both ranges.
@@ -405,7 +430,7 @@ function numberFromToken(token: string, isFloat: boolean, overflow: () => never)
     const big = BigInt(token);
     if (big >= I64_MIN && big <= U64_MAX) return big;
     if (big < 0n && big >= -U64_MAX) return Number(big);
-  } else {
+  } else if (!always) {
     // A token that already is the canonical text of a double (as every line
     // the canonical writer produced) keeps exactly that double, so a rewrite
     // is the identity. Upstream would re-round some of them on every rewrite

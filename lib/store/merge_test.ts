@@ -2,12 +2,7 @@ import assert from "node:assert/strict";
 import { TaskStoreError } from "./errors.ts";
 import { type Item, newItem, serializeItem } from "./item.ts";
 import { encodeItemsFile, parseActiveFile } from "./jsonl.ts";
-import {
-  conflictNoteText,
-  mergeArchiveFiles,
-  mergeEventFiles,
-  mergeTaskFiles,
-} from "./merge.ts";
+import { conflictNoteText, mergeArchiveFiles, mergeEventFiles, mergeTaskFiles } from "./merge.ts";
 
 const ENC = new TextEncoder();
 const DEC = new TextDecoder();
@@ -126,7 +121,8 @@ Deno.test("mergeArchiveFiles() keeps every line once, honours a prune, sorts by 
   const c = serializeItem(item("tg-c", undefined, { status: "done" }));
   const c2 = serializeItem(item("tg-c", "2026-03-01T00:00:00Z", { status: "done" }));
   const z = serializeItem(item("tg-z", undefined, { status: "done" }));
-  const text = (...lines: string[]) => ENC.encode('{"schema_version":1}\n' + lines.join("\n") + "\n");
+  const text = (...lines: string[]) =>
+    ENC.encode('{"schema_version":1}\n' + lines.join("\n") + "\n");
   const base = text(z, a);
   const ours = text(a, c, "torn {"); // z pruned on our side
   const theirs = text(z, a, b, c2, c);

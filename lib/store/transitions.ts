@@ -6,6 +6,7 @@
  * @module
  */
 
+import { clearClaimLease } from "./claims.ts";
 import type { Item } from "./item.ts";
 import type { Status } from "./status.ts";
 
@@ -78,7 +79,7 @@ export function applyDo(item: Item, claim: string | null, now: string): StatusCh
 }
 
 /**
- * `→ done`; clears the claim.
+ * `→ done`; clears the claim (and its lease, `x-tg-claim-lease`).
  *
  * @param item The item (mutated).
  * @param now Canonical timestamp.
@@ -88,12 +89,13 @@ export function applyDone(item: Item, now: string): StatusChange {
   item.status = "done";
   item.claimed_by = null;
   item.claimed_at = null;
+  clearClaimLease(item);
   item.updated_at = now;
   return change(item);
 }
 
 /**
- * `→ todo`; clears the claim.
+ * `→ todo`; clears the claim (and its lease).
  *
  * @param item The item (mutated).
  * @param now Canonical timestamp.
@@ -103,6 +105,7 @@ export function applyTodo(item: Item, now: string): StatusChange {
   item.status = "todo";
   item.claimed_by = null;
   item.claimed_at = null;
+  clearClaimLease(item);
   item.updated_at = now;
   return change(item);
 }
@@ -124,6 +127,7 @@ export function applyBlock(item: Item, reason: string | null, now: string): Stat
   if (from === "doing") {
     item.claimed_by = null;
     item.claimed_at = null;
+    clearClaimLease(item);
   }
   item.updated_at = now;
   return change(item, reason ?? "");

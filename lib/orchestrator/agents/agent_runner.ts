@@ -25,13 +25,19 @@ export interface AgentRunRequest {
    * absent, output is discarded. Never buffered whole in memory.
    */
   onOutput?: (chunk: Uint8Array, stream: "stdout" | "stderr") => void;
+  /**
+   * Receives each warning as it happens (stale result file deleted, non-zero
+   * exit with a valid result, processes left in the group). The same texts
+   * end up in {@linkcode AgentRunOutcome.warnings} when the run succeeds.
+   */
+  onWarning?: (message: string) => void;
 }
 
 /** Usage figures an agent reported (claude's JSON output has them). */
 export interface AgentUsage {
-  /** Cost in US dollars. */
+  /** Cost in US dollars (claude: `total_cost_usd`). */
   costUsd?: number;
-  /** Input tokens. */
+  /** Input tokens (claude: uncached + cache-creation + cache-read input tokens). */
   inputTokens?: number;
   /** Output tokens. */
   outputTokens?: number;
@@ -77,6 +83,30 @@ export class AgentError extends Error {
   }
 }
 
+/**
+ * The agent CLI cannot be used: `{Display} not found on PATH. {hint} ({error})`
+ * or ``{Display} found but `{binary} --version` failed`` (pg.md §8.7).
+ *
+ * @example
+ * ```ts
+ * import { AgentUnavailableError } from "./agent_runner.ts";
+ * import assert from "node:assert/strict";
+ * const e = new AgentUnavailableError("Claude CLI found but `claude --version` failed");
+ * assert.equal(e.name, "AgentUnavailableError");
+ * ```
+ */
+export class AgentUnavailableError extends Error {
+  /**
+   * Creates the error.
+   *
+   * @param message The spec's message.
+   */
+  constructor(message: string) {
+    super(message);
+    this.name = "AgentUnavailableError";
+  }
+}
+
 /** Runs one kind of agent CLI. */
 export interface AgentRunner {
   /** Display name, e.g. `Claude CLI`. */
@@ -88,7 +118,7 @@ export interface AgentRunner {
   /**
    * `{binary} --version` probe.
    *
-   * @throws {PgError} `{Display} not found on PATH. {hint} ({error})` or ``{Display} found but `{binary} --version` failed``.
+   * @throws {AgentUnavailableError} `{Display} not found on PATH. {hint} ({error})` or ``{Display} found but `{binary} --version` failed``.
    */
   checkAvailable(): Promise<void>;
   /**
@@ -98,4 +128,11 @@ export interface AgentRunner {
    * @throws {AgentError} When there is no usable result.
    */
   run(request: AgentRunRequest): Promise<AgentRunOutcome>;
+  /**
+   * Stops every agent process group this runner still has running (SIGTERM,
+   * SIGKILL after the grace period): the end of `run`/`triage` and shutdown.
+   *
+   * @returns How many groups were running.
+   */
+  killAll?(): Promise<number>;
 }

@@ -1,0 +1,158 @@
+/**
+ * A forgiving, line-by-line scan of an item file (`tasks.jsonl`,
+ * `archive.jsonl`) that keeps every line's raw bytes next to what could be
+ * parsed from it. `tg doctor` reports from it, and rewrites that must not
+ * lose unreadable lines (archive pruning, repairs) write from it.
+ *
+ * @module
+ */
+
+import { type Item, parseItemLine, validateExtensions } from "./item.ts";
+import { checkHeader } from "./jsonl.ts";
+import { parseJson, parseJsonMembers } from "./json.ts";
+import { isStatus } from "./status.ts";
+
+/** One non-blank line of an item file. */
+export interface ScannedLine {
+  /** 1-based physical line number. */
+  line: number;
+  /** The raw bytes, without the newline. */
+  bytes: Uint8Array;
+  /** The text, or `null` when the bytes are not UTF-8. */
+  text: string | null;
+  /** The item, when the line parses (extension keys are not validated here). */
+  item: Item | null;
+  /** Why the line does not parse, when it does not. */
+  error: string | null;
+  /** The raw `status` value when it is a string that is not a valid status. */
+  badStatus: string | null;
+  /** The first extension-key problem of a parsed item. */
+  extensionProblem: string | null;
+}
+
+/** Line 1 of an item file. */
+export interface ScannedHeader {
+  /** The text, or `null` when not UTF-8. */
+  text: string | null;
+  /** The raw bytes. */
+  bytes: Uint8Array;
+  /** Line 1 is not JSON at all (or not UTF-8). */
+  notJson: boolean;
+  /** Line 1 is JSON but not a supported header: the reader's message. */
+  problem: string | null;
+}
+
+/** The scan of one item file. */
+export interface ScannedItemFile {
+  /** Whether the file exists. */
+  exists: boolean;
+  /** Line 1, unless the file is empty or line 1 is blank. */
+  header: ScannedHeader | null;
+  /** Every other non-blank line, in file order. */
+  lines: ScannedLine[];
+}
+
+const FATAL_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+function decode(bytes: Uint8Array): string | null {
+  try {
+    return FATAL_UTF8.decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+function splitLines(bytes: Uint8Array): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let start = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] === 0x0a) {
+      out.push(bytes.subarray(start, i));
+      start = i + 1;
+    }
+  }
+  if (start < bytes.length) out.push(bytes.subarray(start));
+  return out;
+}
+
+/** The top-level `status` string of a JSON object line when it is not a valid status. */
+function rawStatus(text: string): string | null {
+  let members: [string, unknown][];
+  try {
+    members = parseJsonMembers(text);
+  } catch {
+    return null;
+  }
+  const status = members.find(([k]) => k === "status")?.[1];
+  return typeof status === "string" && !isStatus(status) ? status : null;
+}
+
+/**
+ * Scans an item file without failing on any line.
+ *
+ * @param bytes The file's bytes, or `null` when it does not exist.
+ * @param archive Whether this is an archive file (header messages name it).
+ * @returns The header and every non-blank line.
+ *
+ * @example
+ * ```ts ignore
+ * const scan = scanItemFile(new TextEncoder().encode('{"schema_version":1}\nnot json\n'));
+ * scan.lines[0].error; // the parser's complaint about line 2
+ * ```
+ */
+export function scanItemFile(bytes: Uint8Array | null, archive = false): ScannedItemFile {
+  if (bytes === null) return { exists: false, header: null, lines: [] };
+  const raw = splitLines(bytes);
+  let header: ScannedHeader | null = null;
+  const lines: ScannedLine[] = [];
+  raw.forEach((b, i) => {
+    const text = decode(b);
+    if (text !== null && text.trim() === "") return;
+    if (i === 0) {
+      header = scanHeader(b, text, archive);
+      return;
+    }
+    lines.push(scanLine(i + 1, b, text));
+  });
+  return { exists: true, header, lines };
+}
+
+function scanHeader(bytes: Uint8Array, text: string | null, archive: boolean): ScannedHeader {
+  if (text === null) return { text, bytes, notJson: true, problem: null };
+  try {
+    parseJson(text);
+  } catch {
+    return { text, bytes, notJson: true, problem: null };
+  }
+  let problem: string | null = null;
+  try {
+    checkHeader(text.trimEnd(), archive);
+  } catch (e) {
+    problem = (e as Error).message;
+  }
+  return { text, bytes, notJson: false, problem };
+}
+
+function scanLine(line: number, bytes: Uint8Array, text: string | null): ScannedLine {
+  const out: ScannedLine = {
+    line,
+    bytes,
+    text,
+    item: null,
+    error: null,
+    badStatus: null,
+    extensionProblem: null,
+  };
+  if (text === null) {
+    out.error = "stream did not contain valid UTF-8";
+    return out;
+  }
+  try {
+    out.item = parseItemLine(text);
+    out.extensionProblem = validateExtensions(out.item);
+  } catch (e) {
+    out.error = (e as Error).message;
+    out.badStatus = rawStatus(text);
+  }
+  return out;
+}
