@@ -347,3 +347,24 @@ Deno.test("tg query reports a store the cache cannot hold with upstream's errors
     }
   });
 });
+
+Deno.test("tg doctor compares cache.db with a fresh build; --fix installs one tg query uses as is", async () => {
+  await withStore(async (dir) => {
+    ok(await tg(["add", "a"], { cwd: dir }), "add");
+    ok(await tg(["query", "select 1"], { cwd: dir }), "query");
+    ok(await tg(["add", "b"], { cwd: dir }), "add");
+    const found = await tg(["doctor"], { cwd: dir });
+    assert.match(
+      found.stdout,
+      /\[warning\] cache_drift: Cache disagrees with fresh rebuild: row count in tasks \(1 vs 2\)/,
+    );
+    ok(await tg(["doctor", "--fix"], { cwd: dir }), "doctor --fix");
+    ok(await tg(["doctor"], { cwd: dir }), "doctor after the fix");
+    const r = ok(await tg(["--verbose", "query", "select count(*) from tasks"], { cwd: dir }), "q");
+    assert.equal(r.stderr, "", "the installed cache is fresh");
+    assert.equal(r.stdout, "count(*)\n2       \n");
+    const names = [];
+    for await (const e of Deno.readDir(`${dir}/.task-golem`)) names.push(e.name);
+    assert.deepEqual(names.filter((n) => n.startsWith("cache.db")), ["cache.db"]);
+  });
+});

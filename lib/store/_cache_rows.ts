@@ -42,7 +42,8 @@ export function checkCacheable(items: readonly Item[]): void {
     if (seen.has(it.id)) throw storageCorruption(`duplicate task id in tasks.jsonl: ${it.id}`);
     seen.add(it.id);
   }
-  const cycles = detectAllCycles(items);
+  // Fast yes/no checks first; the detailed (slower) reports only when needed.
+  const cycles = hasDependencyCycle(items) ? detectAllCycles(items) : [];
   if (cycles.length > 0) {
     throw cycleDetected(
       `dependency cycle(s) in tasks.jsonl: ${
@@ -50,13 +51,71 @@ export function checkCacheable(items: readonly Item[]): void {
       } (run \`tg doctor --fix\` to repair)`,
     );
   }
-  const parentCycles = detectAllParentCycles(items);
+  const parentCycles = hasParentCycle(items) ? detectAllParentCycles(items) : [];
   if (parentCycles.length > 0) {
     throw new TaskStoreError(
       "ParentCycle",
       `Parent cycle detected among: ${parentCycles.flat().join(", ")}`,
     );
   }
+}
+
+/** Whether the dependency edges among active items contain a cycle (iterative DFS). */
+function hasDependencyCycle(items: readonly Item[]): boolean {
+  const index = new Map<string, number>();
+  for (let i = 0; i < items.length; i++) if (!index.has(items[i]!.id)) index.set(items[i]!.id, i);
+  const state = new Uint8Array(items.length); // 0 new, 1 on the stack, 2 done
+  const stack: number[] = [];
+  const edge: number[] = [];
+  for (let root = 0; root < items.length; root++) {
+    if (state[root] !== 0 || items[root]!.dependencies.length === 0) continue;
+    stack.push(root);
+    edge.push(0);
+    state[root] = 1;
+    while (stack.length > 0) {
+      const top = stack.length - 1;
+      const node = stack[top]!;
+      const deps = items[node]!.dependencies;
+      if (edge[top]! < deps.length) {
+        const next = index.get(deps[edge[top]!++]!);
+        if (next === undefined) continue;
+        if (state[next] === 1) return true;
+        if (state[next] === 0) {
+          state[next] = 1;
+          stack.push(next);
+          edge.push(0);
+        }
+      } else {
+        state[node] = 2;
+        stack.pop();
+        edge.pop();
+      }
+    }
+  }
+  return false;
+}
+
+/** Whether following parent links among active items ever loops. */
+function hasParentCycle(items: readonly Item[]): boolean {
+  const index = new Map<string, number>();
+  for (let i = 0; i < items.length; i++) if (!index.has(items[i]!.id)) index.set(items[i]!.id, i);
+  const walk = new Int32Array(items.length); // which walk last visited; -1 = known acyclic
+  for (let start = 0; start < items.length; start++) {
+    let cur: number | undefined = start;
+    while (cur !== undefined && walk[cur] === 0) {
+      walk[cur] = start + 1;
+      const parent: string | null = items[cur]!.parent;
+      cur = parent === null ? undefined : index.get(parent);
+    }
+    if (cur !== undefined && walk[cur] === start + 1) return true;
+    // mark this walk's nodes as known acyclic
+    for (let n: number | undefined = start; n !== undefined && walk[n] === start + 1;) {
+      walk[n] = -1;
+      const parent: string | null = items[n]!.parent;
+      n = parent === null ? undefined : index.get(parent);
+    }
+  }
+  return false;
 }
 
 /** `…Z` → `…+00:00`, the form SQLite date functions and upstream's cache use. */
