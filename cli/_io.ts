@@ -17,6 +17,8 @@ export interface Io {
   cwd(): string;
   /** Whether stdout is a terminal. */
   stdoutIsTerminal(): boolean;
+  /** Whether stderr is a terminal (for hints meant for people only; absent = no). */
+  stderrIsTerminal?(): boolean;
 }
 
 const ENCODER = new TextEncoder();
@@ -69,6 +71,11 @@ export class DenoIo implements Io {
   /** Whether stdout is a TTY. */
   stdoutIsTerminal(): boolean {
     return Deno.stdout.isTerminal();
+  }
+
+  /** Whether stderr is a TTY. */
+  stderrIsTerminal(): boolean {
+    return Deno.stderr.isTerminal();
   }
 }
 

@@ -172,21 +172,20 @@ Deno.test("tg merge-driver exits non-zero and leaves OURS alone when a version c
   }
 });
 
-Deno.test("tg init appends the merge-driver lines to .gitattributes once and prints the git config line", async () => {
+Deno.test("tg init appends the merge-driver lines to .gitattributes once (scripts get no stderr)", async () => {
   const repo = await tempRepo();
   try {
     const cwd = repo.dir;
     await Deno.writeTextFile(`${cwd}/.gitattributes`, "*.png binary");
     const first = await tg(["init"], { cwd });
     assert.equal(first.code, 0);
-    assert.equal(
-      first.stderr,
-      'To merge .task-golem files by item ID in git, run: git config merge.tg.driver "tg merge-driver %O %A %B %P"\n',
-    );
+    assert.equal(first.stderr, "", "the hint is for terminals only");
     ok(await tg(["init", "--force"], { cwd }), "init --force");
     assert.equal(
       await Deno.readTextFile(`${cwd}/.gitattributes`),
       "*.png binary\n" +
+        "# task-golem: merge the store by item ID; once per clone run: " +
+        'git config merge.tg.driver "tg merge-driver %O %A %B %P"\n' +
         ".task-golem/tasks.jsonl merge=tg\n" +
         ".task-golem/archive.jsonl merge=tg\n" +
         ".task-golem/archive-pruned.jsonl merge=tg\n" +
@@ -198,6 +197,36 @@ Deno.test("tg init appends the merge-driver lines to .gitattributes once and pri
     assert.ok(!json.stderr.includes("git config"));
     const unset = await run("git", ["config", "--get", "merge.tg.driver"], { cwd });
     assert.equal(unset.code, 1, "plain init does not touch git config");
+  } finally {
+    await repo.cleanup();
+  }
+});
+
+Deno.test("tg init on a terminal prints the git config line that enables the driver", async (t) => {
+  const repo = await tempRepo();
+  try {
+    const cmd = [Deno.execPath(), "run", "--quiet", "-A", TG_ENTRY, "init"].join(" ");
+    let out: Deno.CommandOutput;
+    try {
+      out = await new Deno.Command("script", {
+        args: ["-qec", cmd, "/dev/null"],
+        cwd: repo.dir,
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+    } catch {
+      await t.step({ name: "util-linux `script` is not available", ignore: true, fn: () => {} });
+      return;
+    }
+    const text = new TextDecoder().decode(out.stdout).replaceAll("\r\n", "\n");
+    assert.equal(out.code, 0, text);
+    assert.ok(
+      text.includes(
+        'To merge .task-golem files by item ID in git, run: git config merge.tg.driver "tg merge-driver %O %A %B %P"\n',
+      ),
+      text,
+    );
   } finally {
     await repo.cleanup();
   }

@@ -2,7 +2,8 @@
  * `tg init [--force] [--merge-driver]`: create `.task-golem/` in the working
  * directory and the `.gitattributes` entries of the merge driver; with
  * `--merge-driver`, also define the driver in the repository's git config
- * (otherwise the one command that does it is printed on stderr).
+ * (otherwise the one command that does it is printed on stderr when stderr
+ * is a terminal, and written as a comment into `.gitattributes`).
  */
 
 import type { Parsed } from "../_args.ts";
@@ -39,7 +40,8 @@ export async function init(p: Parsed, ctx: TgContext): Promise<void> {
       ? `{\n  "initialized": true,\n  "path": ".task-golem/"\n}\n`
       : "Initialized task-golem project at .task-golem/\n",
   );
-  if (!configure && !ctx.json) {
+  // The set-up line is also a comment in .gitattributes; on a terminal it is shown too.
+  if (!configure && !ctx.json && ctx.io.stderrIsTerminal?.() === true) {
     ctx.warn(
       `To merge .task-golem files by item ID in git, run: ` +
         `git config merge.${MERGE_DRIVER_NAME}.driver "${MERGE_DRIVER_COMMAND}"`,

@@ -16,6 +16,7 @@ export const MERGE_DRIVER_COMMAND = "tg merge-driver %O %A %B %P";
 
 /** Lines `.gitattributes` (next to `.task-golem/`) gets from `tg init`. */
 export const GITATTRIBUTES_LINES: readonly string[] = [
+  `# task-golem: merge the store by item ID; once per clone run: git config merge.tg.driver "${MERGE_DRIVER_COMMAND}"`,
   ".task-golem/tasks.jsonl merge=tg",
   ".task-golem/archive.jsonl merge=tg",
   ".task-golem/archive-pruned.jsonl merge=tg",
