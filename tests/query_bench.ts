@@ -12,6 +12,7 @@
  */
 
 import { REPO_ROOT, RUST_TG, rustUnavailable } from "./_helpers.ts";
+import { measureProcess } from "./_bench.ts";
 import { writeSyntheticStore } from "./_gen_store.ts";
 
 const args = Deno.args;
@@ -30,44 +31,18 @@ const TG = [
 const SQL = "select id, title, priority from task_view where is_ready = 1 " +
   "order by priority desc limit 20";
 
-async function once(cmd: string, argv: string[], cwd: string, ok = true): Promise<number> {
-  const t0 = performance.now();
-  const out = await new Deno.Command(cmd, {
-    args: argv,
-    cwd,
-    env: { NO_COLOR: "1", TG_AUTHOR: "bench" },
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  const ms = performance.now() - t0;
-  if (ok && !out.success) {
-    throw new Error(`${cmd} ${argv.join(" ")}: ${new TextDecoder().decode(out.stderr)}`);
-  }
-  return ms;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
-async function measure(
+function measure(
   cmd: string,
   argv: string[],
   cwd: string,
   before?: () => Promise<void>,
   ok = true,
 ): Promise<number> {
-  await before?.();
-  await once(cmd, argv, cwd, ok);
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    await before?.();
-    times.push(await once(cmd, argv, cwd, ok));
-  }
-  return median(times);
+  return measureProcess(cmd, () => argv, cwd, {
+    runs: RUNS,
+    mustSucceed: ok,
+    ...(before ? { before } : {}),
+  });
 }
 
 const fmt = (ms: number | null) => (ms === null ? "-" : `${ms.toFixed(1)} ms`).padStart(10);
