@@ -17,7 +17,7 @@ export interface Io {
   cwd(): string;
   /** Whether stdout is a terminal. */
   stdoutIsTerminal(): boolean;
-  /** Whether stderr is a terminal (`pg run`'s live status block). */
+  /** Whether stderr is a terminal (hints for people, `pg run`'s live status block; absent = no). */
   stderrIsTerminal?(): boolean;
 }
 

@@ -35,7 +35,13 @@ export const TG_COMMANDS: CommandSpec = {
     {
       name: "init",
       about: "Initialize a new task-golem project",
-      options: [{ long: "force", help: "Force reinitialize (overwrites existing data)" }],
+      options: [
+        { long: "force", help: "Force reinitialize (overwrites existing data)" },
+        {
+          long: "merge-driver",
+          help: "Also enable the tg merge driver in this git repository (git config merge.tg.*)",
+        },
+      ],
     },
     {
       name: "add",
@@ -161,6 +167,31 @@ export const TG_COMMANDS: CommandSpec = {
     },
     { name: "next", about: "Show the next item to work on (highest-priority ready item)" },
     {
+      name: "query",
+      about: "Run one read-only SQL query against a cache of the active tasks",
+      args: [{ name: "sql", required: false, help: "SQL statement (see --schema)" }],
+      options: [
+        { long: "schema", help: "Print the cache schema and sandbox rules (needs no store)" },
+        {
+          long: "timeout",
+          value: "TIMEOUT",
+          kind: "u64",
+          help: "Stop the query after this many seconds",
+          defaultText: "5",
+        },
+      ],
+    },
+    {
+      name: "merge-driver",
+      about: "Git merge driver for .task-golem files (see `tg init --merge-driver`)",
+      args: [
+        { name: "base", required: true, help: "Common ancestor version (%O)" },
+        { name: "ours", required: true, help: "Our version, replaced by the result (%A)" },
+        { name: "theirs", required: true, help: "Their version (%B)" },
+        { name: "path", required: false, help: "Path of the file in the repository (%P)" },
+      ],
+    },
+    {
       name: "dep",
       about: "Manage dependencies",
       subcommands: [
@@ -271,6 +302,10 @@ function dispatch(p: Parsed, ctx: TgContext): Promise<void> {
       return import("./tg/ready.ts").then((m) => m.ready(p, ctx));
     case "next":
       return import("./tg/next.ts").then((m) => m.next(p, ctx));
+    case "query":
+      return import("./tg/query.ts").then((m) => m.query(p, ctx));
+    case "merge-driver":
+      return import("./tg/merge_driver.ts").then((m) => m.mergeDriver(p, ctx));
     case "doctor":
       return import("./tg/doctor.ts").then((m) => m.doctor(p, ctx));
     case "archive":
@@ -325,5 +360,8 @@ export async function main(argv: string[], io: Io = new DenoIo()): Promise<numbe
 }
 
 if (import.meta.main) {
-  Deno.exitCode = await main(Deno.args);
+  // Exit explicitly rather than when the event loop drains: a query stopped at
+  // its timeout leaves its worker thread inside SQLite, which only the end of
+  // the process stops. Output has been written (awaited) by now.
+  Deno.exit(await main(Deno.args));
 }

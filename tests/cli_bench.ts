@@ -13,6 +13,7 @@
 import { REPO_ROOT, RUST_TG, rustUnavailable } from "./_helpers.ts";
 import { writeSyntheticStore } from "./_gen_store.ts";
 import { parseActiveFile } from "../lib/store/jsonl.ts";
+import { measureProcess } from "./_bench.ts";
 
 const args = Deno.args;
 const RUNS = Number(args[args.indexOf("--runs") + 1] || 10) || 10;
@@ -22,40 +23,9 @@ const SIZES = args.includes("--sizes")
 const PERMS = ["--allow-read", "--allow-write", "--allow-env", "--allow-run=git"];
 const TG = ["run", ...PERMS, `${REPO_ROOT}/cli/tg.ts`];
 
-async function runOnce(cmd: string, argv: string[], cwd: string): Promise<number> {
-  const t0 = performance.now();
-  const out = await new Deno.Command(cmd, {
-    args: argv,
-    cwd,
-    env: { NO_COLOR: "1", TG_AUTHOR: "bench" },
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  const ms = performance.now() - t0;
-  if (!out.success) {
-    throw new Error(`${cmd} ${argv.join(" ")} failed: ${new TextDecoder().decode(out.stderr)}`);
-  }
-  return ms;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
-/** Median wall time of `runs` runs after one warm-up; `argvFor(i)` may vary per run. */
-async function measure(
-  cmd: string,
-  argvFor: (i: number) => string[],
-  cwd: string,
-  runs = RUNS,
-): Promise<number> {
-  await runOnce(cmd, argvFor(-1), cwd);
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) times.push(await runOnce(cmd, argvFor(i), cwd));
-  return median(times);
+/** Median wall time of `RUNS` runs after one warm-up; `argvFor(i)` may vary per run. */
+function measure(cmd: string, argvFor: (i: number) => string[], cwd: string): Promise<number> {
+  return measureProcess(cmd, argvFor, cwd, { runs: RUNS });
 }
 
 /** Peak RSS (MiB) of one run, measured by python's getrusage on its child. */

@@ -22,6 +22,8 @@ const attempt = await new Deno.Command(Deno.execPath(), {
     "--allow-write",
     "--allow-env",
     "--allow-run=git",
+    "--include",
+    `${REPO_ROOT}/cli/tg/_query_worker.ts`,
     `${REPO_ROOT}/cli/tg.ts`,
   ],
   cwd: REPO_ROOT,

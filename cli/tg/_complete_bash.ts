@@ -6,7 +6,7 @@
  * @module
  */
 
-import { type CommandEntry, shQuote, type Values } from "./_complete_model.ts";
+import { type CommandEntry, completionTables, shQuote, type Values } from "./_complete_model.ts";
 
 function valuesWord(v: Values): string | null {
   if (v.kind === "ids") return "__tg_ids";
@@ -26,29 +26,15 @@ function caseFn(name: string, rows: [string, string][], fallback: string): strin
  * @returns The script.
  */
 export function bashScript(model: readonly CommandEntry[]): string {
-  const subs: [string, string][] = [];
-  const flags: [string, string][] = [];
-  const takes: [string, string][] = [];
-  const optValues: [string, string][] = [];
-  const argValues: [string, string][] = [];
-  for (const c of model) {
-    if (c.subcommands.length > 0) {
-      subs.push([c.path, `echo ${shQuote(c.subcommands.map((s) => s.name).join(" "))}`]);
-    }
-    flags.push([c.path, `echo ${shQuote(c.flags.flatMap((f) => f.names).join(" "))}`]);
-    for (const f of c.flags) {
-      if (!f.takesValue) continue;
-      for (const n of f.names) {
-        takes.push([`${c.path}|${n}`, "return 0"]);
-        const w = valuesWord(f.values);
-        if (w !== null) optValues.push([`${c.path}|${n}`, `echo ${shQuote(w)}`]);
-      }
-    }
-    c.args.forEach((a, i) => {
-      const w = valuesWord(a);
-      if (w !== null) argValues.push([`${c.path}|${i}`, `echo ${shQuote(w)}`]);
-    });
-  }
+  const { subs, flags, takes, optValues, argValues } = completionTables(model, {
+    subcommands: (c) => `echo ${shQuote(c.subcommands.map((s) => s.name).join(" "))}`,
+    flags: (c) => `echo ${shQuote(c.flags.flatMap((f) => f.names).join(" "))}`,
+    takesValue: "return 0",
+    values: (v) => {
+      const w = valuesWord(v);
+      return w === null ? null : `echo ${shQuote(w)}`;
+    },
+  });
   return `# bash completion for tg (task-golem). Load it with:
 #   source <(tg completions bash)
 # or save it as ~/.local/share/bash-completion/completions/tg

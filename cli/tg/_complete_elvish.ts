@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { CommandEntry, Values } from "./_complete_model.ts";
+import { type CommandEntry, completionTables, type Values } from "./_complete_model.ts";
 
 /** Quotes a string for elvish (single quotes, `'` doubled). */
 function elvQuote(s: string): string {
@@ -35,27 +35,12 @@ function map(rows: [string, string][]): string {
  * @returns The script.
  */
 export function elvishScript(model: readonly CommandEntry[]): string {
-  const subs: [string, string][] = [];
-  const flags: [string, string][] = [];
-  const takes: [string, string][] = [];
-  const optValues: [string, string][] = [];
-  const argValues: [string, string][] = [];
-  for (const c of model) {
-    if (c.subcommands.length > 0) subs.push([c.path, list(c.subcommands.map((s) => s.name))]);
-    flags.push([c.path, list(c.flags.flatMap((f) => f.names))]);
-    for (const f of c.flags) {
-      if (!f.takesValue) continue;
-      for (const n of f.names) {
-        takes.push([`${c.path}|${n}`, "$true"]);
-        const v = valuesExpr(f.values);
-        if (v !== null) optValues.push([`${c.path}|${n}`, v]);
-      }
-    }
-    c.args.forEach((a, i) => {
-      const v = valuesExpr(a);
-      if (v !== null) argValues.push([`${c.path}|${i}`, v]);
-    });
-  }
+  const { subs, flags, takes, optValues, argValues } = completionTables(model, {
+    subcommands: (c) => list(c.subcommands.map((s) => s.name)),
+    flags: (c) => list(c.flags.flatMap((f) => f.names)),
+    takesValue: "$true",
+    values: valuesExpr,
+  });
   return `# elvish completion for tg (task-golem). Load it with:
 #   eval (tg completions elvish | slurp)
 

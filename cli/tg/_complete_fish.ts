@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { CommandEntry, Values } from "./_complete_model.ts";
+import { type CommandEntry, completionTables, type Values } from "./_complete_model.ts";
 
 /** Quotes a string for fish (single quotes; `\` and `'` escaped). */
 function fishQuote(s: string): string {
@@ -31,37 +31,16 @@ function switchFn(name: string, rows: [string, string][], fallback: string): str
  * @returns The script.
  */
 export function fishScript(model: readonly CommandEntry[]): string {
-  const subs: [string, string][] = [];
-  const flags: [string, string][] = [];
-  const takes: [string, string][] = [];
-  const optValues: [string, string][] = [];
-  const argValues: [string, string][] = [];
-  for (const c of model) {
-    if (c.subcommands.length > 0) {
-      subs.push([
-        c.path,
-        `printf '%s\\n' ${c.subcommands.map((s) => fishQuote(`${s.name}\t${s.about}`)).join(" ")}`,
-      ]);
-    }
-    flags.push([
-      c.path,
+  const { subs, flags, takes, optValues, argValues } = completionTables(model, {
+    subcommands: (c) =>
+      `printf '%s\\n' ${c.subcommands.map((s) => fishQuote(`${s.name}\t${s.about}`)).join(" ")}`,
+    flags: (c) =>
       `printf '%s\\n' ${
         c.flags.flatMap((f) => f.names.map((n) => fishQuote(`${n}\t${f.help}`))).join(" ")
       }`,
-    ]);
-    for (const f of c.flags) {
-      if (!f.takesValue) continue;
-      for (const n of f.names) {
-        takes.push([`${c.path}|${n}`, "return 0"]);
-        const r = valuesLines(f.values);
-        if (r !== null) optValues.push([`${c.path}|${n}`, r]);
-      }
-    }
-    c.args.forEach((a, i) => {
-      const r = valuesLines(a);
-      if (r !== null) argValues.push([`${c.path}|${i}`, r]);
-    });
-  }
+    takesValue: "return 0",
+    values: valuesLines,
+  });
   return `# fish completion for tg (task-golem). Load it with:
 #   tg completions fish | source
 # or save it as ~/.config/fish/completions/tg.fish

@@ -110,3 +110,60 @@ export function completionModel(root: CommandSpec): CommandEntry[] {
 export function shQuote(s: string): string {
   return "'" + s.replaceAll("'", "'\\''") + "'";
 }
+
+/** How one shell writes the entries of the lookup tables. */
+export interface TableRenderer {
+  /** The code that yields a command's subcommands. */
+  subcommands(c: CommandEntry): string;
+  /** The code that yields a command's flags. */
+  flags(c: CommandEntry): string;
+  /** The code that says "this flag takes a value". */
+  takesValue: string;
+  /** The code that yields a value's candidates, or `null` when there are none. */
+  values(v: Values): string | null;
+}
+
+/** The lookup tables a completion script is made of: key → shell code. */
+export interface CompletionTables {
+  /** Command path → its subcommands (only commands that have some). */
+  subs: [string, string][];
+  /** Command path → its flags. */
+  flags: [string, string][];
+  /** `path|flag` → "takes a value", for flags that do. */
+  takes: [string, string][];
+  /** `path|flag` → the flag value's candidates. */
+  optValues: [string, string][];
+  /** `path|index` → the positional argument's candidates. */
+  argValues: [string, string][];
+}
+
+/**
+ * Builds the lookup tables of a completion script with one shell's renderer.
+ *
+ * @param model The flattened command table.
+ * @param r How the shell writes each entry.
+ * @returns The tables.
+ */
+export function completionTables(
+  model: readonly CommandEntry[],
+  r: TableRenderer,
+): CompletionTables {
+  const t: CompletionTables = { subs: [], flags: [], takes: [], optValues: [], argValues: [] };
+  for (const c of model) {
+    if (c.subcommands.length > 0) t.subs.push([c.path, r.subcommands(c)]);
+    t.flags.push([c.path, r.flags(c)]);
+    for (const f of c.flags) {
+      if (!f.takesValue) continue;
+      for (const n of f.names) {
+        t.takes.push([`${c.path}|${n}`, r.takesValue]);
+        const v = r.values(f.values);
+        if (v !== null) t.optValues.push([`${c.path}|${n}`, v]);
+      }
+    }
+    c.args.forEach((a, i) => {
+      const v = r.values(a);
+      if (v !== null) t.argValues.push([`${c.path}|${i}`, v]);
+    });
+  }
+  return t;
+}

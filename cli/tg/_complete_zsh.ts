@@ -6,7 +6,7 @@
  * @module
  */
 
-import { type CommandEntry, shQuote, type Values } from "./_complete_model.ts";
+import { type CommandEntry, completionTables, shQuote, type Values } from "./_complete_model.ts";
 
 function valuesReply(v: Values): string | null {
   if (v.kind === "ids") return "reply=(__tg_ids)";
@@ -26,29 +26,12 @@ function caseFn(name: string, rows: [string, string][], fallback: string): strin
  * @returns The script.
  */
 export function zshScript(model: readonly CommandEntry[]): string {
-  const subs: [string, string][] = [];
-  const flags: [string, string][] = [];
-  const takes: [string, string][] = [];
-  const optValues: [string, string][] = [];
-  const argValues: [string, string][] = [];
-  for (const c of model) {
-    if (c.subcommands.length > 0) {
-      subs.push([c.path, `reply=(${c.subcommands.map((s) => shQuote(s.name)).join(" ")})`]);
-    }
-    flags.push([c.path, `reply=(${c.flags.flatMap((f) => f.names).map(shQuote).join(" ")})`]);
-    for (const f of c.flags) {
-      if (!f.takesValue) continue;
-      for (const n of f.names) {
-        takes.push([`${c.path}|${n}`, "return 0"]);
-        const r = valuesReply(f.values);
-        if (r !== null) optValues.push([`${c.path}|${n}`, r]);
-      }
-    }
-    c.args.forEach((a, i) => {
-      const r = valuesReply(a);
-      if (r !== null) argValues.push([`${c.path}|${i}`, r]);
-    });
-  }
+  const { subs, flags, takes, optValues, argValues } = completionTables(model, {
+    subcommands: (c) => `reply=(${c.subcommands.map((s) => shQuote(s.name)).join(" ")})`,
+    flags: (c) => `reply=(${c.flags.flatMap((f) => f.names).map(shQuote).join(" ")})`,
+    takesValue: "return 0",
+    values: valuesReply,
+  });
   return `#compdef tg
 # zsh completion for tg (task-golem). Load it with:
 #   autoload -Uz compinit && compinit; source <(tg completions zsh)

@@ -26,6 +26,7 @@ import {
   checkCache,
   settleCacheCheck,
 } from "../../lib/store/doctor_cache.ts";
+import { CACHE_SCHEMA_VERSION } from "../../lib/store/cache_schema.ts";
 import { compareCodePoints, quoteJsonString } from "../../lib/store/json.ts";
 import type { TaskStore } from "../../lib/store/store.ts";
 import type { TgContext } from "./_context.ts";
@@ -105,11 +106,16 @@ function backupStamp(canonical: string): string {
 
 /**
  * The query-cache module for the `cache_drift` / `cache_rebuild_failed`
- * checks. `lib/store/cache.ts` (the SQLite cache of `tg query`) is built in
- * parallel; until it is on this branch there is no cache to check.
+ * checks (`lib/store/cache.ts`, loaded only when doctor runs).
  */
-function loadCacheBackend(): Promise<CacheBackend | null> {
-  return Promise.resolve(null);
+async function loadCacheBackend(): Promise<CacheBackend | null> {
+  const cache = await import("../../lib/store/cache.ts");
+  return {
+    schemaVersion: CACHE_SCHEMA_VERSION,
+    rebuildCacheInto: (store, path) => cache.rebuildCacheInto(store, path),
+    readCacheMeta: cache.readCacheMeta,
+    cacheRowCounts: cache.cacheRowCounts,
+  };
 }
 
 /** All checks: the file checks, with the cache checks after `gitignore_missing`. */

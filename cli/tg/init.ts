@@ -1,9 +1,20 @@
-/** `tg init [--force]`: create `.task-golem/` in the working directory. */
+/**
+ * `tg init [--force] [--merge-driver]`: create `.task-golem/` in the working
+ * directory and the `.gitattributes` entries of the merge driver; with
+ * `--merge-driver`, also define the driver in the repository's git config
+ * (otherwise the one command that does it is printed on stderr when stderr
+ * is a terminal, and written as a comment into `.gitattributes`).
+ */
 
 import type { Parsed } from "../_args.ts";
-import { invalidInput } from "../../lib/store/errors.ts";
+import { invalidInput, ioError } from "../../lib/store/errors.ts";
 import { TaskStore } from "../../lib/store/store.ts";
 import { STORE_DIR_NAME } from "../../lib/store/root.ts";
+import {
+  ensureGitattributes,
+  MERGE_DRIVER_COMMAND,
+  MERGE_DRIVER_NAME,
+} from "../../lib/store/gitattributes.ts";
 import { join } from "../../lib/io/path.ts";
 import type { TgContext } from "./_context.ts";
 
@@ -21,9 +32,35 @@ export async function init(p: Parsed, ctx: TgContext): Promise<void> {
     );
   }
   await store.init();
+  await ensureGitattributes(store.fs, ctx.io.cwd());
+  const configure = p.opts["merge-driver"] === true;
+  if (configure) await configureDriver(store, ctx.io.cwd());
   await ctx.out(
     ctx.json
       ? `{\n  "initialized": true,\n  "path": ".task-golem/"\n}\n`
       : "Initialized task-golem project at .task-golem/\n",
   );
+  // The set-up line is also a comment in .gitattributes; on a terminal it is shown too.
+  if (!configure && !ctx.json && ctx.io.stderrIsTerminal?.() === true) {
+    ctx.warn(
+      `To merge .task-golem files by item ID in git, run: ` +
+        `git config merge.${MERGE_DRIVER_NAME}.driver "${MERGE_DRIVER_COMMAND}"`,
+    );
+  }
+}
+
+async function configureDriver(store: TaskStore, cwd: string): Promise<void> {
+  const settings: [string, string][] = [
+    [`merge.${MERGE_DRIVER_NAME}.name`, "task-golem store merge by item ID"],
+    [`merge.${MERGE_DRIVER_NAME}.driver`, MERGE_DRIVER_COMMAND],
+  ];
+  for (const [key, value] of settings) {
+    let r;
+    try {
+      r = await store.runner.run("git", ["config", key, value], { cwd });
+    } catch (e) {
+      throw ioError(new Error(`Failed to run git config: ${(e as Error).message}`, { cause: e }));
+    }
+    if (r.code !== 0) throw ioError(new Error(`git config failed: ${r.stderr.trim()}`));
+  }
 }

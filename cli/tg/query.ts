@@ -1,0 +1,104 @@
+/**
+ * `tg query [SQL] [--schema] [--json] [--timeout SECS]`: one read-only SQL
+ * statement against the cache of the active store.
+ *
+ * The cache is checked (and rebuilt when stale) on the main thread; the
+ * statement runs in a worker. `node:sqlite` has no progress handler and its
+ * calls cannot be interrupted from JavaScript, so the only way to stop a
+ * statement at `--timeout` is to terminate the thread running it. Starting
+ * the worker costs about 11 ms; it is started first, so its module loading
+ * overlaps the freshness check. With `--timeout 0` no worker is started.
+ *
+ * @module
+ */
+
+import type { Parsed } from "../_args.ts";
+import { invalidInput, TaskStoreError, type TaskStoreErrorCode } from "../../lib/store/errors.ts";
+import { ensureFreshCache } from "../../lib/store/cache.ts";
+import type { QueryReply, QueryRequest } from "./_query_worker.ts";
+import type { TgContext } from "./_context.ts";
+import { str } from "./_opts.ts";
+
+const DEFAULT_TIMEOUT_SECS = 5;
+const MAX_TIMER_MS = 2147483647;
+
+function timeoutError(secs: string): TaskStoreError {
+  return new TaskStoreError(
+    "QueryTimeout",
+    `Query exceeded timeout of ${secs}s. Use --timeout N to extend.`,
+  );
+}
+
+/** Sends one request and waits for the reply or the deadline. */
+function ask(
+  worker: Worker,
+  request: QueryRequest,
+  timeoutMs: number | null,
+  secs: string,
+): Promise<QueryReply> {
+  return new Promise((resolve, reject) => {
+    const timer = timeoutMs === null ? undefined : setTimeout(() => {
+      worker.terminate();
+      reject(timeoutError(secs));
+    }, timeoutMs);
+    worker.onmessage = (e: MessageEvent<QueryReply>) => {
+      clearTimeout(timer);
+      resolve(e.data);
+    };
+    worker.onerror = (e: ErrorEvent) => {
+      e.preventDefault();
+      clearTimeout(timer);
+      reject(new Error(`query worker failed: ${e.message}`));
+    };
+    const image = request.source.image;
+    worker.postMessage(request, image ? [image.buffer as ArrayBuffer] : []);
+  });
+}
+
+/** Runs `tg query`. */
+export async function query(p: Parsed, ctx: TgContext): Promise<void> {
+  if (p.opts.schema === true) {
+    const { schemaDocument } = await import("./_query_schema.ts");
+    await ctx.out(schemaDocument());
+    return;
+  }
+  const sql = p.args.sql;
+  if (sql === undefined) throw invalidInput("tg query requires a SQL string (or pass --schema)");
+  const secs = str(p.opts.timeout) ?? String(DEFAULT_TIMEOUT_SECS);
+  const timeoutMs = Number(secs) * 1000;
+  const store = await ctx.store();
+  const worker = timeoutMs === 0
+    ? null
+    : new Worker(new URL("./_query_worker.ts", import.meta.url), { type: "module" });
+  try {
+    for (let attempt = 0;; attempt++) {
+      const cache = await ensureFreshCache(store, { warn: ctx.warn });
+      if (ctx.verbose && cache.rebuilt) {
+        if (cache.image !== null) {
+          ctx.io.writeErr(
+            `note: cache directory ${store.dir} unwritable; using in-memory cache for this invocation\n`,
+          );
+        }
+        ctx.io.writeErr(`rebuilding cache (${Math.round(cache.rebuildMs)} ms)\n`);
+      }
+      if (worker === null) throw timeoutError(secs);
+      const reply = await ask(
+        worker,
+        { source: { path: cache.path, image: cache.image }, sql, json: ctx.json },
+        timeoutMs > MAX_TIMER_MS ? null : timeoutMs,
+        secs,
+      );
+      if (reply.ok) {
+        for (const w of reply.warnings) ctx.io.writeErr(w + "\n");
+        await ctx.out(reply.stdout);
+        return;
+      }
+      // Another tg (another version) replaced cache.db between our check and the query.
+      if (reply.code === "CacheSchemaVersionMismatch" && attempt === 0) continue;
+      if (reply.code === "Internal") throw new Error(reply.message);
+      throw new TaskStoreError(reply.code as TaskStoreErrorCode, reply.message);
+    }
+  } finally {
+    worker?.terminate();
+  }
+}
