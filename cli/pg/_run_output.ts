@@ -276,7 +276,9 @@ export class RunOutput implements Logger, RunObserver {
     return [...this.#running.values()].map((r) => {
       const right = `${r.phase}  ${clock(now - r.since)}  attempt ${r.attempt}/${r.maxAttempts}`;
       const head = `▶ ${r.id}  `;
-      const room = Math.max(8, width - head.length - right.length - 3);
+      const room = width - 1 - head.length - right.length - 2;
+      // Narrow terminals lose the title first, then the end of the line.
+      if (room < 4) return cut(`${head}${right}`, width - 1);
       return cut(`${head}${cut(r.title, room).padEnd(room)}  ${right}`, width - 1);
     });
   }
@@ -303,7 +305,8 @@ export class RunOutput implements Logger, RunObserver {
 
 function defaultColumns(): number {
   try {
-    return Deno.consoleSize().columns;
+    const { columns } = Deno.consoleSize();
+    return columns >= 20 ? columns : 100; // 0 when the terminal does not say
   } catch {
     return 100;
   }
