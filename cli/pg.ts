@@ -117,6 +117,11 @@ export const PG_COMMANDS: CommandSpec = {
         { long: "commit", help: "Commit the store files afterwards" },
       ],
     },
+    {
+      name: "demo",
+      about:
+        "Run the whole toolkit on a throw-away repository with a scripted agent (offline, ~15 s)",
+    },
   ],
 };
 
@@ -135,6 +140,8 @@ function dispatch(p: Parsed, ctx: PgContext): Promise<void> {
       return import("./pg/advance.ts").then((m) => m.advance(p, ctx));
     case "unblock":
       return import("./pg/unblock.ts").then((m) => m.unblock(p, ctx));
+    case "demo":
+      return import("./pg/demo.ts").then((m) => m.demo(p, ctx));
     case "migrate":
       return import("./pg/migrate.ts").then((m) => m.migrate(p, ctx));
     default:
