@@ -30,6 +30,7 @@ import { ScratchFile } from "../io/scratch_file.ts";
 import type { Clock } from "../io/clock.ts";
 import type { FileSystem } from "../io/fs.ts";
 import { generateId, type RandomBytes } from "../store/id.ts";
+import { sameBytes } from "../io/bytes.ts";
 import { ActiveDoc } from "../store/active_doc.ts";
 import { type Item, serializeItem } from "../store/item.ts";
 import type { TaskStore } from "../store/store.ts";
@@ -278,10 +279,34 @@ export class Coordinator {
 
   async #mutate<T>(fn: (items: Item[]) => Promise<T> | T): Promise<T> {
     await this.#checkStore();
-    const options: Parameters<typeof mutateStore>[2] = { warn: (m) => this.#o.log.warn(m) };
+    return await mutateStore(this.#o.store, fn, this.#retryOptions());
+  }
+
+  /** Store-retry options: the §6.2 schedule unless the caller injected another. */
+  #retryOptions(): MutateStoreOptions {
+    const options: MutateStoreOptions = { warn: (m) => this.#o.log.warn(m) };
     if (this.#o.retryDelaysMs !== undefined) options.delaysMs = this.#o.retryDelaysMs;
     if (this.#o.sleep !== undefined) options.sleep = this.#o.sleep;
-    return await mutateStore(this.#o.store, fn, options);
+    return options;
+  }
+
+  /** `tasks.jsonl` read into the reused buffer (`null` when missing). */
+  async #readTasks(): Promise<Uint8Array | null> {
+    try {
+      return await this.#scratch.read(this.#o.store.tasksPath);
+    } catch (e) {
+      throw ioError(e);
+    }
+  }
+
+  /** Replaces `tasks.jsonl` atomically unless the bytes are unchanged. */
+  async #writeTasksIfChanged(before: Uint8Array | null, after: Uint8Array): Promise<void> {
+    if (sameBytes(before, after)) return;
+    try {
+      await this.#o.fs.writeFileAtomic(this.#o.store.tasksPath, after);
+    } catch (e) {
+      throw ioError(e);
+    }
   }
 
   /**
@@ -290,28 +315,15 @@ export class Coordinator {
    */
   async #mutateDoc<T>(fn: (doc: ActiveDoc) => Promise<T> | T): Promise<T> {
     await this.#checkStore();
-    const options: MutateStoreOptions = { warn: (m) => this.#o.log.warn(m) };
-    if (this.#o.retryDelaysMs !== undefined) options.delaysMs = this.#o.retryDelaysMs;
-    if (this.#o.sleep !== undefined) options.sleep = this.#o.sleep;
+    const options = this.#retryOptions();
     const store = this.#o.store;
     return await withStoreRetry(store, () =>
       store.lock(async () => {
-        let before: Uint8Array | null;
-        try {
-          before = await this.#scratch.read(store.tasksPath);
-        } catch (e) {
-          throw ioError(e);
-        }
+        const before = await this.#readTasks();
         const doc = ActiveDoc.parse(before);
         const result = await fn(doc);
         const after = this.#scratch.encode(doc.encodeText());
-        if (before === null || !sameBytes(before, after)) {
-          try {
-            await this.#o.fs.writeFileAtomic(store.tasksPath, after);
-          } catch (e) {
-            throw ioError(e);
-          }
-        }
+        await this.#writeTasksIfChanged(before, after);
         return result;
       }), options);
   }
@@ -329,18 +341,11 @@ export class Coordinator {
     fn: (item: Item) => Promise<"keep" | "remove"> | "keep" | "remove",
   ): Promise<boolean> {
     await this.#checkStore();
-    const options: MutateStoreOptions = { warn: (m) => this.#o.log.warn(m) };
-    if (this.#o.retryDelaysMs !== undefined) options.delaysMs = this.#o.retryDelaysMs;
-    if (this.#o.sleep !== undefined) options.sleep = this.#o.sleep;
+    const options = this.#retryOptions();
     const store = this.#o.store;
     return await withStoreRetry(store, () =>
       store.lock(async () => {
-        let before: Uint8Array | null;
-        try {
-          before = await this.#scratch.read(store.tasksPath);
-        } catch (e) {
-          throw ioError(e);
-        }
+        const before = await this.#readTasks();
         const span = before === null ? null : findLineSpan(before, id);
         let after: Uint8Array;
         if (span !== null) {
@@ -364,13 +369,7 @@ export class Coordinator {
           if ((await fn(item)) === "remove") doc.remove(item);
           after = this.#scratch.encode(doc.encodeText());
         }
-        if (before === null || !sameBytes(before, after)) {
-          try {
-            await this.#o.fs.writeFileAtomic(store.tasksPath, after);
-          } catch (e) {
-            throw ioError(e);
-          }
-        }
+        await this.#writeTasksIfChanged(before, after);
         return true;
       }), options);
   }
@@ -763,10 +762,4 @@ export class Coordinator {
   async drain(): Promise<void> {
     await this.#queue;
   }
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

@@ -30,6 +30,7 @@ import {
   type WarningSink,
 } from "./jsonl.ts";
 import { acquireLock } from "./lock.ts";
+import { sameBytes } from "../io/bytes.ts";
 import { ActiveDoc } from "./active_doc.ts";
 import { findStoreDir } from "./root.ts";
 import { formatTimestamp } from "./timestamp.ts";
@@ -531,16 +532,4 @@ export class TaskStore {
       throw ioError(e);
     }
   }
-}
-
-function sameBytes(a: Uint8Array | null, b: Uint8Array): boolean {
-  if (a === null || a.length !== b.length) return false;
-  const words = a.byteOffset % 4 === 0 && b.byteOffset % 4 === 0 ? a.length >>> 2 : 0;
-  if (words > 0) {
-    const wa = new Int32Array(a.buffer, a.byteOffset, words);
-    const wb = new Int32Array(b.buffer, b.byteOffset, words);
-    for (let i = 0; i < words; i++) if (wa[i] !== wb[i]) return false;
-  }
-  for (let i = words * 4; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
