@@ -11,9 +11,9 @@
  */
 
 import { PgItem } from "../adapter/pg_item.ts";
-import { ioError, storageCorruption } from "../store/errors.ts";
-import { type Item, parseItemLine, validateExtensions } from "../store/item.ts";
-import { activeLines } from "../store/jsonl.ts";
+import { ioError } from "../store/errors.ts";
+import type { Item } from "../store/item.ts";
+import { activeLines, parseActiveLine } from "../store/jsonl.ts";
 import { quoteJsonString } from "../store/json.ts";
 import type { WarningSink } from "../store/jsonl.ts";
 import { type SchedulerItem, schedulerItemOf } from "./scheduler_item.ts";
@@ -137,7 +137,7 @@ function parseEntry(
     throw ioError(new Error("stream did not contain valid UTF-8", { cause: e }));
   }
   if (line.trim() === "") return null;
-  const item = strictParse(line, i + 1);
+  const item = parseActiveLine(line, i + 1);
   return { view: schedulerItemOf(new PgItem(item, { warn })), title: item.title };
 }
 
@@ -201,7 +201,7 @@ export function findItemLine(bytes: Uint8Array | null, id: string): Item | undef
   } catch {
     return undefined;
   }
-  return strictParse(line, span.lineNo);
+  return parseActiveLine(line, span.lineNo);
 }
 
 /**
@@ -213,17 +213,5 @@ export function findItemLine(bytes: Uint8Array | null, id: string): Item | undef
  * @throws {TaskStoreError} `StorageCorruption`.
  */
 export function parseStoreLine(line: string, lineNo: number): Item {
-  return strictParse(line, lineNo);
-}
-
-function strictParse(line: string, lineNo: number): Item {
-  let item: Item;
-  try {
-    item = parseItemLine(line);
-  } catch (e) {
-    throw storageCorruption(`Malformed item on line ${lineNo}: ${(e as Error).message}`, e);
-  }
-  const problem = validateExtensions(item);
-  if (problem !== null) throw storageCorruption(`Invalid extensions on line ${lineNo}: ${problem}`);
-  return item;
+  return parseActiveLine(line, lineNo);
 }

@@ -9,16 +9,9 @@
  * @module
  */
 
-import { storageCorruption } from "./errors.ts";
 import { compareCodePoints } from "./json.ts";
-import {
-  type Item,
-  parseItemLine,
-  scanItemLine,
-  serializeItem,
-  validateExtensions,
-} from "./item.ts";
-import { activeLines, SCHEMA_HEADER } from "./jsonl.ts";
+import { type Item, parseItemLine, scanItemLine, serializeItem } from "./item.ts";
+import { activeLines, parseActiveLine, SCHEMA_HEADER } from "./jsonl.ts";
 
 interface Entry {
   /** The ID. */
@@ -32,18 +25,6 @@ interface Entry {
 }
 
 const ENCODER = new TextEncoder();
-
-function strictParse(line: string, lineNo: number): Item {
-  let item: Item;
-  try {
-    item = parseItemLine(line);
-  } catch (e) {
-    throw storageCorruption(`Malformed item on line ${lineNo}: ${(e as Error).message}`, e);
-  }
-  const problem = validateExtensions(item);
-  if (problem !== null) throw storageCorruption(`Invalid extensions on line ${lineNo}: ${problem}`);
-  return item;
-}
 
 /**
  * The active items of one read of `tasks.jsonl`, editable in place.
@@ -85,7 +66,7 @@ export class ActiveDoc {
         continue;
       }
       if (line.trim() === "") continue;
-      const item = strictParse(line, i + 1);
+      const item = parseActiveLine(line, i + 1);
       entries.push({ id: item.id, raw: null, canonical: false, item });
     }
     return new ActiveDoc(entries);

@@ -131,6 +131,27 @@ export function parseActiveFile(bytes: Uint8Array | null): Item[] {
 }
 
 /**
+ * Parses one non-blank line of `tasks.jsonl` strictly, with the errors
+ * {@linkcode parseActiveFile} gives.
+ *
+ * @param line The line.
+ * @param lineNo Its 1-based physical line number.
+ * @returns The item.
+ * @throws {TaskStoreError} `StorageCorruption` (malformed item or invalid extension key).
+ */
+export function parseActiveLine(line: string, lineNo: number): Item {
+  let item: Item;
+  try {
+    item = parseItemLine(line);
+  } catch (e) {
+    throw storageCorruption(`Malformed item on line ${lineNo}: ${(e as Error).message}`, e);
+  }
+  const problem = validateExtensions(item);
+  if (problem !== null) throw storageCorruption(`Invalid extensions on line ${lineNo}: ${problem}`);
+  return item;
+}
+
+/**
  * Parses an archive file leniently: bad lines are skipped with a warning.
  * The header is still checked strictly.
  *
