@@ -524,3 +524,33 @@ Deno.test("tg doctor exits 0 when only informational warnings remain (orphan eve
     await t.cleanup();
   }
 });
+
+Deno.test("tg doctor counts the tasks of an archive-pruned.jsonl without a header line as known (no orphan events)", async () => {
+  const pruned = itemLine("tg-old1", { status: "done" }) + itemLine("tg-old2", { status: "done" });
+  for (const prunedFile of [pruned, HEADER + pruned]) {
+    const t = await twin({
+      "tasks.jsonl": HEADER + itemLine("tg-kept"),
+      "archive.jsonl": HEADER,
+      "archive-pruned.jsonl": prunedFile,
+      "events.archive.jsonl":
+        eventLine("tg-old1", "2026-01-02T00:00:00.000000Z", "status_transition", "", "done") +
+        eventLine("tg-old2", "2026-01-03T00:00:00.000000Z", "note", "kept") +
+        eventLine("tg-lost", "2026-01-04T00:00:00.000000Z", "note", "really orphaned"),
+    });
+    try {
+      const r = await t.tg(["doctor", "--json"]);
+      const report = JSON.parse(r.stdout) as Report;
+      const orphans = report.issues.filter((i) => i.type === "events_orphan");
+      assert.deepEqual(orphans.map((i) => i.details), ["tg-lost"], r.stdout);
+      if (t.rust !== null) {
+        const rust = JSON.parse((await t.rustTg(["doctor", "--json"])).stdout) as Report;
+        assert.deepEqual(
+          rust.issues.filter((i) => i.type === "events_orphan").map((i) => i.details),
+          ["tg-lost"],
+        );
+      }
+    } finally {
+      await t.cleanup();
+    }
+  }
+});

@@ -104,7 +104,7 @@ export function diagnose(input: DoctorInput): { issues: DoctorIssue[]; scan: Sto
   const archive = scanItemFile(bytesOf(input.archive), true);
   const active = tasks.lines.flatMap((l) => (l.item ? [l.item] : []));
   const archived = archive.lines.flatMap((l) => (l.item ? [l.item] : []));
-  const pruned = scanItemFile(bytesOf(input.pruned), true);
+  const pruned = scanItemFile(bytesOf(input.pruned), true, { headerOptional: true });
   const scan: StoreScan = {
     tasks,
     archive,

@@ -87,11 +87,22 @@ function rawStatus(text: string): string | null {
   return typeof status === "string" && !isStatus(status) ? status : null;
 }
 
+/** Options for {@linkcode scanItemFile}. */
+export interface ScanItemFileOptions {
+  /**
+   * Line 1 may be an item instead of the header (a hand-written or older
+   * `archive-pruned.jsonl`): when it parses as an item it is scanned as one,
+   * and the file has no header.
+   */
+  headerOptional?: boolean;
+}
+
 /**
  * Scans an item file without failing on any line.
  *
  * @param bytes The file's bytes, or `null` when it does not exist.
  * @param archive Whether this is an archive file (header messages name it).
+ * @param options Whether the header may be missing.
  * @returns The header and every non-blank line.
  *
  * @example
@@ -100,7 +111,11 @@ function rawStatus(text: string): string | null {
  * scan.lines[0].error; // the parser's complaint about line 2
  * ```
  */
-export function scanItemFile(bytes: Uint8Array | null, archive = false): ScannedItemFile {
+export function scanItemFile(
+  bytes: Uint8Array | null,
+  archive = false,
+  options: ScanItemFileOptions = {},
+): ScannedItemFile {
   if (bytes === null) return { exists: false, header: null, lines: [] };
   const raw = splitLines(bytes);
   let header: ScannedHeader | null = null;
@@ -109,7 +124,9 @@ export function scanItemFile(bytes: Uint8Array | null, archive = false): Scanned
     const text = decode(b);
     if (text !== null && text.trim() === "") return;
     if (i === 0) {
-      header = scanHeader(b, text, archive);
+      const first = options.headerOptional ? scanLine(1, b, text) : null;
+      if (first?.item) lines.push(first);
+      else header = scanHeader(b, text, archive);
       return;
     }
     lines.push(scanLine(i + 1, b, text));
