@@ -26,7 +26,7 @@ import {
   readSnapshot,
   withStoreRetry,
 } from "../adapter/store_access.ts";
-import { ScratchFile } from "../io/scratch_file.ts";
+import { ScratchFile } from "../store/_scratch.ts";
 import type { Clock } from "../io/clock.ts";
 import type { FileSystem } from "../io/fs.ts";
 import { generateId, type RandomBytes } from "../store/id.ts";

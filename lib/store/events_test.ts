@@ -7,7 +7,7 @@ import {
   eventToPrettyJson,
   makeEvent,
   MAX_EVENT_LINE_BYTES,
-  moveEventsForTask,
+  moveEventsForTasks,
   parseEventLine,
   readEventLines,
   readEvents,
@@ -270,7 +270,7 @@ Deno.test("readEvents() returns valid events sorted by ts, stable", async () => 
 
 // --- moving to the archive log ----------------------------------------------------------------
 
-Deno.test("moveEventsForTask() moves a task's events and keeps other lines verbatim", async () => {
+Deno.test("moveEventsForTasks() moves a task's events and keeps other lines verbatim", async () => {
   const fs = await memFs();
   const mine2 = serializeEvent(ev("tg-a", 9, "later", "done"));
   const mine1 = serializeEvent(ev("tg-a", 1, "earlier", "doing"));
@@ -280,7 +280,7 @@ Deno.test("moveEventsForTask() moves a task's events and keeps other lines verba
   const junk = "torn {";
   await fs.writeFile(ACTIVE, ENC.encode([mine2, other, "", future, mine1, junk].join("\n") + "\n"));
   const warnings: string[] = [];
-  const n = await moveEventsForTask(fs, ACTIVE, ARCHIVE, "tg-a", (m) => warnings.push(m));
+  const n = await moveEventsForTasks(fs, ACTIVE, ARCHIVE, new Set(["tg-a"]), (m) => warnings.push(m));
   assert.equal(n, 2);
   assert.equal(await read(fs, ARCHIVE), mine1 + "\n" + mine2 + "\n", "moved in time order");
   assert.equal(await read(fs, ACTIVE), [other, future, junk].join("\n") + "\n");
@@ -288,39 +288,39 @@ Deno.test("moveEventsForTask() moves a task's events and keeps other lines verba
   assert.match(warnings[0]!, /^Warning: \/s\/events\.jsonl: skipping malformed line 6: /);
 });
 
-Deno.test("moveEventsForTask() keeps a line that is not UTF-8 byte for byte", async () => {
+Deno.test("moveEventsForTasks() keeps a line that is not UTF-8 byte for byte", async () => {
   const fs = await memFs();
   const mine = serializeEvent(ev("tg-a", 1));
   const bad = new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]); // "{", two invalid bytes, "}"
   const bytes = new Uint8Array([...ENC.encode(mine + "\n"), ...bad, 0x0a]);
   await fs.writeFile(ACTIVE, bytes);
   const warnings: string[] = [];
-  assert.equal(await moveEventsForTask(fs, ACTIVE, ARCHIVE, "tg-a", (m) => warnings.push(m)), 1);
+  assert.equal(await moveEventsForTasks(fs, ACTIVE, ARCHIVE, new Set(["tg-a"]), (m) => warnings.push(m)), 1);
   assert.deepEqual(await fs.readFile(ACTIVE), new Uint8Array([...bad, 0x0a]));
   assert.match(warnings[0]!, /skipping malformed line 2: stream did not contain valid UTF-8/);
 });
 
-Deno.test("moveEventsForTask() appends after existing archive lines", async () => {
+Deno.test("moveEventsForTasks() appends after existing archive lines", async () => {
   const fs = await memFs();
   const old = serializeEvent(ev("tg-z", 0, "old"));
   await fs.writeFile(ARCHIVE, ENC.encode(old + "\n"));
   const mine = serializeEvent(ev("tg-a", 1));
   await fs.writeFile(ACTIVE, ENC.encode(mine + "\n"));
-  assert.equal(await moveEventsForTask(fs, ACTIVE, ARCHIVE, "tg-a", () => {}), 1);
+  assert.equal(await moveEventsForTasks(fs, ACTIVE, ARCHIVE, new Set(["tg-a"]), () => {}), 1);
   assert.equal(await read(fs, ARCHIVE), old + "\n" + mine + "\n");
   assert.equal(await read(fs, ACTIVE), "", "an empty file when nothing remains");
 });
 
-Deno.test("moveEventsForTask() does nothing when the task has no events", async () => {
+Deno.test("moveEventsForTasks() does nothing when the task has no events", async () => {
   const fs = await memFs();
   const content = serializeEvent(ev("tg-b", 0)) + "\n\n";
   await fs.writeFile(ACTIVE, ENC.encode(content));
   const before = await fs.stat(ACTIVE);
-  assert.equal(await moveEventsForTask(fs, ACTIVE, ARCHIVE, "tg-a", () => {}), 0);
+  assert.equal(await moveEventsForTasks(fs, ACTIVE, ARCHIVE, new Set(["tg-a"]), () => {}), 0);
   assert.deepEqual(await fs.stat(ACTIVE), before);
   assert.equal(await read(fs, ACTIVE), content);
   assert.equal(await fs.readFile(ARCHIVE), null);
-  assert.equal(await moveEventsForTask(fs, "/s/none.jsonl", ARCHIVE, "tg-a", () => {}), 0);
+  assert.equal(await moveEventsForTasks(fs, "/s/none.jsonl", ARCHIVE, new Set(["tg-a"]), () => {}), 0);
 });
 
 // --- author ------------------------------------------------------------------------------------
