@@ -8,7 +8,7 @@
 
 import type { FileSystem } from "../io/fs.ts";
 import { dirname, join } from "../io/path.ts";
-import type { WarningSink } from "../store/jsonl.ts";
+import type { WarningSink } from "../io/warning.ts";
 import {
   ConfigError,
   type ConfigFormat,

@@ -26,7 +26,7 @@ import {
 } from "../adapter/description.ts";
 import type { PgStatus } from "../adapter/pg_status.ts";
 import type { JsonObject, JsonValue } from "../store/json.ts";
-import type { WarningSink } from "../store/jsonl.ts";
+import type { WarningSink } from "../io/warning.ts";
 import { canonicalTimestamp } from "../store/timestamp.ts";
 
 /** Why a legacy file cannot be migrated. */

@@ -16,7 +16,7 @@ import { newPgItem, PgItem } from "../adapter/pg_item.ts";
 import { isBlockedFromStatus } from "../adapter/pg_status.ts";
 import { generateId, type RandomBytes } from "../store/id.ts";
 import { type Item, serializeItem } from "../store/item.ts";
-import type { WarningSink } from "../store/jsonl.ts";
+import type { WarningSink } from "../io/warning.ts";
 import type { TaskStore } from "../store/store.ts";
 import { parseTimestamp } from "../store/timestamp.ts";
 import { type PgConfig, resolvePipeline } from "./config.ts";

@@ -9,7 +9,7 @@
 import type { FileSystem, LockHandle } from "../io/fs.ts";
 import { join } from "../io/path.ts";
 import { DenoProcessRunner, type ProcessRunner } from "../io/process_runner.ts";
-import type { WarningSink } from "../store/jsonl.ts";
+import type { WarningSink } from "../io/warning.ts";
 
 /** The runtime directory under the project root. */
 export const RUNTIME_DIR = ".phase-golem";
