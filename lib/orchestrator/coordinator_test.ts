@@ -5,7 +5,14 @@ import { DenoFileSystem } from "../io/fs.ts";
 import { TaskStore } from "../store/store.ts";
 import { type CommitRecord, Coordinator, type CoordinatorOptions } from "./coordinator.ts";
 import { MemoryLogger } from "./logger.ts";
-import { item, porcelain, subjects, testClock, type TestRepo, testRepo } from "./_test_repo.ts";
+import {
+  item,
+  porcelain,
+  subjects,
+  testClock,
+  type TestRepo,
+  testRepo,
+} from "../_testing/test_repo.ts";
 
 async function start(
   repo: TestRepo,

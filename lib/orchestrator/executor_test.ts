@@ -11,7 +11,7 @@ import {
   type ExecutorStore,
 } from "./executor.ts";
 import { MemoryLogger } from "./logger.ts";
-import { item, testRepo } from "./_test_repo.ts";
+import { item, testRepo } from "../_testing/test_repo.ts";
 
 function phase(name: string, o: Partial<PhaseConfig> = {}): PhaseConfig {
   return { name, workflows: ["wf.md"], is_destructive: false, staleness: "ignore", ...o };

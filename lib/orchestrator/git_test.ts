@@ -3,7 +3,7 @@ import { PgError } from "../adapter/pg_error.ts";
 import { DenoFileSystem } from "../io/fs.ts";
 import { FakeProcessRunner } from "../io/process_runner.ts";
 import { GitRepo, parsePorcelainZ, unstagedPaths } from "./git.ts";
-import { testRepo } from "./_test_repo.ts";
+import { testRepo } from "../_testing/test_repo.ts";
 
 Deno.test("parsePorcelainZ() reads plain, untracked and renamed entries verbatim", () => {
   const out = ' M src/a.ts\0?? dir/new file.txt\0R  new\nname.md\0old "q".md\0?? ünï.txt\0';

@@ -9,8 +9,8 @@ import {
   type PreflightOptions,
   runPreflight,
 } from "./preflight.ts";
-import { testConfig } from "./_scheduler_fixtures.ts";
-import { item } from "./_test_repo.ts";
+import { testConfig } from "../_testing/scheduler_fixtures.ts";
+import { item } from "../_testing/test_repo.ts";
 
 const views = (items: Item[]) => items.map((it) => schedulerItemOf(new PgItem(it)));
 

@@ -3,9 +3,9 @@
 
 import assert from "node:assert/strict";
 import { AgentError } from "./agents/agent_runner.ts";
-import { type HarnessRun, runHarness } from "./_run_harness.ts";
+import { type HarnessRun, runHarness } from "../_testing/run_harness.ts";
 import { phaseResult } from "./agents/scripted_agent_runner.ts";
-import { item, porcelain, subjects } from "./_test_repo.ts";
+import { item, porcelain, subjects } from "../_testing/test_repo.ts";
 import { parseFilters } from "./filter.ts";
 
 async function done(run: HarnessRun): Promise<void> {

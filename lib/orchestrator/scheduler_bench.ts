@@ -3,7 +3,7 @@
 
 import type { DimensionLevel } from "../adapter/assessments.ts";
 import type { PgStatus } from "../adapter/pg_status.ts";
-import { it, testConfig } from "./_scheduler_fixtures.ts";
+import { it, testConfig } from "../_testing/scheduler_fixtures.ts";
 import { type RunningTask, selectActions } from "./scheduler.ts";
 import type { SchedulerItem } from "./scheduler_item.ts";
 

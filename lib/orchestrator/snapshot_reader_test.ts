@@ -5,7 +5,7 @@ import { encodeItemsFile, parseActiveFile } from "../store/jsonl.ts";
 import { type Item, serializeItem } from "../store/item.ts";
 import { schedulerItemOf } from "./scheduler_item.ts";
 import { findItemLine, findLineSpan, SnapshotReader } from "./snapshot_reader.ts";
-import { item } from "./_test_repo.ts";
+import { item } from "../_testing/test_repo.ts";
 
 const ENC = new TextEncoder();
 

@@ -1,5 +1,9 @@
-// Temp git repositories and item builders shared by the orchestrator tests
-// (private to this directory).
+/**
+ * Temp git repositories and item builders shared by the orchestrator tests.
+ * Test-only, never published (see `lib/_testing/README.md`).
+ *
+ * @module
+ */
 
 import { applyUpdate } from "../adapter/item_update.ts";
 import { newPgItem, PgItem } from "../adapter/pg_item.ts";
@@ -9,7 +13,7 @@ import { DenoFileSystem } from "../io/fs.ts";
 import { DenoProcessRunner } from "../io/process_runner.ts";
 import type { Item } from "../store/item.ts";
 import { TaskStore } from "../store/store.ts";
-import { GitRepo } from "./git.ts";
+import { GitRepo } from "../orchestrator/git.ts";
 
 /** 2026-01-01T00:00:00Z, the test clock's start. */
 export const TEST_EPOCH = 1767225600;

@@ -1,15 +1,16 @@
 /**
  * Writes a synthetic store of N items for benchmarks and load tests: a mix
  * of statuses, tags, dependencies, parents and x-pg-* extensions, in
- * canonical form and sorted by ID.
+ * canonical form and sorted by ID. Test-only, never published (see
+ * `lib/_testing/README.md`).
  *
  * @module
  */
 
-import { type Item, newItem } from "../lib/store/item.ts";
-import { encodeItemsFile, sortById } from "../lib/store/jsonl.ts";
-import { formatTimestamp } from "../lib/store/timestamp.ts";
-import { ID_ALPHABET } from "../lib/store/id.ts";
+import { type Item, newItem } from "../store/item.ts";
+import { encodeItemsFile, sortById } from "../store/jsonl.ts";
+import { formatTimestamp } from "../store/timestamp.ts";
+import { ID_ALPHABET } from "../store/id.ts";
 
 /** Deterministic PRNG (mulberry32). */
 export function prng(seed: number): () => number {

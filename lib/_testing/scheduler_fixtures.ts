@@ -1,11 +1,16 @@
-// Builders shared by the scheduler tests and benchmarks (private to this directory).
+/**
+ * Builders shared by the scheduler tests and benchmarks. Test-only, never
+ * published (see `lib/_testing/README.md`).
+ *
+ * @module
+ */
 
 import type { PhasePool } from "../adapter/assessments.ts";
 import type { DimensionLevel } from "../adapter/assessments.ts";
 import type { PgStatus } from "../adapter/pg_status.ts";
-import { defaultConfig, type PgConfig, type PhaseConfig } from "./config.ts";
-import type { RunningTask } from "./scheduler.ts";
-import type { SchedulerItem } from "./scheduler_item.ts";
+import { defaultConfig, type PgConfig, type PhaseConfig } from "../orchestrator/config.ts";
+import type { RunningTask } from "../orchestrator/scheduler.ts";
+import type { SchedulerItem } from "../orchestrator/scheduler_item.ts";
 
 function ph(name: string, destructive = false): PhaseConfig {
   return { name, workflows: [], is_destructive: destructive, staleness: "ignore" };

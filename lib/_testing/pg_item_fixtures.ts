@@ -1,10 +1,15 @@
-// Helpers shared by the adapter tests (private to this directory).
+/**
+ * Raw store items and `PgItem` views shared by the adapter tests. Test-only,
+ * never published (see `lib/_testing/README.md`).
+ *
+ * @module
+ */
 
 import { FixedClock } from "../io/clock.ts";
 import { type Item, newItem } from "../store/item.ts";
 import type { JsonObject, JsonValue } from "../store/json.ts";
 import type { Status } from "../store/status.ts";
-import { PgItem } from "./pg_item.ts";
+import { PgItem } from "../adapter/pg_item.ts";
 
 /** 2026-01-01T00:00:00Z */
 export const T0 = "2026-01-01T00:00:00Z";

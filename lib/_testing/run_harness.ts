@@ -1,18 +1,25 @@
-// Runs the real run loop against a temp git repo and a scripted agent
-// runner (private to this directory).
+/**
+ * Runs the real run loop against a temp git repo and a scripted agent
+ * runner. Test-only, never published (see `lib/_testing/README.md`).
+ *
+ * @module
+ */
 
 import { PgItem } from "../adapter/pg_item.ts";
 import { DenoFileSystem } from "../io/fs.ts";
 import { formatTimestamp } from "../store/timestamp.ts";
 import type { Item } from "../store/item.ts";
-import type { PgConfig } from "./config.ts";
-import { type CommitRecord, Coordinator } from "./coordinator.ts";
-import { MemoryLogger } from "./logger.ts";
-import { RecordingObserver } from "./run_events.ts";
-import { type RunParams, runScheduler, type RunSummary } from "./run_loop.ts";
-import { testConfig } from "./_scheduler_fixtures.ts";
-import { ScriptedAgentRunner, type ScriptStep } from "./agents/scripted_agent_runner.ts";
-import { testClock, type TestRepo, testRepo } from "./_test_repo.ts";
+import type { PgConfig } from "../orchestrator/config.ts";
+import { type CommitRecord, Coordinator } from "../orchestrator/coordinator.ts";
+import { MemoryLogger } from "../orchestrator/logger.ts";
+import { RecordingObserver } from "../orchestrator/run_events.ts";
+import { type RunParams, runScheduler, type RunSummary } from "../orchestrator/run_loop.ts";
+import { testConfig } from "./scheduler_fixtures.ts";
+import {
+  ScriptedAgentRunner,
+  type ScriptStep,
+} from "../orchestrator/agents/scripted_agent_runner.ts";
+import { testClock, type TestRepo, testRepo } from "./test_repo.ts";
 
 /** A finished harness run. */
 export interface HarnessRun {
