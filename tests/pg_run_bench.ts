@@ -28,7 +28,7 @@ import type {
 import { defaultConfig, type PgConfig } from "../lib/orchestrator/config.ts";
 import { Coordinator } from "../lib/orchestrator/coordinator.ts";
 import { GitRepo } from "../lib/orchestrator/git.ts";
-import { SILENT_LOGGER } from "../lib/orchestrator/logger.ts";
+import { SILENT_LOGGER } from "../lib/io/logger.ts";
 import { RecordingObserver } from "../lib/orchestrator/run_events.ts";
 import { runScheduler } from "../lib/orchestrator/run_loop.ts";
 import type { Item } from "../lib/store/item.ts";

@@ -11,7 +11,7 @@ import { formatTimestamp } from "../store/timestamp.ts";
 import type { Item } from "../store/item.ts";
 import type { PgConfig } from "../orchestrator/config.ts";
 import { type CommitRecord, Coordinator } from "../orchestrator/coordinator.ts";
-import { MemoryLogger } from "../orchestrator/logger.ts";
+import { MemoryLogger } from "../io/logger.ts";
 import { RecordingObserver } from "../orchestrator/run_events.ts";
 import { type RunParams, runScheduler, type RunSummary } from "../orchestrator/run_loop.ts";
 import { testConfig } from "./scheduler_fixtures.ts";

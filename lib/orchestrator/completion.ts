@@ -19,7 +19,7 @@ import type { Item } from "../store/item.ts";
 import { type PgConfig, resolvePipeline } from "./config.ts";
 import type { Coordinator } from "./coordinator.ts";
 import { type ExecutionResult, phaseLabel, type RunStats } from "./executor.ts";
-import type { Logger } from "./logger.ts";
+import type { Logger } from "../io/logger.ts";
 import { mergeDirection } from "./merge.ts";
 import type { PhaseResult } from "./phase_result.ts";
 import type { PhaseOutcome, RunObserver } from "./run_events.ts";

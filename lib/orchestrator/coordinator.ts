@@ -42,7 +42,7 @@ import {
 } from "./commit_message.ts";
 import { followUpItem, followUpTitleProblem } from "./follow_up.ts";
 import { type GitRepo, STORE_FILES, WORKLOG_DIR } from "./git.ts";
-import type { Logger } from "./logger.ts";
+import type { Logger } from "../io/logger.ts";
 import { mergeItems } from "./merge.ts";
 import {
   findItemLine,

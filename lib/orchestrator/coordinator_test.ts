@@ -4,7 +4,7 @@ import { PgItem } from "../adapter/pg_item.ts";
 import { DenoFileSystem } from "../io/fs.ts";
 import { TaskStore } from "../store/store.ts";
 import { type CommitRecord, Coordinator, type CoordinatorOptions } from "./coordinator.ts";
-import { MemoryLogger } from "./logger.ts";
+import { MemoryLogger } from "../io/logger.ts";
 import {
   item,
   porcelain,

@@ -14,7 +14,7 @@ import { type AttemptsOutcome, runAgentAttempts } from "./agent_attempts.ts";
 import type { AgentRunner, AgentUsage } from "./agents/agent_runner.ts";
 import { ensureChangeFolder } from "./change_folder.ts";
 import type { PhaseConfig } from "./config.ts";
-import type { Logger } from "./logger.ts";
+import type { Logger } from "../io/logger.ts";
 import type { PhaseResult } from "./phase_result.ts";
 import { buildPhasePrompt, promptItemOf } from "./prompt.ts";
 import { safeResultPath } from "./agents/result_file.ts";

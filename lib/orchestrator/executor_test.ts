@@ -10,7 +10,7 @@ import {
   type ExecutorContext,
   type ExecutorStore,
 } from "./executor.ts";
-import { MemoryLogger } from "./logger.ts";
+import { MemoryLogger } from "../io/logger.ts";
 import { item, testRepo } from "../_testing/test_repo.ts";
 
 function phase(name: string, o: Partial<PhaseConfig> = {}): PhaseConfig {

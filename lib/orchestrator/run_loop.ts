@@ -16,7 +16,7 @@ import { type PgConfig, resolvePipeline } from "./config.ts";
 import type { Coordinator } from "./coordinator.ts";
 import { executePhase, type ExecutionResult, type ExecutorContext } from "./executor.ts";
 import { type FilterCriterion, formatFilters, matchesFilters } from "./filter.ts";
-import type { Logger } from "./logger.ts";
+import type { Logger } from "../io/logger.ts";
 import { NULL_OBSERVER, type RunObserver } from "./run_events.ts";
 import {
   advanceToNextActiveTarget,
