@@ -13,7 +13,7 @@ import {
 import { createAgentRunner } from "../lib/orchestrator/agents/create_agent_runner.ts";
 import { ProcessGroups } from "../lib/orchestrator/agents/process_group.ts";
 import { safeResultPath, UnsafeNameError } from "../lib/orchestrator/agents/result_file.ts";
-import type { AgentConfig } from "../lib/orchestrator/config.ts";
+import type { AgentConfig } from "../lib/orchestrator/config/config.ts";
 import {
   type FakeAgentEnv,
   fakePrompt,

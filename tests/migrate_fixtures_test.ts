@@ -14,7 +14,7 @@ import {
   type PgStatus,
   TaskStore,
 } from "../mod.ts";
-import { defaultConfig } from "../lib/orchestrator/config.ts";
+import { defaultConfig } from "../lib/orchestrator/config/config.ts";
 import { MigrationError } from "../lib/orchestrator/legacy_backlog.ts";
 import { migrateBacklog } from "../lib/orchestrator/migrate.ts";
 import { SHARED } from "./_helpers.ts";

@@ -25,7 +25,7 @@ import type {
   AgentRunOutcome,
   AgentRunRequest,
 } from "../lib/orchestrator/agents/agent_runner.ts";
-import { defaultConfig, type PgConfig } from "../lib/orchestrator/config.ts";
+import { defaultConfig, type PgConfig } from "../lib/orchestrator/config/config.ts";
 import { Coordinator } from "../lib/orchestrator/coordinator.ts";
 import { GitRepo } from "../lib/orchestrator/git.ts";
 import { SILENT_LOGGER } from "../lib/io/logger.ts";

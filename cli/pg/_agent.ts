@@ -5,7 +5,7 @@
  */
 
 import type { AgentRunner } from "../../lib/orchestrator/agents/agent_runner.ts";
-import type { PgConfig } from "../../lib/orchestrator/config.ts";
+import type { PgConfig } from "../../lib/orchestrator/config/config.ts";
 
 /** Makes the runner for a config (injected by tests). */
 export type RunnerFactory = (config: PgConfig, root: string) => Promise<AgentRunner>;

@@ -5,7 +5,7 @@ import { CliError } from "../_main.ts";
 import { applyUpdate } from "../../lib/adapter/item_update.ts";
 import { PgItem } from "../../lib/adapter/pg_item.ts";
 import { mutateStore } from "../../lib/adapter/store_access.ts";
-import { type PgConfig, resolvePipeline } from "../../lib/orchestrator/config.ts";
+import { type PgConfig, resolvePipeline } from "../../lib/orchestrator/config/config.ts";
 import type { PgContext } from "./_context.ts";
 
 /** What advancing decided: the new phase and the line to print, or why not. */

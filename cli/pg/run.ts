@@ -13,7 +13,7 @@ import { toPgError } from "../../lib/adapter/pg_error.ts";
 import { pgStatusLabel } from "../../lib/adapter/pg_status.ts";
 import { SystemClock } from "../../lib/io/clock.ts";
 import type { AgentRunner } from "../../lib/orchestrator/agents/agent_runner.ts";
-import type { PgConfig } from "../../lib/orchestrator/config.ts";
+import type { PgConfig } from "../../lib/orchestrator/config/config.ts";
 import { type CommitRecord, Coordinator } from "../../lib/orchestrator/coordinator.ts";
 import {
   type FilterCriterion,

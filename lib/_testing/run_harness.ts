@@ -9,7 +9,7 @@ import { PgItem } from "../adapter/pg_item.ts";
 import { DenoFileSystem } from "../io/fs.ts";
 import { formatTimestamp } from "../store/timestamp.ts";
 import type { Item } from "../store/item.ts";
-import type { PgConfig } from "../orchestrator/config.ts";
+import type { PgConfig } from "../orchestrator/config/config.ts";
 import { type CommitRecord, Coordinator } from "../orchestrator/coordinator.ts";
 import { MemoryLogger } from "../io/logger.ts";
 import { RecordingObserver } from "../orchestrator/run_events.ts";

@@ -8,7 +8,7 @@
 import type { PhasePool } from "../adapter/assessments.ts";
 import type { DimensionLevel } from "../adapter/assessments.ts";
 import type { PgStatus } from "../adapter/pg_status.ts";
-import { defaultConfig, type PgConfig, type PhaseConfig } from "../orchestrator/config.ts";
+import { defaultConfig, type PgConfig, type PhaseConfig } from "../orchestrator/config/config.ts";
 import type { RunningTask } from "../orchestrator/scheduler.ts";
 import type { SchedulerItem } from "../orchestrator/scheduler_item.ts";
 

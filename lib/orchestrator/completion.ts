@@ -16,7 +16,7 @@ import { PgError, toPgError } from "../adapter/pg_error.ts";
 import { PgItem } from "../adapter/pg_item.ts";
 import type { PhaseRun, PhaseRunOutcome } from "../adapter/phase_history.ts";
 import type { Item } from "../store/item.ts";
-import { type PgConfig, resolvePipeline } from "./config.ts";
+import { type PgConfig, resolvePipeline } from "./config/config.ts";
 import type { Coordinator } from "./coordinator.ts";
 import { type ExecutionResult, phaseLabel, type RunStats } from "./executor.ts";
 import type { Logger } from "../io/logger.ts";

@@ -13,7 +13,7 @@ import { join } from "../io/path.ts";
 import { type AttemptsOutcome, runAgentAttempts } from "./agent_attempts.ts";
 import type { AgentRunner, AgentUsage } from "./agents/agent_runner.ts";
 import { ensureChangeFolder } from "./change_folder.ts";
-import type { PhaseConfig } from "./config.ts";
+import type { PhaseConfig } from "./config/config.ts";
 import type { Logger } from "../io/logger.ts";
 import type { PhaseResult } from "./phase_result.ts";
 import { buildPhasePrompt, promptItemOf } from "./prompt.ts";

@@ -3,7 +3,7 @@ import { PgItem } from "../adapter/pg_item.ts";
 import { DenoFileSystem } from "../io/fs.ts";
 import { AgentError } from "./agents/agent_runner.ts";
 import { ScriptedAgentRunner, type ScriptStep } from "./agents/scripted_agent_runner.ts";
-import type { PhaseConfig } from "./config.ts";
+import type { PhaseConfig } from "./config/config.ts";
 import {
   checkStaleness,
   executePhase,

@@ -19,7 +19,7 @@ import { type Item, serializeItem } from "../store/item.ts";
 import type { WarningSink } from "../io/warning.ts";
 import type { TaskStore } from "../store/store.ts";
 import { parseTimestamp } from "../store/timestamp.ts";
-import { type PgConfig, resolvePipeline } from "./config.ts";
+import { type PgConfig, resolvePipeline } from "./config/config.ts";
 import {
   type InboxEntry,
   type LegacyBacklog,

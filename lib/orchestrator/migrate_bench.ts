@@ -4,7 +4,7 @@
 import { FixedClock } from "../io/clock.ts";
 import { MemoryFileSystem } from "../io/fs.ts";
 import { TaskStore } from "../store/store.ts";
-import { defaultConfig } from "./config.ts";
+import { defaultConfig } from "./config/config.ts";
 import { migrateBacklog } from "./migrate.ts";
 
 const DIR = new URL("../../../shared/fixtures/backlog-yaml/", import.meta.url);

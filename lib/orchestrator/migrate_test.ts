@@ -4,7 +4,7 @@ import { FixedClock } from "../io/clock.ts";
 import { MemoryFileSystem } from "../io/fs.ts";
 import { newItem, serializeItem } from "../store/item.ts";
 import { TaskStore } from "../store/store.ts";
-import { defaultConfig, type PgConfig } from "./config.ts";
+import { defaultConfig, type PgConfig } from "./config/config.ts";
 import { MigrationError } from "./legacy_backlog.ts";
 import { describePlan, migrateBacklog, type MigrateOptions } from "./migrate.ts";
 

@@ -12,7 +12,7 @@ import { PgItem } from "../adapter/pg_item.ts";
 import type { FileSystem } from "../io/fs.ts";
 import type { AgentRunner } from "./agents/agent_runner.ts";
 import { CompletionHandler, type FinishedTask, newRunState, type RunState } from "./completion.ts";
-import { type PgConfig, resolvePipeline } from "./config.ts";
+import { type PgConfig, resolvePipeline } from "./config/config.ts";
 import type { Coordinator } from "./coordinator.ts";
 import { executePhase, type ExecutionResult, type ExecutorContext } from "./executor.ts";
 import { type FilterCriterion, formatFilters, matchesFilters } from "./filter.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { PipelineConfig } from "./config.ts";
+import type { PipelineConfig } from "./config/config.ts";
 import { phaseResult } from "./agents/scripted_agent_runner.ts";
 import { passesGuardrails, resolveTransition, type TransitionItem } from "./transition.ts";
 

@@ -6,9 +6,9 @@
  * @module
  */
 
-import type { FileSystem } from "../io/fs.ts";
-import { dirname, join } from "../io/path.ts";
-import type { WarningSink } from "../io/warning.ts";
+import type { FileSystem } from "../../io/fs.ts";
+import { dirname, join } from "../../io/path.ts";
+import type { WarningSink } from "../../io/warning.ts";
 import {
   ConfigError,
   type ConfigFormat,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { MemoryFileSystem } from "../io/fs.ts";
+import { MemoryFileSystem } from "../../io/fs.ts";
 import {
   ConfigError,
   configJsonSchema,
@@ -13,7 +13,7 @@ import {
 import { configFormatOf, loadConfig } from "./config_file.ts";
 import { configTemplate } from "./config_template.ts";
 
-const FIXTURES = new URL("../../../shared/fixtures/configs/", import.meta.url);
+const FIXTURES = new URL("../../../../shared/fixtures/configs/", import.meta.url);
 const ENC = new TextEncoder();
 
 function toml(text: string): Promise<PgConfig> {
@@ -517,7 +517,7 @@ Deno.test("configJsonSchema() describes every section with defaults and enums", 
 
 Deno.test("schema/phase-golem.schema.json is up to date (run `deno task schema`)", async () => {
   const committed = await Deno.readTextFile(
-    new URL("../../schema/phase-golem.schema.json", import.meta.url),
+    new URL("../../../schema/phase-golem.schema.json", import.meta.url),
   );
   assert.equal(committed, JSON.stringify(await configJsonSchema(), null, 2) + "\n");
 });

@@ -9,7 +9,7 @@
  */
 
 import type { ParseError } from "jsonc-parser";
-import type { DimensionLevel, SizeLevel } from "../adapter/assessments.ts";
+import type { DimensionLevel, SizeLevel } from "../../adapter/assessments.ts";
 
 /**
  * The agent CLIs pg can drive: `claude` (default), `opencode`
