@@ -19,16 +19,19 @@ import {
   type FilterCriterion,
   formatFilters,
   parseFilters,
-} from "../../lib/orchestrator/filter.ts";
+} from "../../lib/orchestrator/scheduling/filter.ts";
 import { GitRepo } from "../../lib/orchestrator/git.ts";
 import { formatPreflightError, runPreflight } from "../../lib/orchestrator/preflight.ts";
 import { cleanupResultFiles } from "../../lib/orchestrator/agents/result_file.ts";
 import { acquireRunLock, type RunLock } from "../../lib/orchestrator/run_lock.ts";
 import { recoverInterruptedRun } from "../../lib/orchestrator/recovery.ts";
 import { runScheduler, type RunSummary } from "../../lib/orchestrator/run_loop.ts";
-import { validateTargets } from "../../lib/orchestrator/targets.ts";
-import type { SchedulerItem } from "../../lib/orchestrator/scheduler_item.ts";
-import { type SnapshotEntry, SnapshotReader } from "../../lib/orchestrator/snapshot_reader.ts";
+import { validateTargets } from "../../lib/orchestrator/scheduling/targets.ts";
+import type { SchedulerItem } from "../../lib/orchestrator/scheduling/scheduler_item.ts";
+import {
+  type SnapshotEntry,
+  SnapshotReader,
+} from "../../lib/orchestrator/scheduling/snapshot_reader.ts";
 import { formatTimestamp } from "../../lib/store/timestamp.ts";
 import { defaultRunnerFactory, type RunnerFactory, whichBinary } from "./_agent.ts";
 import type { PgContext } from "./_context.ts";

@@ -9,8 +9,8 @@ import type { PhasePool } from "../adapter/assessments.ts";
 import type { DimensionLevel } from "../adapter/assessments.ts";
 import type { PgStatus } from "../adapter/pg_status.ts";
 import { defaultConfig, type PgConfig, type PhaseConfig } from "../orchestrator/config/config.ts";
-import type { RunningTask } from "../orchestrator/scheduler.ts";
-import type { SchedulerItem } from "../orchestrator/scheduler_item.ts";
+import type { RunningTask } from "../orchestrator/scheduling/scheduler.ts";
+import type { SchedulerItem } from "../orchestrator/scheduling/scheduler_item.ts";
 
 function ph(name: string, destructive = false): PhaseConfig {
   return { name, workflows: [], is_destructive: destructive, staleness: "ignore" };

@@ -50,7 +50,7 @@ import {
   parseStoreLine,
   type SnapshotEntry,
   SnapshotReader,
-} from "./snapshot_reader.ts";
+} from "./scheduling/snapshot_reader.ts";
 import { ioError, TaskStoreError } from "../store/errors.ts";
 import type { FollowUp } from "./phase_result.ts";
 import { unblockItem } from "./unblock.ts";

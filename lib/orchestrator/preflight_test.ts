@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { MemoryFileSystem } from "../io/fs.ts";
 import type { Item } from "../store/item.ts";
 import { PgItem } from "../adapter/pg_item.ts";
-import { schedulerItemOf } from "./scheduler_item.ts";
+import { schedulerItemOf } from "./scheduling/scheduler_item.ts";
 import {
   findCycles,
   formatPreflightError,

@@ -15,7 +15,7 @@ import { CompletionHandler, type FinishedTask, newRunState, type RunState } from
 import { type PgConfig, resolvePipeline } from "./config/config.ts";
 import type { Coordinator } from "./coordinator.ts";
 import { executePhase, type ExecutionResult, type ExecutorContext } from "./executor.ts";
-import { type FilterCriterion, formatFilters, matchesFilters } from "./filter.ts";
+import { type FilterCriterion, formatFilters, matchesFilters } from "./scheduling/filter.ts";
 import type { Logger } from "../io/logger.ts";
 import { NULL_OBSERVER, type RunObserver } from "./run_events.ts";
 import {
@@ -25,7 +25,7 @@ import {
   selectActions,
   selectTargetedActions,
   unmetDependencies,
-} from "./scheduler.ts";
+} from "./scheduling/scheduler.ts";
 import { backlogLines, executeTriage, TRIAGE_PHASE } from "./triage_task.ts";
 
 /** Why a run stopped. */

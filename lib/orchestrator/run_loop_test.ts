@@ -6,7 +6,7 @@ import { AgentError } from "./agents/agent_runner.ts";
 import { type HarnessRun, runHarness } from "../_testing/run_harness.ts";
 import { phaseResult } from "./agents/scripted_agent_runner.ts";
 import { item, porcelain, subjects } from "../_testing/test_repo.ts";
-import { parseFilters } from "./filter.ts";
+import { parseFilters } from "./scheduling/filter.ts";
 
 async function done(run: HarnessRun): Promise<void> {
   await run.repo.cleanup();

@@ -17,7 +17,7 @@ import {
   phaseLabel,
 } from "./executor.ts";
 import { type BacklogLine, buildTriagePrompt, promptItemOf } from "./prompt.ts";
-import type { SnapshotEntry } from "./snapshot_reader.ts";
+import type { SnapshotEntry } from "./scheduling/snapshot_reader.ts";
 import { safeResultPath } from "./agents/result_file.ts";
 import { unsafeNamesReason } from "./safe_name.ts";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { it, running, testConfig } from "../_testing/scheduler_fixtures.ts";
+import { it, running, testConfig } from "../../_testing/scheduler_fixtures.ts";
 import { parseFilters } from "./filter.ts";
 import {
   advanceToNextActiveTarget,

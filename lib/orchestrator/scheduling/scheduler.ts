@@ -7,11 +7,11 @@
  * @module
  */
 
-import type { PhasePool } from "../adapter/assessments.ts";
-import { levelRank } from "../adapter/assessments.ts";
-import type { PgStatus } from "../adapter/pg_status.ts";
-import { timestampSortKey } from "../store/timestamp.ts";
-import { type PgConfig, type PhaseConfig, resolvePipeline } from "./config/config.ts";
+import type { PhasePool } from "../../adapter/assessments.ts";
+import { levelRank } from "../../adapter/assessments.ts";
+import type { PgStatus } from "../../adapter/pg_status.ts";
+import { timestampSortKey } from "../../store/timestamp.ts";
+import { type PgConfig, type PhaseConfig, resolvePipeline } from "../config/config.ts";
 import { type FilterCriterion, matchesFilters } from "./filter.ts";
 import type { SchedulerItem } from "./scheduler_item.ts";
 

@@ -6,8 +6,8 @@
  * @module
  */
 
-import type { DimensionLevel, SizeLevel } from "../adapter/assessments.ts";
-import { type PgStatus, pgStatusFromSnake, pgStatusToSnake } from "../adapter/pg_status.ts";
+import type { DimensionLevel, SizeLevel } from "../../adapter/assessments.ts";
+import { type PgStatus, pgStatusFromSnake, pgStatusToSnake } from "../../adapter/pg_status.ts";
 import type { SchedulerItem } from "./scheduler_item.ts";
 
 /** The attributes a filter can test. */

@@ -2,9 +2,9 @@
 // the scheduler's invariants.
 
 import assert from "node:assert/strict";
-import type { DimensionLevel } from "../adapter/assessments.ts";
-import type { PgStatus } from "../adapter/pg_status.ts";
-import { it, testConfig } from "../_testing/scheduler_fixtures.ts";
+import type { DimensionLevel } from "../../adapter/assessments.ts";
+import type { PgStatus } from "../../adapter/pg_status.ts";
+import { it, testConfig } from "../../_testing/scheduler_fixtures.ts";
 import { parseFilters } from "./filter.ts";
 import { type RunningTask, type SchedulerAction, selectActions } from "./scheduler.ts";
 import type { SchedulerItem } from "./scheduler_item.ts";

@@ -6,9 +6,9 @@
  * @module
  */
 
-import type { DimensionLevel, PhasePool, SizeLevel } from "../adapter/assessments.ts";
-import type { PgItem } from "../adapter/pg_item.ts";
-import type { PgStatus } from "../adapter/pg_status.ts";
+import type { DimensionLevel, PhasePool, SizeLevel } from "../../adapter/assessments.ts";
+import type { PgItem } from "../../adapter/pg_item.ts";
+import type { PgStatus } from "../../adapter/pg_status.ts";
 
 /** What scheduling needs to know about an item. */
 export interface SchedulerItem {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { PgItem } from "../adapter/pg_item.ts";
-import { newItem } from "../store/item.ts";
-import { testConfig } from "../_testing/scheduler_fixtures.ts";
+import { PgItem } from "../../adapter/pg_item.ts";
+import { newItem } from "../../store/item.ts";
+import { testConfig } from "../../_testing/scheduler_fixtures.ts";
 import { selectActions } from "./scheduler.ts";
 import { schedulerItemOf } from "./scheduler_item.ts";
 

@@ -1,9 +1,9 @@
 // selectActions() on 1k / 10k / 100k items with 20 tasks running.
 // Targets: ≤ 1 ms / ≤ 10 ms / ≤ 120 ms per call.
 
-import type { DimensionLevel } from "../adapter/assessments.ts";
-import type { PgStatus } from "../adapter/pg_status.ts";
-import { it, testConfig } from "../_testing/scheduler_fixtures.ts";
+import type { DimensionLevel } from "../../adapter/assessments.ts";
+import type { PgStatus } from "../../adapter/pg_status.ts";
+import { it, testConfig } from "../../_testing/scheduler_fixtures.ts";
 import { type RunningTask, selectActions } from "./scheduler.ts";
 import type { SchedulerItem } from "./scheduler_item.ts";
 

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { PgItem } from "../adapter/pg_item.ts";
-import { TaskStoreError } from "../store/errors.ts";
-import { encodeItemsFile, parseActiveFile } from "../store/jsonl.ts";
-import { type Item, serializeItem } from "../store/item.ts";
+import { PgItem } from "../../adapter/pg_item.ts";
+import { TaskStoreError } from "../../store/errors.ts";
+import { encodeItemsFile, parseActiveFile } from "../../store/jsonl.ts";
+import { type Item, serializeItem } from "../../store/item.ts";
 import { schedulerItemOf } from "./scheduler_item.ts";
 import { findItemLine, findLineSpan, SnapshotReader } from "./snapshot_reader.ts";
-import { item } from "../_testing/test_repo.ts";
+import { item } from "../../_testing/test_repo.ts";
 
 const ENC = new TextEncoder();
 

@@ -10,12 +10,12 @@
  * @module
  */
 
-import { PgItem } from "../adapter/pg_item.ts";
-import { ioError } from "../store/errors.ts";
-import type { Item } from "../store/item.ts";
-import { activeLines, parseActiveLine } from "../store/jsonl.ts";
-import { quoteJsonString } from "../store/json.ts";
-import type { WarningSink } from "../io/warning.ts";
+import { PgItem } from "../../adapter/pg_item.ts";
+import { ioError } from "../../store/errors.ts";
+import type { Item } from "../../store/item.ts";
+import { activeLines, parseActiveLine } from "../../store/jsonl.ts";
+import { quoteJsonString } from "../../store/json.ts";
+import type { WarningSink } from "../../io/warning.ts";
 import { type SchedulerItem, schedulerItemOf } from "./scheduler_item.ts";
 
 /** One active item as the run loop sees it. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { it } from "../_testing/scheduler_fixtures.ts";
+import { it } from "../../_testing/scheduler_fixtures.ts";
 import { FilterError, formatFilters, matchesFilters, parseFilter, parseFilters } from "./filter.ts";
 import type { SchedulerItem } from "./scheduler_item.ts";
 
