@@ -24,7 +24,7 @@ import type {
   AgentRunner,
   AgentRunOutcome,
   AgentRunRequest,
-} from "../lib/orchestrator/agents/agent_runner.ts";
+} from "../lib/orchestrator/execution/agents/agent_runner.ts";
 import { defaultConfig, type PgConfig } from "../lib/orchestrator/config/config.ts";
 import { Coordinator } from "../lib/orchestrator/coordinator.ts";
 import { GitRepo } from "../lib/orchestrator/git.ts";

@@ -12,7 +12,7 @@ import { CliError } from "../_main.ts";
 import { toPgError } from "../../lib/adapter/pg_error.ts";
 import { pgStatusLabel } from "../../lib/adapter/pg_status.ts";
 import { SystemClock } from "../../lib/io/clock.ts";
-import type { AgentRunner } from "../../lib/orchestrator/agents/agent_runner.ts";
+import type { AgentRunner } from "../../lib/orchestrator/execution/agents/agent_runner.ts";
 import type { PgConfig } from "../../lib/orchestrator/config/config.ts";
 import { type CommitRecord, Coordinator } from "../../lib/orchestrator/coordinator.ts";
 import {
@@ -22,7 +22,7 @@ import {
 } from "../../lib/orchestrator/scheduling/filter.ts";
 import { GitRepo } from "../../lib/orchestrator/git.ts";
 import { formatPreflightError, runPreflight } from "../../lib/orchestrator/preflight.ts";
-import { cleanupResultFiles } from "../../lib/orchestrator/agents/result_file.ts";
+import { cleanupResultFiles } from "../../lib/orchestrator/execution/agents/result_file.ts";
 import { acquireRunLock, type RunLock } from "../../lib/orchestrator/run_lock.ts";
 import { recoverInterruptedRun } from "../../lib/orchestrator/recovery.ts";
 import { runScheduler, type RunSummary } from "../../lib/orchestrator/run_loop.ts";

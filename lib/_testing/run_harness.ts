@@ -18,7 +18,7 @@ import { testConfig } from "./scheduler_fixtures.ts";
 import {
   ScriptedAgentRunner,
   type ScriptStep,
-} from "../orchestrator/agents/scripted_agent_runner.ts";
+} from "../orchestrator/execution/agents/scripted_agent_runner.ts";
 import { testClock, type TestRepo, testRepo } from "./test_repo.ts";
 
 /** A finished harness run. */

@@ -18,13 +18,13 @@ import type { PhaseRun, PhaseRunOutcome } from "../adapter/phase_history.ts";
 import type { Item } from "../store/item.ts";
 import { type PgConfig, resolvePipeline } from "./config/config.ts";
 import type { Coordinator } from "./coordinator.ts";
-import { type ExecutionResult, phaseLabel, type RunStats } from "./executor.ts";
+import { type ExecutionResult, phaseLabel, type RunStats } from "./execution/executor.ts";
 import type { Logger } from "../io/logger.ts";
 import { mergeDirection } from "./merge.ts";
-import type { PhaseResult } from "./phase_result.ts";
+import type { PhaseResult } from "./execution/phase_result.ts";
 import type { PhaseOutcome, RunObserver } from "./run_events.ts";
 import { resolveTransition } from "./transition.ts";
-import { TRIAGE_PHASE } from "./triage_task.ts";
+import { TRIAGE_PHASE } from "./execution/triage_task.ts";
 import { triageRouting } from "./triage_routing.ts";
 import type { WorklogEntry, WorklogOutcome } from "./worklog.ts";
 

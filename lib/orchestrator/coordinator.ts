@@ -52,7 +52,7 @@ import {
   SnapshotReader,
 } from "./scheduling/snapshot_reader.ts";
 import { ioError, TaskStoreError } from "../store/errors.ts";
-import type { FollowUp } from "./phase_result.ts";
+import type { FollowUp } from "./execution/phase_result.ts";
 import { unblockItem } from "./unblock.ts";
 import { appendWorklog, type WorklogEntry } from "./worklog.ts";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { emptyDescription } from "../adapter/description.ts";
-import { phaseResult } from "./agents/scripted_agent_runner.ts";
+import { phaseResult } from "./execution/agents/scripted_agent_runner.ts";
 import { triageRouting } from "./triage_routing.ts";
 import { testConfig } from "../_testing/scheduler_fixtures.ts";
 

@@ -1,17 +1,17 @@
 import assert from "node:assert/strict";
-import { PgItem } from "../adapter/pg_item.ts";
-import { DenoFileSystem } from "../io/fs.ts";
+import { PgItem } from "../../adapter/pg_item.ts";
+import { DenoFileSystem } from "../../io/fs.ts";
 import { AgentError } from "./agents/agent_runner.ts";
 import { ScriptedAgentRunner, type ScriptStep } from "./agents/scripted_agent_runner.ts";
-import type { PhaseConfig } from "./config/config.ts";
+import type { PhaseConfig } from "../config/config.ts";
 import {
   checkStaleness,
   executePhase,
   type ExecutorContext,
   type ExecutorStore,
 } from "./executor.ts";
-import { MemoryLogger } from "../io/logger.ts";
-import { item, testRepo } from "../_testing/test_repo.ts";
+import { MemoryLogger } from "../../io/logger.ts";
+import { item, testRepo } from "../../_testing/test_repo.ts";
 
 function phase(name: string, o: Partial<PhaseConfig> = {}): PhaseConfig {
   return { name, workflows: ["wf.md"], is_destructive: false, staleness: "ignore", ...o };

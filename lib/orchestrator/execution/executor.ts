@@ -7,14 +7,14 @@
  * @module
  */
 
-import type { PgItem } from "../adapter/pg_item.ts";
-import type { FileSystem } from "../io/fs.ts";
-import { join } from "../io/path.ts";
+import type { PgItem } from "../../adapter/pg_item.ts";
+import type { FileSystem } from "../../io/fs.ts";
+import { join } from "../../io/path.ts";
 import { type AttemptsOutcome, runAgentAttempts } from "./agent_attempts.ts";
 import type { AgentRunner, AgentUsage } from "./agents/agent_runner.ts";
 import { ensureChangeFolder } from "./change_folder.ts";
-import type { PhaseConfig } from "./config/config.ts";
-import type { Logger } from "../io/logger.ts";
+import type { PhaseConfig } from "../config/config.ts";
+import type { Logger } from "../../io/logger.ts";
 import type { PhaseResult } from "./phase_result.ts";
 import { buildPhasePrompt, promptItemOf } from "./prompt.ts";
 import { safeResultPath } from "./agents/result_file.ts";

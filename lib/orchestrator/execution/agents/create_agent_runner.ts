@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { AgentConfig } from "../config/config.ts";
+import type { AgentConfig } from "../../config/config.ts";
 import { agentCliSpec } from "./agent_clis.ts";
 import { type AgentRunnerOptions, CliAgentRunner } from "./cli_agent_runner.ts";
 

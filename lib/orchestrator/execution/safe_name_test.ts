@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { isSafeName, slugify, unsafeNamesReason } from "./safe_name.ts";
 import { ensureChangeFolder } from "./change_folder.ts";
-import { DenoFileSystem } from "../io/fs.ts";
+import { DenoFileSystem } from "../../io/fs.ts";
 
 Deno.test("isSafeName() accepts plain IDs and phase names, rejects paths and shell syntax", () => {
   for (const ok of ["WRK-001", "tg-1rh14", "HAMY-5c0f8", "build", "tech-research", "v1.2_x"]) {

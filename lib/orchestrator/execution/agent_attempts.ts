@@ -7,7 +7,7 @@
  */
 
 import { AgentError, type AgentRunner, type AgentUsage } from "./agents/agent_runner.ts";
-import type { Logger } from "../io/logger.ts";
+import type { Logger } from "../../io/logger.ts";
 import type { PhaseResult } from "./phase_result.ts";
 
 /** What the attempts came to. */

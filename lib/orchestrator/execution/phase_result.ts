@@ -12,12 +12,12 @@ import {
   DIMENSION_LEVELS,
   SIZE_LEVELS,
   type SizeLevel,
-} from "../adapter/assessments.ts";
+} from "../../adapter/assessments.ts";
 import {
   DESCRIPTION_FIELDS,
   emptyDescription,
   type StructuredDescription,
-} from "../adapter/description.ts";
+} from "../../adapter/description.ts";
 
 /** How a phase ended. */
 export type ResultCode = "phase_complete" | "subphase_complete" | "failed" | "blocked";

@@ -22,7 +22,7 @@ import {
   PROMPT_PLACEHOLDER,
   RESULT_PATH_PLACEHOLDER,
   validateAgentCommand,
-} from "../config/config.ts";
+} from "../../config/config.ts";
 
 /** How to check that an agent CLI can be started. */
 export type AvailabilityProbe = "version" | "path";

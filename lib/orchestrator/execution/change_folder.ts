@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { FileSystem } from "../io/fs.ts";
+import type { FileSystem } from "../../io/fs.ts";
 import { isSafeName, slugify } from "./safe_name.ts";
 
 /** Options for {@linkcode ensureChangeFolder}. */

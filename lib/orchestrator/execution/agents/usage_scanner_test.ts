@@ -45,7 +45,7 @@ Deno.test("UsageScanner reads a last line without a newline and ignores other JS
 
 Deno.test("UsageScanner reads the line claude 2.1.332 printed (recorded fixture)", async () => {
   const text = await Deno.readTextFile(
-    new URL("../../../tests/fixtures/agent_help/claude_output_json.txt", import.meta.url),
+    new URL("../../../../tests/fixtures/agent_help/claude_output_json.txt", import.meta.url),
   );
   assert.deepEqual(scan(text), { costUsd: 0, inputTokens: 0, outputTokens: 0 });
 });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { emptyDescription } from "../adapter/description.ts";
+import { emptyDescription } from "../../adapter/description.ts";
 import {
   buildPhasePrompt,
   buildTriagePrompt,

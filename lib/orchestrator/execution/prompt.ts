@@ -7,9 +7,9 @@
  * @module
  */
 
-import type { Assessments } from "../adapter/assessments.ts";
-import type { StructuredDescription } from "../adapter/description.ts";
-import type { PgItem } from "../adapter/pg_item.ts";
+import type { Assessments } from "../../adapter/assessments.ts";
+import type { StructuredDescription } from "../../adapter/description.ts";
+import type { PgItem } from "../../adapter/pg_item.ts";
 
 /** What a prompt shows about an item. */
 export interface PromptItem {

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { join, resolve } from "../../io/path.ts";
+import { join, resolve } from "../../../io/path.ts";
 import { parsePhaseResult, type PhaseResult } from "../phase_result.ts";
 
 /** The runtime directory under the project root. */

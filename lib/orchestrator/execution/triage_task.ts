@@ -6,9 +6,9 @@
  * @module
  */
 
-import { PgItem } from "../adapter/pg_item.ts";
-import { pgStatusLabel } from "../adapter/pg_status.ts";
-import type { Item } from "../store/item.ts";
+import { PgItem } from "../../adapter/pg_item.ts";
+import { pgStatusLabel } from "../../adapter/pg_status.ts";
+import type { Item } from "../../store/item.ts";
 import { runAgentAttempts } from "./agent_attempts.ts";
 import {
   type ExecutionResult,
@@ -17,7 +17,7 @@ import {
   phaseLabel,
 } from "./executor.ts";
 import { type BacklogLine, buildTriagePrompt, promptItemOf } from "./prompt.ts";
-import type { SnapshotEntry } from "./scheduling/snapshot_reader.ts";
+import type { SnapshotEntry } from "../scheduling/snapshot_reader.ts";
 import { safeResultPath } from "./agents/result_file.ts";
 import { unsafeNamesReason } from "./safe_name.ts";
 

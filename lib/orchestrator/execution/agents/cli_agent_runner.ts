@@ -7,7 +7,7 @@
  * @module
  */
 
-import { join, resolve } from "../../io/path.ts";
+import { join, resolve } from "../../../io/path.ts";
 import {
   AgentError,
   type AgentRunner,
