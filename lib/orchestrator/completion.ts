@@ -20,12 +20,12 @@ import { type PgConfig, resolvePipeline } from "./config/config.ts";
 import type { Coordinator } from "./coordinator.ts";
 import { type ExecutionResult, phaseLabel, type RunStats } from "./execution/executor.ts";
 import type { Logger } from "../io/logger.ts";
-import { mergeDirection } from "./merge.ts";
+import { mergeDirection } from "./rules/item_merge.ts";
 import type { PhaseResult } from "./execution/phase_result.ts";
 import type { PhaseOutcome, RunObserver } from "./run_events.ts";
-import { resolveTransition } from "./transition.ts";
+import { resolveTransition } from "./rules/phase_transition.ts";
 import { TRIAGE_PHASE } from "./execution/triage_task.ts";
-import { triageRouting } from "./triage_routing.ts";
+import { triageRouting } from "./rules/triage_routing.ts";
 import type { WorklogEntry, WorklogOutcome } from "./worklog.ts";
 
 /** Time spent in one phase over the run. */

@@ -40,10 +40,10 @@ import {
   haltCommitMessage,
   phaseCommitMessage,
 } from "./commit_message.ts";
-import { followUpItem, followUpTitleProblem } from "./follow_up.ts";
+import { followUpItem, followUpTitleProblem } from "./rules/follow_up.ts";
 import { type GitRepo, STORE_FILES, WORKLOG_DIR } from "./git.ts";
 import type { Logger } from "../io/logger.ts";
-import { mergeItems } from "./merge.ts";
+import { mergeItems } from "./rules/item_merge.ts";
 import {
   findItemLine,
   findLineSpan,
@@ -53,7 +53,7 @@ import {
 } from "./scheduling/snapshot_reader.ts";
 import { ioError, TaskStoreError } from "../store/errors.ts";
 import type { FollowUp } from "./execution/phase_result.ts";
-import { unblockItem } from "./unblock.ts";
+import { unblockItem } from "./rules/unblock.ts";
 import { appendWorklog, type WorklogEntry } from "./worklog.ts";
 
 /** What kind of commit was made. */

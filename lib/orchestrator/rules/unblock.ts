@@ -5,10 +5,10 @@
  * @module
  */
 
-import { applyUpdate } from "../adapter/item_update.ts";
-import type { PgItem } from "../adapter/pg_item.ts";
-import type { PgStatus } from "../adapter/pg_status.ts";
-import { GUARDRAIL_REASON, HUMAN_REVIEW_REASON } from "./transition.ts";
+import { applyUpdate } from "../../adapter/item_update.ts";
+import type { PgItem } from "../../adapter/pg_item.ts";
+import type { PgStatus } from "../../adapter/pg_status.ts";
+import { GUARDRAIL_REASON, HUMAN_REVIEW_REASON } from "./phase_transition.ts";
 
 /** Block reasons that mean "a human must approve"; unblocking is that approval. */
 export const APPROVAL_REASONS: readonly string[] = [HUMAN_REVIEW_REASON, GUARDRAIL_REASON];

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import type { PipelineConfig } from "./config/config.ts";
-import { phaseResult } from "./execution/agents/scripted_agent_runner.ts";
-import { passesGuardrails, resolveTransition, type TransitionItem } from "./transition.ts";
+import type { PipelineConfig } from "../config/config.ts";
+import { phaseResult } from "../execution/agents/scripted_agent_runner.ts";
+import { passesGuardrails, resolveTransition, type TransitionItem } from "./phase_transition.ts";
 
 const G = { max_size: "medium", max_complexity: "medium", max_risk: "low" } as const;
 

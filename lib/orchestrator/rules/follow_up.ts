@@ -5,10 +5,10 @@
  * @module
  */
 
-import { emptyDescription } from "../adapter/description.ts";
-import { newPgItem, PgItem, type PgItemOptions } from "../adapter/pg_item.ts";
-import type { Item } from "../store/item.ts";
-import type { FollowUp } from "./execution/phase_result.ts";
+import { emptyDescription } from "../../adapter/description.ts";
+import { newPgItem, PgItem, type PgItemOptions } from "../../adapter/pg_item.ts";
+import type { Item } from "../../store/item.ts";
+import type { FollowUp } from "../execution/phase_result.ts";
 
 /**
  * Why a follow-up title cannot become an item (**[Fix]**: task-golem needs

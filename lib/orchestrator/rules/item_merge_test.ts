@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mergeDirection } from "./merge.ts";
+import { mergeDirection } from "./item_merge.ts";
 
 Deno.test("mergeDirection(): higher number into lower; random IDs merge the triaged item", () => {
   assert.deepEqual(mergeDirection("WRK-005", "WRK-001"), { source: "WRK-005", target: "WRK-001" });

@@ -5,11 +5,11 @@
  * @module
  */
 
-import type { Assessments } from "../adapter/assessments.ts";
-import { isDescriptionEmpty } from "../adapter/description.ts";
-import type { ItemUpdate } from "../adapter/item_update.ts";
-import { type PgConfig, resolvePipeline } from "./config/config.ts";
-import type { PhaseResult } from "./execution/phase_result.ts";
+import type { Assessments } from "../../adapter/assessments.ts";
+import { isDescriptionEmpty } from "../../adapter/description.ts";
+import type { ItemUpdate } from "../../adapter/item_update.ts";
+import { type PgConfig, resolvePipeline } from "../config/config.ts";
+import type { PhaseResult } from "../execution/phase_result.ts";
 
 /** What routing needs to know about the item. */
 export interface RoutingItem {

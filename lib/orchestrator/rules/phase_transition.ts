@@ -5,10 +5,10 @@
  * @module
  */
 
-import { type Assessments, levelRank } from "../adapter/assessments.ts";
-import type { ItemUpdate } from "../adapter/item_update.ts";
-import type { GuardrailsConfig, PipelineConfig } from "./config/config.ts";
-import type { PhaseResult } from "./execution/phase_result.ts";
+import { type Assessments, levelRank } from "../../adapter/assessments.ts";
+import type { ItemUpdate } from "../../adapter/item_update.ts";
+import type { GuardrailsConfig, PipelineConfig } from "../config/config.ts";
+import type { PhaseResult } from "../execution/phase_result.ts";
 
 /** Block reason when a human must review an item before it enters its pipeline. */
 export const HUMAN_REVIEW_REASON = "Requires human review before entering pipeline";

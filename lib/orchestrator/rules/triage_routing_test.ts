@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { emptyDescription } from "../adapter/description.ts";
-import { phaseResult } from "./execution/agents/scripted_agent_runner.ts";
+import { emptyDescription } from "../../adapter/description.ts";
+import { phaseResult } from "../execution/agents/scripted_agent_runner.ts";
 import { triageRouting } from "./triage_routing.ts";
-import { testConfig } from "../_testing/scheduler_fixtures.ts";
+import { testConfig } from "../../_testing/scheduler_fixtures.ts";
 
 const C = testConfig();
 const NONE = { assessments: {}, pipelineType: null };

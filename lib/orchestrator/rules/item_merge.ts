@@ -5,10 +5,10 @@
  * @module
  */
 
-import { emptyDescription } from "../adapter/description.ts";
-import { PgError } from "../adapter/pg_error.ts";
-import { PgItem, type PgItemOptions } from "../adapter/pg_item.ts";
-import type { Item } from "../store/item.ts";
+import { emptyDescription } from "../../adapter/description.ts";
+import { PgError } from "../../adapter/pg_error.ts";
+import { PgItem, type PgItemOptions } from "../../adapter/pg_item.ts";
+import type { Item } from "../../store/item.ts";
 
 /**
  * The text recorded in the target when `source` is merged into it:
