@@ -26,8 +26,8 @@ import type {
   AgentRunRequest,
 } from "../lib/orchestrator/execution/agents/agent_runner.ts";
 import { defaultConfig, type PgConfig } from "../lib/orchestrator/config/config.ts";
-import { Coordinator } from "../lib/orchestrator/coordinator.ts";
-import { GitRepo } from "../lib/orchestrator/git.ts";
+import { Coordinator } from "../lib/orchestrator/repo/coordinator.ts";
+import { GitRepo } from "../lib/orchestrator/repo/git.ts";
 import { SILENT_LOGGER } from "../lib/io/logger.ts";
 import { RecordingObserver } from "../lib/orchestrator/run_events.ts";
 import { runScheduler } from "../lib/orchestrator/run_loop.ts";

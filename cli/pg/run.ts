@@ -14,17 +14,17 @@ import { pgStatusLabel } from "../../lib/adapter/pg_status.ts";
 import { SystemClock } from "../../lib/io/clock.ts";
 import type { AgentRunner } from "../../lib/orchestrator/execution/agents/agent_runner.ts";
 import type { PgConfig } from "../../lib/orchestrator/config/config.ts";
-import { type CommitRecord, Coordinator } from "../../lib/orchestrator/coordinator.ts";
+import { type CommitRecord, Coordinator } from "../../lib/orchestrator/repo/coordinator.ts";
 import {
   type FilterCriterion,
   formatFilters,
   parseFilters,
 } from "../../lib/orchestrator/scheduling/filter.ts";
-import { GitRepo } from "../../lib/orchestrator/git.ts";
+import { GitRepo } from "../../lib/orchestrator/repo/git.ts";
 import { formatPreflightError, runPreflight } from "../../lib/orchestrator/preflight.ts";
 import { cleanupResultFiles } from "../../lib/orchestrator/execution/agents/result_file.ts";
-import { acquireRunLock, type RunLock } from "../../lib/orchestrator/run_lock.ts";
-import { recoverInterruptedRun } from "../../lib/orchestrator/recovery.ts";
+import { acquireRunLock, type RunLock } from "../../lib/orchestrator/repo/run_lock.ts";
+import { recoverInterruptedRun } from "../../lib/orchestrator/repo/recovery.ts";
 import { runScheduler, type RunSummary } from "../../lib/orchestrator/run_loop.ts";
 import { validateTargets } from "../../lib/orchestrator/scheduling/targets.ts";
 import type { SchedulerItem } from "../../lib/orchestrator/scheduling/scheduler_item.ts";

@@ -10,7 +10,7 @@ import { DenoFileSystem } from "../io/fs.ts";
 import { formatTimestamp } from "../store/timestamp.ts";
 import type { Item } from "../store/item.ts";
 import type { PgConfig } from "../orchestrator/config/config.ts";
-import { type CommitRecord, Coordinator } from "../orchestrator/coordinator.ts";
+import { type CommitRecord, Coordinator } from "../orchestrator/repo/coordinator.ts";
 import { MemoryLogger } from "../io/logger.ts";
 import { RecordingObserver } from "../orchestrator/run_events.ts";
 import { type RunParams, runScheduler, type RunSummary } from "../orchestrator/run_loop.ts";

@@ -13,7 +13,7 @@ import { DenoFileSystem } from "../io/fs.ts";
 import { DenoProcessRunner } from "../io/process_runner.ts";
 import type { Item } from "../store/item.ts";
 import { TaskStore } from "../store/store.ts";
-import { GitRepo } from "../orchestrator/git.ts";
+import { GitRepo } from "../orchestrator/repo/git.ts";
 
 /** 2026-01-01T00:00:00Z, the test clock's start. */
 export const TEST_EPOCH = 1767225600;

@@ -17,7 +17,7 @@ import { PgItem } from "../adapter/pg_item.ts";
 import type { PhaseRun, PhaseRunOutcome } from "../adapter/phase_history.ts";
 import type { Item } from "../store/item.ts";
 import { type PgConfig, resolvePipeline } from "./config/config.ts";
-import type { Coordinator } from "./coordinator.ts";
+import type { Coordinator } from "./repo/coordinator.ts";
 import { type ExecutionResult, phaseLabel, type RunStats } from "./execution/executor.ts";
 import type { Logger } from "../io/logger.ts";
 import { mergeDirection } from "./rules/item_merge.ts";
@@ -26,7 +26,7 @@ import type { PhaseOutcome, RunObserver } from "./run_events.ts";
 import { resolveTransition } from "./rules/phase_transition.ts";
 import { TRIAGE_PHASE } from "./execution/triage_task.ts";
 import { triageRouting } from "./rules/triage_routing.ts";
-import type { WorklogEntry, WorklogOutcome } from "./worklog.ts";
+import type { WorklogEntry, WorklogOutcome } from "./repo/worklog.ts";
 
 /** Time spent in one phase over the run. */
 export interface PhaseTime {

@@ -13,7 +13,7 @@ import type { FileSystem } from "../io/fs.ts";
 import type { AgentRunner } from "./execution/agents/agent_runner.ts";
 import { CompletionHandler, type FinishedTask, newRunState, type RunState } from "./completion.ts";
 import { type PgConfig, resolvePipeline } from "./config/config.ts";
-import type { Coordinator } from "./coordinator.ts";
+import type { Coordinator } from "./repo/coordinator.ts";
 import { executePhase, type ExecutionResult, type ExecutorContext } from "./execution/executor.ts";
 import { type FilterCriterion, formatFilters, matchesFilters } from "./scheduling/filter.ts";
 import type { Logger } from "../io/logger.ts";

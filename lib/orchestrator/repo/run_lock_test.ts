@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { MemoryFileSystem } from "../io/fs.ts";
+import { MemoryFileSystem } from "../../io/fs.ts";
 import { acquireRunLock, RunLockError } from "./run_lock.ts";
 
 const DEC = new TextDecoder();
@@ -56,7 +56,7 @@ Deno.test("acquireRunLock() names a live holder, a dead holder, or an unknown ho
 });
 
 Deno.test("acquireRunLock() probes liveness with kill -0 where there is no /proc", async () => {
-  const { FakeProcessRunner } = await import("../io/process_runner.ts");
+  const { FakeProcessRunner } = await import("../../io/process_runner.ts");
   const fs = new MemoryFileSystem();
   await fs.mkdirp("/p");
   const held = await acquireRunLock({ fs, root: "/p", pid: 99 });

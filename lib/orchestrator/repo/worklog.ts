@@ -5,9 +5,9 @@
  * @module
  */
 
-import type { Clock } from "../io/clock.ts";
-import type { FileSystem } from "../io/fs.ts";
-import { formatTimestamp, type Instant } from "../store/timestamp.ts";
+import type { Clock } from "../../io/clock.ts";
+import type { FileSystem } from "../../io/fs.ts";
+import { formatTimestamp, type Instant } from "../../store/timestamp.ts";
 
 /** The outcomes a worklog entry records. */
 export type WorklogOutcome =

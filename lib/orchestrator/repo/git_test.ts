@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { PgError } from "../adapter/pg_error.ts";
-import { DenoFileSystem } from "../io/fs.ts";
-import { FakeProcessRunner } from "../io/process_runner.ts";
+import { PgError } from "../../adapter/pg_error.ts";
+import { DenoFileSystem } from "../../io/fs.ts";
+import { FakeProcessRunner } from "../../io/process_runner.ts";
 import { GitRepo, parsePorcelainZ, unstagedPaths } from "./git.ts";
-import { testRepo } from "../_testing/test_repo.ts";
+import { testRepo } from "../../_testing/test_repo.ts";
 
 Deno.test("parsePorcelainZ() reads plain, untracked and renamed entries verbatim", () => {
   const out = ' M src/a.ts\0?? dir/new file.txt\0R  new\nname.md\0old "q".md\0?? ünï.txt\0';
@@ -190,7 +190,7 @@ Deno.test("GitRepo.preconditionFailure() checks repo, clean tree, branch, rebase
   const plain = await Deno.makeTempDir();
   try {
     const git = new GitRepo({
-      runner: new (await import("../io/process_runner.ts")).DenoProcessRunner(),
+      runner: new (await import("../../io/process_runner.ts")).DenoProcessRunner(),
       root: plain,
       fs: new DenoFileSystem(),
     });

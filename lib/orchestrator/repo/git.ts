@@ -16,10 +16,10 @@
  * @module
  */
 
-import { PgError } from "../adapter/pg_error.ts";
-import type { FileSystem } from "../io/fs.ts";
-import { resolve } from "../io/path.ts";
-import type { ProcessRunner, RunResult } from "../io/process_runner.ts";
+import { PgError } from "../../adapter/pg_error.ts";
+import type { FileSystem } from "../../io/fs.ts";
+import { resolve } from "../../io/path.ts";
+import type { ProcessRunner, RunResult } from "../../io/process_runner.ts";
 
 /** One entry of `git status --porcelain -z`. */
 export interface StatusEntry {

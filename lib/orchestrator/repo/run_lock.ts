@@ -6,10 +6,10 @@
  * @module
  */
 
-import type { FileSystem, LockHandle } from "../io/fs.ts";
-import { join } from "../io/path.ts";
-import { DenoProcessRunner, type ProcessRunner } from "../io/process_runner.ts";
-import type { WarningSink } from "../io/warning.ts";
+import type { FileSystem, LockHandle } from "../../io/fs.ts";
+import { join } from "../../io/path.ts";
+import { DenoProcessRunner, type ProcessRunner } from "../../io/process_runner.ts";
+import type { WarningSink } from "../../io/warning.ts";
 
 /** The runtime directory under the project root. */
 export const RUNTIME_DIR = ".phase-golem";

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { PgError } from "../adapter/pg_error.ts";
-import { PgItem } from "../adapter/pg_item.ts";
-import { DenoFileSystem } from "../io/fs.ts";
-import { TaskStore } from "../store/store.ts";
+import { PgError } from "../../adapter/pg_error.ts";
+import { PgItem } from "../../adapter/pg_item.ts";
+import { DenoFileSystem } from "../../io/fs.ts";
+import { TaskStore } from "../../store/store.ts";
 import { type CommitRecord, Coordinator, type CoordinatorOptions } from "./coordinator.ts";
-import { MemoryLogger } from "../io/logger.ts";
+import { MemoryLogger } from "../../io/logger.ts";
 import {
   item,
   porcelain,
@@ -12,7 +12,7 @@ import {
   testClock,
   type TestRepo,
   testRepo,
-} from "../_testing/test_repo.ts";
+} from "../../_testing/test_repo.ts";
 
 async function start(
   repo: TestRepo,

@@ -16,44 +16,44 @@
  * @module
  */
 
-import { applyUpdate, type ItemUpdate } from "../adapter/item_update.ts";
-import { PgError, toPgError } from "../adapter/pg_error.ts";
-import { PgItem } from "../adapter/pg_item.ts";
+import { applyUpdate, type ItemUpdate } from "../../adapter/item_update.ts";
+import { PgError, toPgError } from "../../adapter/pg_error.ts";
+import { PgItem } from "../../adapter/pg_item.ts";
 import {
   mutateStore,
   type MutateStoreOptions,
   readItem,
   readSnapshot,
   withStoreRetry,
-} from "../adapter/store_access.ts";
-import { ScratchFile } from "../io/scratch_file.ts";
-import type { Clock } from "../io/clock.ts";
-import type { FileSystem } from "../io/fs.ts";
-import { generateId, type RandomBytes } from "../store/id.ts";
-import { sameBytes } from "../io/bytes.ts";
-import { ActiveDoc } from "../store/active_doc.ts";
-import { type Item, serializeItem } from "../store/item.ts";
-import type { TaskStore } from "../store/store.ts";
+} from "../../adapter/store_access.ts";
+import { ScratchFile } from "../../io/scratch_file.ts";
+import type { Clock } from "../../io/clock.ts";
+import type { FileSystem } from "../../io/fs.ts";
+import { generateId, type RandomBytes } from "../../store/id.ts";
+import { sameBytes } from "../../io/bytes.ts";
+import { ActiveDoc } from "../../store/active_doc.ts";
+import { type Item, serializeItem } from "../../store/item.ts";
+import type { TaskStore } from "../../store/store.ts";
 import {
   batchCommitMessage,
   type BatchEntry,
   haltCommitMessage,
   phaseCommitMessage,
 } from "./commit_message.ts";
-import { followUpItem, followUpTitleProblem } from "./rules/follow_up.ts";
+import { followUpItem, followUpTitleProblem } from "../rules/follow_up.ts";
 import { type GitRepo, STORE_FILES, WORKLOG_DIR } from "./git.ts";
-import type { Logger } from "../io/logger.ts";
-import { mergeItems } from "./rules/item_merge.ts";
+import type { Logger } from "../../io/logger.ts";
+import { mergeItems } from "../rules/item_merge.ts";
 import {
   findItemLine,
   findLineSpan,
   parseStoreLine,
   type SnapshotEntry,
   SnapshotReader,
-} from "./scheduling/snapshot_reader.ts";
-import { ioError, TaskStoreError } from "../store/errors.ts";
-import type { FollowUp } from "./execution/phase_result.ts";
-import { unblockItem } from "./rules/unblock.ts";
+} from "../scheduling/snapshot_reader.ts";
+import { ioError, TaskStoreError } from "../../store/errors.ts";
+import type { FollowUp } from "../execution/phase_result.ts";
+import { unblockItem } from "../rules/unblock.ts";
 import { appendWorklog, type WorklogEntry } from "./worklog.ts";
 
 /** What kind of commit was made. */

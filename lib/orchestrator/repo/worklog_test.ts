@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { MemoryFileSystem } from "../io/fs.ts";
-import { FixedClock } from "../io/clock.ts";
+import { MemoryFileSystem } from "../../io/fs.ts";
+import { FixedClock } from "../../io/clock.ts";
 import { appendWorklog, formatWorklogEntry, worklogRelPath, worklogTimestamp } from "./worklog.ts";
 
 const T = { secs: 1795627697, nanos: 203339127 }; // 2026-11-25T17:28:17.203339127Z
