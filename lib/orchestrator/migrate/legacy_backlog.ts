@@ -18,16 +18,16 @@ import {
   type PhasePool,
   SIZE_LEVELS,
   type SizeLevel,
-} from "../adapter/assessments.ts";
+} from "../../adapter/assessments.ts";
 import {
   emptyDescription,
   parseDescriptionText,
   type StructuredDescription,
-} from "../adapter/description.ts";
-import type { PgStatus } from "../adapter/pg_status.ts";
-import type { JsonObject, JsonValue } from "../store/json.ts";
-import type { WarningSink } from "../io/warning.ts";
-import { canonicalTimestamp } from "../store/timestamp.ts";
+} from "../../adapter/description.ts";
+import type { PgStatus } from "../../adapter/pg_status.ts";
+import type { JsonObject, JsonValue } from "../../store/json.ts";
+import type { WarningSink } from "../../io/warning.ts";
+import { canonicalTimestamp } from "../../store/timestamp.ts";
 
 /** Why a legacy file cannot be migrated. */
 export type MigrationErrorCode =

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { PgItem } from "../adapter/pg_item.ts";
-import { FixedClock } from "../io/clock.ts";
-import { MemoryFileSystem } from "../io/fs.ts";
-import { newItem, serializeItem } from "../store/item.ts";
-import { TaskStore } from "../store/store.ts";
-import { defaultConfig, type PgConfig } from "./config/config.ts";
+import { PgItem } from "../../adapter/pg_item.ts";
+import { FixedClock } from "../../io/clock.ts";
+import { MemoryFileSystem } from "../../io/fs.ts";
+import { newItem, serializeItem } from "../../store/item.ts";
+import { TaskStore } from "../../store/store.ts";
+import { defaultConfig, type PgConfig } from "../config/config.ts";
 import { MigrationError } from "./legacy_backlog.ts";
 import { describePlan, migrateBacklog, type MigrateOptions } from "./migrate.ts";
 

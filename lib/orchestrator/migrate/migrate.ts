@@ -7,19 +7,19 @@
  * @module
  */
 
-import type { Clock } from "../io/clock.ts";
-import { FixedClock } from "../io/clock.ts";
-import type { FileSystem } from "../io/fs.ts";
-import { dirname, join } from "../io/path.ts";
-import { isDescriptionEmpty, type StructuredDescription } from "../adapter/description.ts";
-import { newPgItem, PgItem } from "../adapter/pg_item.ts";
-import { isBlockedFromStatus } from "../adapter/pg_status.ts";
-import { generateId, type RandomBytes } from "../store/id.ts";
-import { type Item, serializeItem } from "../store/item.ts";
-import type { WarningSink } from "../io/warning.ts";
-import type { TaskStore } from "../store/store.ts";
-import { parseTimestamp } from "../store/timestamp.ts";
-import { type PgConfig, resolvePipeline } from "./config/config.ts";
+import type { Clock } from "../../io/clock.ts";
+import { FixedClock } from "../../io/clock.ts";
+import type { FileSystem } from "../../io/fs.ts";
+import { dirname, join } from "../../io/path.ts";
+import { isDescriptionEmpty, type StructuredDescription } from "../../adapter/description.ts";
+import { newPgItem, PgItem } from "../../adapter/pg_item.ts";
+import { isBlockedFromStatus } from "../../adapter/pg_status.ts";
+import { generateId, type RandomBytes } from "../../store/id.ts";
+import { type Item, serializeItem } from "../../store/item.ts";
+import type { WarningSink } from "../../io/warning.ts";
+import type { TaskStore } from "../../store/store.ts";
+import { parseTimestamp } from "../../store/timestamp.ts";
+import { type PgConfig, resolvePipeline } from "../config/config.ts";
 import {
   type InboxEntry,
   type LegacyBacklog,
