@@ -29,8 +29,8 @@ import { defaultConfig, type PgConfig } from "../lib/orchestrator/config/config.
 import { Coordinator } from "../lib/orchestrator/repo/coordinator.ts";
 import { GitRepo } from "../lib/orchestrator/repo/git.ts";
 import { SILENT_LOGGER } from "../lib/io/logger.ts";
-import { RecordingObserver } from "../lib/orchestrator/run_events.ts";
-import { runScheduler } from "../lib/orchestrator/run_loop.ts";
+import { RecordingObserver } from "../lib/orchestrator/run/run_events.ts";
+import { runScheduler } from "../lib/orchestrator/run/run_loop.ts";
 import type { Item } from "../lib/store/item.ts";
 import { TaskStore } from "../lib/store/store.ts";
 import { formatTimestamp } from "../lib/store/timestamp.ts";

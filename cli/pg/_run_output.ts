@@ -18,7 +18,7 @@
 
 import type { Io } from "../_io.ts";
 import type { Logger } from "../../lib/io/logger.ts";
-import type { RunEvent, RunObserver } from "../../lib/orchestrator/run_events.ts";
+import type { RunEvent, RunObserver } from "../../lib/orchestrator/run/run_events.ts";
 
 /** How output is shown. */
 export type OutputMode = "live" | "plain" | "json";

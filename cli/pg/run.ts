@@ -21,11 +21,11 @@ import {
   parseFilters,
 } from "../../lib/orchestrator/scheduling/filter.ts";
 import { GitRepo } from "../../lib/orchestrator/repo/git.ts";
-import { formatPreflightError, runPreflight } from "../../lib/orchestrator/preflight.ts";
+import { formatPreflightError, runPreflight } from "../../lib/orchestrator/run/preflight.ts";
 import { cleanupResultFiles } from "../../lib/orchestrator/execution/agents/result_file.ts";
 import { acquireRunLock, type RunLock } from "../../lib/orchestrator/repo/run_lock.ts";
 import { recoverInterruptedRun } from "../../lib/orchestrator/repo/recovery.ts";
-import { runScheduler, type RunSummary } from "../../lib/orchestrator/run_loop.ts";
+import { runScheduler, type RunSummary } from "../../lib/orchestrator/run/run_loop.ts";
 import { validateTargets } from "../../lib/orchestrator/scheduling/targets.ts";
 import type { SchedulerItem } from "../../lib/orchestrator/scheduling/scheduler_item.ts";
 import {

@@ -11,7 +11,7 @@ import type { Parsed } from "../_args.ts";
 import { CliError } from "../_main.ts";
 import { PgItem } from "../../lib/adapter/pg_item.ts";
 import { SystemClock } from "../../lib/io/clock.ts";
-import { CompletionHandler } from "../../lib/orchestrator/completion.ts";
+import { CompletionHandler } from "../../lib/orchestrator/run/completion.ts";
 import type { ExecutorContext } from "../../lib/orchestrator/execution/executor.ts";
 import {
   backlogLines,

@@ -12,8 +12,8 @@ import type { Item } from "../store/item.ts";
 import type { PgConfig } from "../orchestrator/config/config.ts";
 import { type CommitRecord, Coordinator } from "../orchestrator/repo/coordinator.ts";
 import { MemoryLogger } from "../io/logger.ts";
-import { RecordingObserver } from "../orchestrator/run_events.ts";
-import { type RunParams, runScheduler, type RunSummary } from "../orchestrator/run_loop.ts";
+import { RecordingObserver } from "../orchestrator/run/run_events.ts";
+import { type RunParams, runScheduler, type RunSummary } from "../orchestrator/run/run_loop.ts";
 import { testConfig } from "./scheduler_fixtures.ts";
 import {
   ScriptedAgentRunner,

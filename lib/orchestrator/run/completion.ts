@@ -11,22 +11,22 @@
  * @module
  */
 
-import type { ItemUpdate } from "../adapter/item_update.ts";
-import { PgError, toPgError } from "../adapter/pg_error.ts";
-import { PgItem } from "../adapter/pg_item.ts";
-import type { PhaseRun, PhaseRunOutcome } from "../adapter/phase_history.ts";
-import type { Item } from "../store/item.ts";
-import { type PgConfig, resolvePipeline } from "./config/config.ts";
-import type { Coordinator } from "./repo/coordinator.ts";
-import { type ExecutionResult, phaseLabel, type RunStats } from "./execution/executor.ts";
-import type { Logger } from "../io/logger.ts";
-import { mergeDirection } from "./rules/item_merge.ts";
-import type { PhaseResult } from "./execution/phase_result.ts";
+import type { ItemUpdate } from "../../adapter/item_update.ts";
+import { PgError, toPgError } from "../../adapter/pg_error.ts";
+import { PgItem } from "../../adapter/pg_item.ts";
+import type { PhaseRun, PhaseRunOutcome } from "../../adapter/phase_history.ts";
+import type { Item } from "../../store/item.ts";
+import { type PgConfig, resolvePipeline } from "../config/config.ts";
+import type { Coordinator } from "../repo/coordinator.ts";
+import { type ExecutionResult, phaseLabel, type RunStats } from "../execution/executor.ts";
+import type { Logger } from "../../io/logger.ts";
+import { mergeDirection } from "../rules/item_merge.ts";
+import type { PhaseResult } from "../execution/phase_result.ts";
 import type { PhaseOutcome, RunObserver } from "./run_events.ts";
-import { resolveTransition } from "./rules/phase_transition.ts";
-import { TRIAGE_PHASE } from "./execution/triage_task.ts";
-import { triageRouting } from "./rules/triage_routing.ts";
-import type { WorklogEntry, WorklogOutcome } from "./repo/worklog.ts";
+import { resolveTransition } from "../rules/phase_transition.ts";
+import { TRIAGE_PHASE } from "../execution/triage_task.ts";
+import { triageRouting } from "../rules/triage_routing.ts";
+import type { WorklogEntry, WorklogOutcome } from "../repo/worklog.ts";
 
 /** Time spent in one phase over the run. */
 export interface PhaseTime {

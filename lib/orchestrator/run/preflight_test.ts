@@ -1,16 +1,16 @@
 import assert from "node:assert/strict";
-import { MemoryFileSystem } from "../io/fs.ts";
-import type { Item } from "../store/item.ts";
-import { PgItem } from "../adapter/pg_item.ts";
-import { schedulerItemOf } from "./scheduling/scheduler_item.ts";
+import { MemoryFileSystem } from "../../io/fs.ts";
+import type { Item } from "../../store/item.ts";
+import { PgItem } from "../../adapter/pg_item.ts";
+import { schedulerItemOf } from "../scheduling/scheduler_item.ts";
 import {
   findCycles,
   formatPreflightError,
   type PreflightOptions,
   runPreflight,
 } from "./preflight.ts";
-import { testConfig } from "../_testing/scheduler_fixtures.ts";
-import { item } from "../_testing/test_repo.ts";
+import { testConfig } from "../../_testing/scheduler_fixtures.ts";
+import { item } from "../../_testing/test_repo.ts";
 
 const views = (items: Item[]) => items.map((it) => schedulerItemOf(new PgItem(it)));
 

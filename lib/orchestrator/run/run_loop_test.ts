@@ -2,11 +2,11 @@
 // pipeline feature = pre research, main prd → build (destructive) → review.
 
 import assert from "node:assert/strict";
-import { AgentError } from "./execution/agents/agent_runner.ts";
-import { type HarnessRun, runHarness } from "../_testing/run_harness.ts";
-import { phaseResult } from "./execution/agents/scripted_agent_runner.ts";
-import { item, porcelain, subjects } from "../_testing/test_repo.ts";
-import { parseFilters } from "./scheduling/filter.ts";
+import { AgentError } from "../execution/agents/agent_runner.ts";
+import { type HarnessRun, runHarness } from "../../_testing/run_harness.ts";
+import { phaseResult } from "../execution/agents/scripted_agent_runner.ts";
+import { item, porcelain, subjects } from "../../_testing/test_repo.ts";
+import { parseFilters } from "../scheduling/filter.ts";
 
 async function done(run: HarnessRun): Promise<void> {
   await run.repo.cleanup();

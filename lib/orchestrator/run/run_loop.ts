@@ -7,16 +7,16 @@
  * @module
  */
 
-import { toPgError } from "../adapter/pg_error.ts";
-import { PgItem } from "../adapter/pg_item.ts";
-import type { FileSystem } from "../io/fs.ts";
-import type { AgentRunner } from "./execution/agents/agent_runner.ts";
+import { toPgError } from "../../adapter/pg_error.ts";
+import { PgItem } from "../../adapter/pg_item.ts";
+import type { FileSystem } from "../../io/fs.ts";
+import type { AgentRunner } from "../execution/agents/agent_runner.ts";
 import { CompletionHandler, type FinishedTask, newRunState, type RunState } from "./completion.ts";
-import { type PgConfig, resolvePipeline } from "./config/config.ts";
-import type { Coordinator } from "./repo/coordinator.ts";
-import { executePhase, type ExecutionResult, type ExecutorContext } from "./execution/executor.ts";
-import { type FilterCriterion, formatFilters, matchesFilters } from "./scheduling/filter.ts";
-import type { Logger } from "../io/logger.ts";
+import { type PgConfig, resolvePipeline } from "../config/config.ts";
+import type { Coordinator } from "../repo/coordinator.ts";
+import { executePhase, type ExecutionResult, type ExecutorContext } from "../execution/executor.ts";
+import { type FilterCriterion, formatFilters, matchesFilters } from "../scheduling/filter.ts";
+import type { Logger } from "../../io/logger.ts";
 import { NULL_OBSERVER, type RunObserver } from "./run_events.ts";
 import {
   advanceToNextActiveTarget,
@@ -25,8 +25,8 @@ import {
   selectActions,
   selectTargetedActions,
   unmetDependencies,
-} from "./scheduling/scheduler.ts";
-import { backlogLines, executeTriage, TRIAGE_PHASE } from "./execution/triage_task.ts";
+} from "../scheduling/scheduler.ts";
+import { backlogLines, executeTriage, TRIAGE_PHASE } from "../execution/triage_task.ts";
 
 /** Why a run stopped. */
 export type HaltReason =

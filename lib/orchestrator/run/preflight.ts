@@ -7,10 +7,10 @@
  * @module
  */
 
-import type { FileSystem } from "../io/fs.ts";
-import { join } from "../io/path.ts";
-import { type PgConfig, resolvePipeline } from "./config/config.ts";
-import type { SchedulerItem } from "./scheduling/scheduler_item.ts";
+import type { FileSystem } from "../../io/fs.ts";
+import { join } from "../../io/path.ts";
+import { type PgConfig, resolvePipeline } from "../config/config.ts";
+import type { SchedulerItem } from "../scheduling/scheduler_item.ts";
 
 /** What preflight reads of an item (a scheduler view has it all). */
 export type PreflightItem = Pick<
