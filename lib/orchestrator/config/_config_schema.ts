@@ -3,6 +3,7 @@
 // the built-in defaults never pay for zod.
 
 import { z } from "zod";
+import { DEFAULT_PIPELINE } from "../../adapter/pg_item.ts";
 import type { IsExact } from "./_types.ts";
 import {
   type AgentConfig,
@@ -95,7 +96,7 @@ function normalize(c: PgConfig): PgConfig {
   const agent: AgentConfig = model ? { cli: c.agent.cli, model } : { cli: c.agent.cli };
   if (c.agent.command !== undefined) agent.command = c.agent.command;
   const pipelines = Object.keys(c.pipelines).length === 0
-    ? { feature: defaultFeaturePipeline() }
+    ? { [DEFAULT_PIPELINE]: defaultFeaturePipeline() }
     : c.pipelines;
   return { ...c, agent, pipelines };
 }

@@ -10,6 +10,7 @@
 
 import type { ParseError } from "jsonc-parser";
 import type { DimensionLevel, SizeLevel } from "../../adapter/assessments.ts";
+import { DEFAULT_PIPELINE } from "../../adapter/pg_item.ts";
 
 /**
  * The agent CLIs pg can drive: `claude` (default), `opencode`
@@ -273,7 +274,7 @@ export function defaultConfig(): PgConfig {
       max_concurrent: 1,
     },
     agent: { cli: "claude" },
-    pipelines: { feature: defaultFeaturePipeline() },
+    pipelines: { [DEFAULT_PIPELINE]: defaultFeaturePipeline() },
   };
 }
 
@@ -451,7 +452,7 @@ export function resolvePipeline(
   pipelineType: string | null,
 ): ResolvedPipeline | null {
   const pipelines = config.pipelines;
-  const name = pipelineType ?? "feature";
+  const name = pipelineType ?? DEFAULT_PIPELINE;
   if (Object.hasOwn(pipelines, name)) return { name, pipeline: pipelines[name]! };
   if (pipelineType === null) {
     const names = Object.keys(pipelines);

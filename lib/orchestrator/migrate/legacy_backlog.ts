@@ -24,6 +24,7 @@ import {
   parseDescriptionText,
   type StructuredDescription,
 } from "../../adapter/description.ts";
+import { DEFAULT_PIPELINE } from "../../adapter/pg_item.ts";
 import type { PgStatus } from "../../adapter/pg_status.ts";
 import type { JsonObject, JsonValue } from "../../store/json.ts";
 import type { WarningSink } from "../../io/warning.ts";
@@ -569,7 +570,7 @@ function upgradeV1(
     const to = rawBlockedFrom === "researching" ? "scoping" : "ready";
     warn(`Item ${item.id}: blocked_from_status '${rawBlockedFrom}' upgraded to '${to}'`);
   }
-  item.pipelineType = "feature";
+  item.pipelineType = DEFAULT_PIPELINE;
   item.phasePool = item.status === "InProgress" && item.phase !== null ? "main" : null;
   if (rawStatus === "researching" && item.phase !== null) {
     warn(`Item ${item.id}: phase '${item.phase}' cleared (researching items restart scoping)`);

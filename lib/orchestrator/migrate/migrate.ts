@@ -12,7 +12,7 @@ import { FixedClock } from "../../io/clock.ts";
 import type { FileSystem } from "../../io/fs.ts";
 import { dirname, join } from "../../io/path.ts";
 import { isDescriptionEmpty, type StructuredDescription } from "../../adapter/description.ts";
-import { newPgItem, PgItem } from "../../adapter/pg_item.ts";
+import { DEFAULT_PIPELINE, newPgItem, PgItem } from "../../adapter/pg_item.ts";
 import { isBlockedFromStatus } from "../../adapter/pg_status.ts";
 import { generateId, type RandomBytes } from "../../store/id.ts";
 import { type Item, serializeItem } from "../../store/item.ts";
@@ -102,7 +102,7 @@ function mapItem(legacy: LegacyItem, config: PgConfig, warn: WarningSink): Item 
     if (resolved === null) {
       warn(
         `Item ${legacy.id}: pipeline '${
-          legacy.pipelineType ?? "feature"
+          legacy.pipelineType ?? DEFAULT_PIPELINE
         }' not found in config; no phase set`,
       );
     } else if (resumes === "Scoping") {
@@ -352,7 +352,9 @@ export async function migrateBacklog(options: MigrateOptions): Promise<MigrateRe
     inboxText = await readText(fs, beside);
     if (inboxText !== null) inboxPath = beside;
   }
-  const feature = Object.hasOwn(config.pipelines, "feature") ? config.pipelines.feature! : null;
+  const feature = Object.hasOwn(config.pipelines, DEFAULT_PIPELINE)
+    ? config.pipelines[DEFAULT_PIPELINE]!
+    : null;
   const backlog = parseLegacyBacklog(text, {
     path: backlogPath,
     feature: feature && {

@@ -13,7 +13,7 @@
 
 import type { ItemUpdate } from "../../adapter/item_update.ts";
 import { PgError, toPgError } from "../../adapter/pg_error.ts";
-import { PgItem } from "../../adapter/pg_item.ts";
+import { DEFAULT_PIPELINE, PgItem } from "../../adapter/pg_item.ts";
 import type { PhaseRun, PhaseRunOutcome } from "../../adapter/phase_history.ts";
 import type { Item } from "../../store/item.ts";
 import { type PgConfig, resolvePipeline } from "../config/config.ts";
@@ -388,7 +388,7 @@ export class CompletionHandler {
     const pg = current.pg;
     const resolved = resolvePipeline(this.#c.config, pg.pipelineType());
     if (resolved === null) {
-      const reason = `Pipeline '${pg.pipelineType() ?? "feature"}' not found`;
+      const reason = `Pipeline '${pg.pipelineType() ?? DEFAULT_PIPELINE}' not found`;
       await this.#c.coordinator.updateItem(id, [{ kind: "SetBlocked", reason }]);
       this.#blockedNow(id, reason);
       return;

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { DEFAULT_PIPELINE } from "../../adapter/pg_item.ts";
 import type { FileSystem } from "../../io/fs.ts";
 import { join } from "../../io/path.ts";
 import { type PgConfig, resolvePipeline } from "../config/config.ts";
@@ -149,7 +150,7 @@ function itemChecks(o: PreflightOptions): PreflightError[] {
   for (const pg of o.items) {
     const status = pg.status;
     if (status !== "InProgress" && status !== "Scoping" && status !== "Ready") continue;
-    const type = pg.pipelineType ?? "feature";
+    const type = pg.pipelineType ?? DEFAULT_PIPELINE;
     const resolved = resolvePipeline(o.config, pg.pipelineType);
     const at = `tasks.jsonl → items → ${pg.id}`;
     if (resolved === null) {

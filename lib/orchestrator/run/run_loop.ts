@@ -8,7 +8,7 @@
  */
 
 import { toPgError } from "../../adapter/pg_error.ts";
-import { PgItem } from "../../adapter/pg_item.ts";
+import { DEFAULT_PIPELINE, PgItem } from "../../adapter/pg_item.ts";
 import type { FileSystem } from "../../io/fs.ts";
 import type { AgentRunner } from "../execution/agents/agent_runner.ts";
 import { CompletionHandler, type FinishedTask, newRunState, type RunState } from "./completion.ts";
@@ -387,7 +387,7 @@ class RunLoop {
     if (resolved === null) {
       return {
         kind: "Failed",
-        reason: `Pipeline '${item.pipelineType() ?? "feature"}' not found`,
+        reason: `Pipeline '${item.pipelineType() ?? DEFAULT_PIPELINE}' not found`,
         stats: null,
       };
     }
@@ -423,7 +423,7 @@ class RunLoop {
     }
     const pg = new PgItem(raw, { warn: (m) => this.#log.warn(m) });
     const resolved = resolvePipeline(this.#ctx.config, pg.pipelineType());
-    const name = pg.pipelineType() ?? "feature";
+    const name = pg.pipelineType() ?? DEFAULT_PIPELINE;
     let reason: string | null = null;
     if (resolved === null) reason = `Pipeline '${name}' not found for promotion`;
     else if (resolved.pipeline.phases.length === 0) {
