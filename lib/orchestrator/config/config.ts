@@ -19,9 +19,6 @@ import { DEFAULT_PIPELINE } from "../../adapter/pg_item.ts";
  */
 export type AgentCli = "claude" | "opencode" | "codex" | "command";
 
-/** Every `agent.cli` value. */
-export const AGENT_CLIS: readonly AgentCli[] = ["claude", "opencode", "codex", "command"];
-
 /** Placeholder in `agent.command` replaced by the prompt (a whole argument). */
 export const PROMPT_PLACEHOLDER = "{prompt}";
 /** Placeholder in `agent.command` replaced by the result file's path (a whole argument). */
