@@ -137,7 +137,6 @@ function optLabel(o: OptSpec): string {
 export function parseArgs(root: CommandSpec, argv: readonly string[], programName: string): Parsed {
   const globals = (root.options ?? []).filter((o) => o.global);
   const path: string[] = [];
-  const chain: CommandSpec[] = [root];
   let cmd = root;
   const args: Record<string, string | undefined> = {};
   const opts: Parsed["opts"] = {};
@@ -263,7 +262,6 @@ export function parseArgs(root: CommandSpec, argv: readonly string[], programNam
         );
       }
       cmd = sub!;
-      chain.push(cmd);
       path.push(a);
       continue;
     }

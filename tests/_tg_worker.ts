@@ -11,7 +11,7 @@
 
 import { main } from "../cli/tg.ts";
 import { BufferIo } from "../cli/_io.ts";
-import { prng } from "./_gen_store.ts";
+import { prng } from "../lib/_testing/synthetic_store.ts";
 
 const enc = new TextEncoder();
 

@@ -8,7 +8,7 @@ import {
   claudeCli,
   codexCli,
   opencodeCli,
-} from "../lib/orchestrator/agents/agent_clis.ts";
+} from "../lib/orchestrator/execution/agents/agent_clis.ts";
 
 const HELP_DIR = new URL("./fixtures/agent_help/", import.meta.url);
 

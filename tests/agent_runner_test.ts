@@ -3,17 +3,23 @@
 // the "Agent" scenarios of §10.1.
 
 import assert from "node:assert/strict";
-import { AgentError, type AgentRunOutcome } from "../lib/orchestrator/agents/agent_runner.ts";
-import { AgentUnavailableError } from "../lib/orchestrator/agents/agent_runner.ts";
-import { commandCli } from "../lib/orchestrator/agents/agent_clis.ts";
+import {
+  AgentError,
+  type AgentRunOutcome,
+} from "../lib/orchestrator/execution/agents/agent_runner.ts";
+import { AgentUnavailableError } from "../lib/orchestrator/execution/agents/agent_runner.ts";
+import { commandCli } from "../lib/orchestrator/execution/agents/agent_clis.ts";
 import {
   type AgentRunnerOptions,
   CliAgentRunner,
-} from "../lib/orchestrator/agents/cli_agent_runner.ts";
-import { createAgentRunner } from "../lib/orchestrator/agents/create_agent_runner.ts";
-import { ProcessGroups } from "../lib/orchestrator/agents/process_group.ts";
-import { safeResultPath, UnsafeNameError } from "../lib/orchestrator/agents/result_file.ts";
-import type { AgentConfig } from "../lib/orchestrator/config.ts";
+} from "../lib/orchestrator/execution/agents/cli_agent_runner.ts";
+import { createAgentRunner } from "../lib/orchestrator/execution/agents/create_agent_runner.ts";
+import { ProcessGroups } from "../lib/orchestrator/execution/agents/process_group.ts";
+import {
+  safeResultPath,
+  UnsafeNameError,
+} from "../lib/orchestrator/execution/agents/result_file.ts";
+import type { AgentConfig } from "../lib/orchestrator/config/config.ts";
 import {
   type FakeAgentEnv,
   fakePrompt,

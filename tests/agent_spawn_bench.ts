@@ -12,8 +12,8 @@
  * @module
  */
 
-import { createAgentRunner } from "../lib/orchestrator/agents/create_agent_runner.ts";
-import { safeResultPath } from "../lib/orchestrator/agents/result_file.ts";
+import { createAgentRunner } from "../lib/orchestrator/execution/agents/create_agent_runner.ts";
+import { safeResultPath } from "../lib/orchestrator/execution/agents/result_file.ts";
 import { makeFakeAgentEnv } from "./_fake_agents.ts";
 
 const RUNS = Number(Deno.args[Deno.args.indexOf("--runs") + 1] || 200) || 200;

@@ -11,7 +11,7 @@
  */
 
 import { REPO_ROOT, RUST_TG, rustUnavailable } from "./_helpers.ts";
-import { writeSyntheticStore } from "./_gen_store.ts";
+import { writeSyntheticStore } from "../lib/_testing/synthetic_store.ts";
 import { parseActiveFile } from "../lib/store/jsonl.ts";
 import { measureProcess } from "./_bench.ts";
 

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { REPO_ROOT, tempRepo, tg } from "./_helpers.ts";
 import { parseActiveFile } from "../lib/store/jsonl.ts";
-import { prng, writeSyntheticStore } from "./_gen_store.ts";
+import { prng, writeSyntheticStore } from "../lib/_testing/synthetic_store.ts";
 
 const KILLS = 200;
 const LANES = 4;

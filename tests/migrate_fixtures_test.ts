@@ -14,9 +14,9 @@ import {
   type PgStatus,
   TaskStore,
 } from "../mod.ts";
-import { defaultConfig } from "../lib/orchestrator/config.ts";
-import { MigrationError } from "../lib/orchestrator/legacy_backlog.ts";
-import { migrateBacklog } from "../lib/orchestrator/migrate.ts";
+import { defaultConfig } from "../lib/orchestrator/config/config.ts";
+import { MigrationError } from "../lib/orchestrator/migrate/legacy_backlog.ts";
+import { migrateBacklog } from "../lib/orchestrator/migrate/migrate.ts";
 import { SHARED } from "./_helpers.ts";
 
 const DIR = `${SHARED}/fixtures/backlog-yaml`;

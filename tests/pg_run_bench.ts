@@ -24,13 +24,13 @@ import type {
   AgentRunner,
   AgentRunOutcome,
   AgentRunRequest,
-} from "../lib/orchestrator/agents/agent_runner.ts";
-import { defaultConfig, type PgConfig } from "../lib/orchestrator/config.ts";
-import { Coordinator } from "../lib/orchestrator/coordinator.ts";
-import { GitRepo } from "../lib/orchestrator/git.ts";
-import { SILENT_LOGGER } from "../lib/orchestrator/logger.ts";
-import { RecordingObserver } from "../lib/orchestrator/run_events.ts";
-import { runScheduler } from "../lib/orchestrator/run_loop.ts";
+} from "../lib/orchestrator/execution/agents/agent_runner.ts";
+import { defaultConfig, type PgConfig } from "../lib/orchestrator/config/config.ts";
+import { Coordinator } from "../lib/orchestrator/repo/coordinator.ts";
+import { GitRepo } from "../lib/orchestrator/repo/git.ts";
+import { SILENT_LOGGER } from "../lib/io/logger.ts";
+import { RecordingObserver } from "../lib/orchestrator/run/run_events.ts";
+import { runScheduler } from "../lib/orchestrator/run/run_loop.ts";
 import type { Item } from "../lib/store/item.ts";
 import { TaskStore } from "../lib/store/store.ts";
 import { formatTimestamp } from "../lib/store/timestamp.ts";

@@ -13,7 +13,7 @@
 
 import { REPO_ROOT, RUST_TG, rustUnavailable } from "./_helpers.ts";
 import { measureProcess } from "./_bench.ts";
-import { writeSyntheticStore } from "./_gen_store.ts";
+import { writeSyntheticStore } from "../lib/_testing/synthetic_store.ts";
 
 const args = Deno.args;
 const RUNS = Number(args[args.indexOf("--runs") + 1] || 10) || 10;

@@ -23,7 +23,7 @@ import {
   tg,
 } from "./_helpers.ts";
 import { TG_COMMANDS } from "../cli/tg.ts";
-import { prng } from "./_gen_store.ts";
+import { prng } from "../lib/_testing/synthetic_store.ts";
 
 const SKIP = await rustUnavailable();
 

@@ -1,7 +1,7 @@
 // Writes schema/phase-golem.schema.json, the JSON Schema of phase-golem.jsonc,
 // generated from the config's validating schema. Run with `deno task schema`.
 
-import { configJsonSchema } from "../lib/orchestrator/config.ts";
+import { configJsonSchema } from "../lib/orchestrator/config/config.ts";
 
 const out = new URL("../schema/phase-golem.schema.json", import.meta.url);
 await Deno.writeTextFile(out, JSON.stringify(await configJsonSchema(), null, 2) + "\n");

@@ -4,8 +4,8 @@
  * @module
  */
 
-import type { AgentRunner } from "../../lib/orchestrator/agents/agent_runner.ts";
-import type { PgConfig } from "../../lib/orchestrator/config.ts";
+import type { AgentRunner } from "../../lib/orchestrator/execution/agents/agent_runner.ts";
+import type { PgConfig } from "../../lib/orchestrator/config/config.ts";
 
 /** Makes the runner for a config (injected by tests). */
 export type RunnerFactory = (config: PgConfig, root: string) => Promise<AgentRunner>;
@@ -20,7 +20,7 @@ export type RunnerFactory = (config: PgConfig, root: string) => Promise<AgentRun
  */
 export async function defaultRunnerFactory(config: PgConfig, root: string): Promise<AgentRunner> {
   const { createAgentRunner } = await import(
-    "../../lib/orchestrator/agents/create_agent_runner.ts"
+    "../../lib/orchestrator/execution/agents/create_agent_runner.ts"
   );
   return createAgentRunner(config.agent, { root });
 }

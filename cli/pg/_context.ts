@@ -13,7 +13,7 @@ import { resolve } from "../../lib/io/path.ts";
 import { DenoProcessRunner, type ProcessRunner } from "../../lib/io/process_runner.ts";
 import { commit, stageSelf } from "../../lib/store/git.ts";
 import { TaskStore } from "../../lib/store/store.ts";
-import type { LoadedConfig } from "../../lib/orchestrator/config_file.ts";
+import type { LoadedConfig } from "../../lib/orchestrator/config/config_file.ts";
 
 /** Log levels, least verbose first. */
 export type LogLevel = "error" | "warn" | "info" | "debug";
@@ -96,7 +96,7 @@ export class PgContext {
 
   /** The configuration (loaded once; validation errors abort the command). */
   config(): Promise<LoadedConfig> {
-    this.#config ??= import("../../lib/orchestrator/config_file.ts").then((m) =>
+    this.#config ??= import("../../lib/orchestrator/config/config_file.ts").then((m) =>
       m.loadConfig(this.fs, { root: this.root, configPath: this.configPath, warn: this.warn })
     );
     return this.#config;

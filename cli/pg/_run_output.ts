@@ -17,8 +17,8 @@
  */
 
 import type { Io } from "../_io.ts";
-import type { Logger } from "../../lib/orchestrator/logger.ts";
-import type { RunEvent, RunObserver } from "../../lib/orchestrator/run_events.ts";
+import type { Logger } from "../../lib/io/logger.ts";
+import type { RunEvent, RunObserver } from "../../lib/orchestrator/run/run_events.ts";
 
 /** How output is shown. */
 export type OutputMode = "live" | "plain" | "json";

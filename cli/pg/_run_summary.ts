@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { RunSummary } from "../../lib/orchestrator/run_loop.ts";
+import type { RunSummary } from "../../lib/orchestrator/run/run_loop.ts";
 
 function seconds(ms: number): string {
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;

@@ -3,9 +3,9 @@
 import type { Parsed } from "../_args.ts";
 import { CliError } from "../_main.ts";
 import { applyUpdate } from "../../lib/adapter/item_update.ts";
-import { PgItem } from "../../lib/adapter/pg_item.ts";
+import { DEFAULT_PIPELINE, PgItem } from "../../lib/adapter/pg_item.ts";
 import { mutateStore } from "../../lib/adapter/store_access.ts";
-import { type PgConfig, resolvePipeline } from "../../lib/orchestrator/config.ts";
+import { type PgConfig, resolvePipeline } from "../../lib/orchestrator/config/config.ts";
 import type { PgContext } from "./_context.ts";
 
 /** What advancing decided: the new phase and the line to print, or why not. */
@@ -31,7 +31,7 @@ export function planAdvance(pg: PgItem, config: PgConfig, to: string | undefined
   const type = pg.pipelineType();
   const resolved = resolvePipeline(config, type);
   if (resolved === null) {
-    return { ok: false, error: `Pipeline type '${type ?? "feature"}' not found in config` };
+    return { ok: false, error: `Pipeline type '${type ?? DEFAULT_PIPELINE}' not found in config` };
   }
   const main = resolved.pipeline.phases.map((ph) => ph.name);
   if (to !== undefined) {

@@ -3,8 +3,8 @@
 import type { Parsed } from "../_args.ts";
 import { CliError } from "../_main.ts";
 import { join } from "../../lib/io/path.ts";
-import { JSONC_CONFIG_NAME, TOML_CONFIG_NAME } from "../../lib/orchestrator/config_file.ts";
-import { configTemplate, SCHEMA_FILE } from "../../lib/orchestrator/config_template.ts";
+import { JSONC_CONFIG_NAME, TOML_CONFIG_NAME } from "../../lib/orchestrator/config/config_file.ts";
+import { configTemplate, SCHEMA_FILE } from "../../lib/orchestrator/config/config_template.ts";
 import type { PgContext } from "./_context.ts";
 
 const ENC = new TextEncoder();
@@ -41,7 +41,7 @@ export async function init(p: Parsed, ctx: PgContext): Promise<void> {
       await fs.writeFile(join(ctx.root, JSONC_CONFIG_NAME), ENC.encode(configTemplate(prefix)));
     }
   }
-  const { configJsonSchema } = await import("../../lib/orchestrator/config.ts");
+  const { configJsonSchema } = await import("../../lib/orchestrator/config/config.ts");
   await fs.writeFileAtomic(
     join(ctx.root, SCHEMA_FILE),
     ENC.encode(JSON.stringify(await configJsonSchema(), null, 2) + "\n"),

@@ -4,8 +4,8 @@ import type { Parsed } from "../_args.ts";
 import { join, resolve } from "../../lib/io/path.ts";
 import { PgError } from "../../lib/adapter/pg_error.ts";
 import { commit, stageSelf } from "../../lib/store/git.ts";
-import { acquireRunLock } from "../../lib/orchestrator/run_lock.ts";
-import { describePlan, migrateBacklog } from "../../lib/orchestrator/migrate.ts";
+import { acquireRunLock } from "../../lib/orchestrator/repo/run_lock.ts";
+import { describePlan, migrateBacklog } from "../../lib/orchestrator/migrate/migrate.ts";
 import type { PgContext } from "./_context.ts";
 
 /** Runs `pg migrate`. */

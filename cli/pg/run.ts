@@ -12,23 +12,26 @@ import { CliError } from "../_main.ts";
 import { toPgError } from "../../lib/adapter/pg_error.ts";
 import { pgStatusLabel } from "../../lib/adapter/pg_status.ts";
 import { SystemClock } from "../../lib/io/clock.ts";
-import type { AgentRunner } from "../../lib/orchestrator/agents/agent_runner.ts";
-import type { PgConfig } from "../../lib/orchestrator/config.ts";
-import { type CommitRecord, Coordinator } from "../../lib/orchestrator/coordinator.ts";
+import type { AgentRunner } from "../../lib/orchestrator/execution/agents/agent_runner.ts";
+import type { PgConfig } from "../../lib/orchestrator/config/config.ts";
+import { type CommitRecord, Coordinator } from "../../lib/orchestrator/repo/coordinator.ts";
 import {
   type FilterCriterion,
   formatFilters,
   parseFilters,
-} from "../../lib/orchestrator/filter.ts";
-import { GitRepo } from "../../lib/orchestrator/git.ts";
-import { formatPreflightError, runPreflight } from "../../lib/orchestrator/preflight.ts";
-import { cleanupResultFiles } from "../../lib/orchestrator/agents/result_file.ts";
-import { acquireRunLock, type RunLock } from "../../lib/orchestrator/run_lock.ts";
-import { recoverInterruptedRun } from "../../lib/orchestrator/recovery.ts";
-import { runScheduler, type RunSummary } from "../../lib/orchestrator/run_loop.ts";
-import { validateTargets } from "../../lib/orchestrator/targets.ts";
-import type { SchedulerItem } from "../../lib/orchestrator/scheduler_item.ts";
-import { type SnapshotEntry, SnapshotReader } from "../../lib/orchestrator/snapshot_reader.ts";
+} from "../../lib/orchestrator/scheduling/filter.ts";
+import { GitRepo } from "../../lib/orchestrator/repo/git.ts";
+import { formatPreflightError, runPreflight } from "../../lib/orchestrator/run/preflight.ts";
+import { cleanupResultFiles } from "../../lib/orchestrator/execution/agents/result_file.ts";
+import { acquireRunLock, type RunLock } from "../../lib/orchestrator/repo/run_lock.ts";
+import { recoverInterruptedRun } from "../../lib/orchestrator/repo/recovery.ts";
+import { runScheduler, type RunSummary } from "../../lib/orchestrator/run/run_loop.ts";
+import { validateTargets } from "../../lib/orchestrator/scheduling/targets.ts";
+import type { SchedulerItem } from "../../lib/orchestrator/scheduling/scheduler_item.ts";
+import {
+  type SnapshotEntry,
+  SnapshotReader,
+} from "../../lib/orchestrator/scheduling/snapshot_reader.ts";
 import { formatTimestamp } from "../../lib/store/timestamp.ts";
 import { defaultRunnerFactory, type RunnerFactory, whichBinary } from "./_agent.ts";
 import type { PgContext } from "./_context.ts";

@@ -14,11 +14,11 @@ import { applyUpdate } from "../../lib/adapter/item_update.ts";
 import { newPgItem, PgItem } from "../../lib/adapter/pg_item.ts";
 import type { PgStatus } from "../../lib/adapter/pg_status.ts";
 import { FixedClock } from "../../lib/io/clock.ts";
-import { AgentError } from "../../lib/orchestrator/agents/agent_runner.ts";
+import { AgentError } from "../../lib/orchestrator/execution/agents/agent_runner.ts";
 import {
   ScriptedAgentRunner,
   type ScriptStep,
-} from "../../lib/orchestrator/agents/scripted_agent_runner.ts";
+} from "../../lib/orchestrator/execution/agents/scripted_agent_runner.ts";
 import type { Item } from "../../lib/store/item.ts";
 import { TaskStore } from "../../lib/store/store.ts";
 

@@ -4,7 +4,7 @@ import type { Parsed } from "../_args.ts";
 import { CliError } from "../_main.ts";
 import { levelRank } from "../../lib/adapter/assessments.ts";
 import { type PhaseRun, totalPhaseRuns } from "../../lib/adapter/phase_history.ts";
-import { PgItem } from "../../lib/adapter/pg_item.ts";
+import { DEFAULT_PIPELINE, PgItem } from "../../lib/adapter/pg_item.ts";
 import { type PgStatus, pgStatusLabel, pgStatusToSnake } from "../../lib/adapter/pg_status.ts";
 import { readSnapshot } from "../../lib/adapter/store_access.ts";
 import type { PgContext } from "./_context.ts";
@@ -161,7 +161,7 @@ export function formatItemDetails(pg: PgItem): string {
     `Status:   ${pgStatusLabel(pg.status())}${
       pg.phase() ? ` (phase ${pg.phase()}, ${pg.phasePool() ?? "main"})` : ""
     }`,
-    `Pipeline: ${pg.pipelineType() ?? "feature"}`,
+    `Pipeline: ${pg.pipelineType() ?? DEFAULT_PIPELINE}`,
   ];
   const a = pg.assessments();
   const assessed = [

@@ -11,9 +11,13 @@ import type { Parsed } from "../_args.ts";
 import { CliError } from "../_main.ts";
 import { PgItem } from "../../lib/adapter/pg_item.ts";
 import { SystemClock } from "../../lib/io/clock.ts";
-import { CompletionHandler } from "../../lib/orchestrator/completion.ts";
-import type { ExecutorContext } from "../../lib/orchestrator/executor.ts";
-import { backlogLines, executeTriage, TRIAGE_PHASE } from "../../lib/orchestrator/triage_task.ts";
+import { CompletionHandler } from "../../lib/orchestrator/run/completion.ts";
+import type { ExecutorContext } from "../../lib/orchestrator/execution/executor.ts";
+import {
+  backlogLines,
+  executeTriage,
+  TRIAGE_PHASE,
+} from "../../lib/orchestrator/execution/triage_task.ts";
 import { formatTimestamp } from "../../lib/store/timestamp.ts";
 import type { PgContext } from "./_context.ts";
 import {

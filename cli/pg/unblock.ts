@@ -4,7 +4,7 @@ import type { Parsed } from "../_args.ts";
 import { CliError } from "../_main.ts";
 import { PgItem } from "../../lib/adapter/pg_item.ts";
 import { mutateStore } from "../../lib/adapter/store_access.ts";
-import { unblockItem, type UnblockOutcome } from "../../lib/orchestrator/unblock.ts";
+import { unblockItem, type UnblockOutcome } from "../../lib/orchestrator/rules/unblock.ts";
 import type { PgContext } from "./_context.ts";
 
 /** Runs `pg unblock`. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { type Item, serializeItem } from "../store/item.ts";
-import { rawItem, T0, T1, view } from "./_test_helpers.ts";
+import { rawItem, T0, T1, view } from "../_testing/pg_item_fixtures.ts";
 import { applyUpdate, type ItemUpdate } from "./item_update.ts";
 import { newPgItem, PG_KEYS, PgItem } from "./pg_item.ts";
 import { PG_STATUSES, type PgStatus } from "./pg_status.ts";

@@ -10,7 +10,7 @@ import { type Clock, SystemClock } from "../io/clock.ts";
 import type { Item } from "../store/item.ts";
 import { describeJsonValue, newItem } from "../store/item.ts";
 import { type JsonObject, type JsonValue, stringifyCompact } from "../store/json.ts";
-import type { WarningSink } from "../store/jsonl.ts";
+import type { WarningSink } from "../io/warning.ts";
 import type { Status } from "../store/status.ts";
 import { formatTimestamp } from "../store/timestamp.ts";
 import {

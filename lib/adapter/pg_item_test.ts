@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { serializeItem } from "../store/item.ts";
 import type { JsonValue } from "../store/json.ts";
 import type { Status } from "../store/status.ts";
-import { rawItem, T0, T1, view } from "./_test_helpers.ts";
+import { rawItem, T0, T1, view } from "../_testing/pg_item_fixtures.ts";
 import { newPgItem, PG_KEYS, PgItem } from "./pg_item.ts";
 import type { PgStatus } from "./pg_status.ts";
 

@@ -8,7 +8,7 @@
 
 import type { ActiveDoc } from "../store/active_doc.ts";
 import type { Item } from "../store/item.ts";
-import type { WarningSink } from "../store/jsonl.ts";
+import type { WarningSink } from "../io/warning.ts";
 import type { TaskStore } from "../store/store.ts";
 import { PgError, toPgError } from "./pg_error.ts";
 

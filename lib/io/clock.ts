@@ -4,7 +4,16 @@
  * @module
  */
 
-import type { Instant } from "../store/timestamp.ts";
+/** A point in time: whole seconds since the Unix epoch and nanoseconds within the second. */
+export interface Instant {
+  /** Seconds since 1970-01-01T00:00:00Z (may be negative). */
+  secs: number;
+  /**
+   * Nanoseconds, 0..999999999; 1000000000..1999999999 during a leap second
+   * (`…:60`), which then carries the `secs` of the second before it.
+   */
+  nanos: number;
+}
 
 /** Source of the current time. */
 export interface Clock {

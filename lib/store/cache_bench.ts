@@ -5,7 +5,7 @@
  * XXH3 of `tasks.jsonl`, and one sandboxed query. Target: rebuild ≤ 60 ms.
  */
 
-import { writeSyntheticStore } from "../../tests/_gen_store.ts";
+import { writeSyntheticStore } from "../_testing/synthetic_store.ts";
 import { ensureFreshCache, rebuildCacheInto } from "./cache.ts";
 import { runSandboxedQuery } from "./query_sandbox.ts";
 import { TaskStore } from "./store.ts";

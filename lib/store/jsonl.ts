@@ -9,6 +9,10 @@
 import { ioError, schemaVersionUnsupported, storageCorruption } from "./errors.ts";
 import { compareCodePoints, type JsonValue, parseJson, parseJsonMembers } from "./json.ts";
 import { type Item, parseItemLine, serializeItem, validateExtensions } from "./item.ts";
+import type { WarningSink } from "../io/warning.ts";
+
+// The store's readers take a WarningSink; its siblings and mod.ts import it from here.
+export type { WarningSink } from "../io/warning.ts";
 
 /** The header line every item file starts with (with its newline). */
 export const SCHEMA_HEADER = '{"schema_version":1}\n';
@@ -17,9 +21,6 @@ export const SCHEMA_VERSION = 1;
 
 const FATAL_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const ENCODER = new TextEncoder();
-
-/** Receives warnings (lines that were skipped). */
-export type WarningSink = (message: string) => void;
 
 /**
  * Checks line 1 of an item file.

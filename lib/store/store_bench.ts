@@ -4,7 +4,7 @@
  * `ActiveDoc` against a full parse and re-serialization.
  */
 
-import { syntheticItems } from "../../tests/_gen_store.ts";
+import { syntheticItems } from "../_testing/synthetic_store.ts";
 import { ActiveDoc } from "./active_doc.ts";
 import { computeReadyQueue } from "./graph.ts";
 import { newItem } from "./item.ts";

@@ -6,16 +6,10 @@
  * @module
  */
 
-/** A point in time: whole seconds since the Unix epoch and nanoseconds within the second. */
-export interface Instant {
-  /** Seconds since 1970-01-01T00:00:00Z (may be negative). */
-  secs: number;
-  /**
-   * Nanoseconds, 0..999999999; 1000000000..1999999999 during a leap second
-   * (`…:60`), which then carries the `secs` of the second before it.
-   */
-  nanos: number;
-}
+import type { Instant } from "../io/clock.ts";
+
+// The clock (lib/io) defines Instant; the store's siblings and mod.ts take it from here.
+export type { Instant } from "../io/clock.ts";
 
 const RFC3339 =
   /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;

@@ -1,0 +1,38 @@
+/**
+ * Raw store items and `PgItem` views shared by the adapter tests. Test-only,
+ * never published (see `lib/_testing/README.md`).
+ *
+ * @module
+ */
+
+import { FixedClock } from "../io/clock.ts";
+import { type Item, newItem } from "../store/item.ts";
+import type { JsonObject, JsonValue } from "../store/json.ts";
+import type { Status } from "../store/status.ts";
+import { PgItem } from "../adapter/pg_item.ts";
+
+/** 2026-01-01T00:00:00Z */
+export const T0 = "2026-01-01T00:00:00Z";
+/** What the test clock returns: 2026-01-02T00:00:00Z. */
+export const T1 = "2026-01-02T00:00:00Z";
+
+/** A store item with the given native status and extensions. */
+export function rawItem(
+  status: Status,
+  ext: Record<string, JsonValue> = {},
+  fields: Partial<Item> = {},
+): Item {
+  const extensions: JsonObject = Object.create(null);
+  for (const [k, v] of Object.entries(ext)) extensions[k] = v;
+  return { ...newItem("WRK-001", "Item", T0, { extensions }), status, ...fields };
+}
+
+/** A PgItem whose warnings are collected and whose clock reads T1. */
+export function view(item: Item): { pg: PgItem; warnings: string[] } {
+  const warnings: string[] = [];
+  const pg = new PgItem(item, {
+    warn: (m) => warnings.push(m),
+    clock: new FixedClock({ secs: 1767312000, nanos: 0 }),
+  });
+  return { pg, warnings };
+}

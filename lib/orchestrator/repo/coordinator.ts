@@ -1,0 +1,765 @@
+/**
+ * The coordinator (pg.md §6): the one place where a run changes the store,
+ * the git index and the worklog. Commands run strictly one at a time in
+ * arrival order (a promise queue); every store change is one load → mutate
+ * → save under the store lock, with lock timeouts retried (§6.2). Nothing
+ * is cached: the store file is the truth.
+ *
+ * Phase completion follows the storage design's order (§6.4 [Target]):
+ * stage the phase's artifacts → update the item (and archive it when Done)
+ * → stage the store files and worklog → commit now (destructive) or queue
+ * for the batch commit (non-destructive). Paths that were staged before the
+ * coordinator started belong to someone else and are never staged or
+ * committed. A failed commit is reported and the run goes on; the store
+ * stays the truth.
+ *
+ * @module
+ */
+
+import { applyUpdate, type ItemUpdate } from "../../adapter/item_update.ts";
+import { PgError, toPgError } from "../../adapter/pg_error.ts";
+import { PgItem } from "../../adapter/pg_item.ts";
+import {
+  mutateStore,
+  type MutateStoreOptions,
+  readItem,
+  readSnapshot,
+  withStoreRetry,
+} from "../../adapter/store_access.ts";
+import { ScratchFile } from "../../store/_scratch.ts";
+import type { Clock } from "../../io/clock.ts";
+import type { FileSystem } from "../../io/fs.ts";
+import { generateId, type RandomBytes } from "../../store/id.ts";
+import { sameBytes } from "../../io/bytes.ts";
+import { ActiveDoc } from "../../store/active_doc.ts";
+import { type Item, serializeItem } from "../../store/item.ts";
+import type { TaskStore } from "../../store/store.ts";
+import {
+  batchCommitMessage,
+  type BatchEntry,
+  haltCommitMessage,
+  phaseCommitMessage,
+} from "./commit_message.ts";
+import { followUpItem, followUpTitleProblem } from "../rules/follow_up.ts";
+import { type GitRepo, STORE_FILES, WORKLOG_DIR } from "./git.ts";
+import type { Logger } from "../../io/logger.ts";
+import { mergeItems } from "../rules/item_merge.ts";
+import {
+  findItemLine,
+  findLineSpan,
+  parseStoreLine,
+  type SnapshotEntry,
+  SnapshotReader,
+} from "../scheduling/snapshot_reader.ts";
+import { ioError, TaskStoreError } from "../../store/errors.ts";
+import type { FollowUp } from "../execution/phase_result.ts";
+import { unblockItem } from "../rules/unblock.ts";
+import { appendWorklog, type WorklogEntry } from "./worklog.ts";
+
+/** What kind of commit was made. */
+export type CommitKind = "phase" | "batch" | "halt";
+
+/** A commit the coordinator made. */
+export interface CommitRecord {
+  /** The new commit. */
+  sha: string;
+  /** Its message. */
+  message: string;
+  /** Which step made it. */
+  kind: CommitKind;
+}
+
+/** Options for {@linkcode Coordinator.start}. */
+export interface CoordinatorOptions {
+  /** The task store. */
+  store: TaskStore;
+  /** Git in the project root. */
+  git: GitRepo;
+  /** File system (worklog). */
+  fs: FileSystem;
+  /** Clock (timestamps, worklog). */
+  clock: Clock;
+  /** Project root, absolute. */
+  root: string;
+  /** Prefix of the IDs of follow-up items. */
+  prefix: string;
+  /** Where log lines go. */
+  log: Logger;
+  /** Waits between store retries (default 1 s, 1 s). */
+  retryDelaysMs?: readonly number[];
+  /** How to wait between retries (default: a timer). */
+  sleep?: (ms: number) => Promise<void>;
+  /** Randomness for follow-up IDs. */
+  random?: RandomBytes;
+  /**
+   * Paths staged by someone else before the run; default: whatever is
+   * staged when the coordinator starts.
+   */
+  foreignStaged?: ReadonlySet<string>;
+  /** Told about every commit made. */
+  onCommit?: (commit: CommitRecord) => void;
+  /**
+   * The line cache of {@linkcode Coordinator.views} (pass the one the
+   * caller already read the store with, so unchanged lines are not parsed
+   * again).
+   */
+  reader?: SnapshotReader;
+}
+
+/** Inputs of {@linkcode Coordinator.completePhase}. */
+export interface CompletePhaseRequest {
+  /** Item ID. */
+  itemId: string;
+  /** Phase name (`triage` for triage). */
+  phase: string;
+  /** The result's `commit_summary`. */
+  commitSummary: string | null;
+  /** Commit now (destructive phases, sub-phases, triage) or join the batch. */
+  destructive: boolean;
+  /** Item updates that result from the phase, applied before the store is staged. */
+  updates: readonly ItemUpdate[];
+  /** Move the item to the archive after the updates (it became Done). */
+  archive?: boolean;
+  /**
+   * The item may be gone (merged away by its own triage): then there is
+   * nothing to update, but the artifacts are still staged and committed.
+   */
+  allowMissing?: boolean;
+}
+
+/** What {@linkcode Coordinator.completePhase} did. */
+export interface CompletePhaseOutcome {
+  /** The commit made (destructive only), or `null`. */
+  commit: CommitRecord | null;
+  /** Why the destructive commit failed, if it did (the store change stands). */
+  commitError: string | null;
+  /** Whether the item was archived. */
+  archived: boolean;
+}
+
+/** Follow-ups created and the ones skipped. */
+export interface IngestOutcome {
+  /** New IDs, in input order of the accepted follow-ups. */
+  ids: string[];
+  /** One warning per follow-up skipped. */
+  skipped: string[];
+}
+
+const SHUT_DOWN = "coordinator shut down";
+
+/**
+ * The serialized store/git/worklog actor of a run.
+ *
+ * @example
+ * ```ts ignore
+ * const coord = await Coordinator.start({ store, git, fs, clock, root, prefix: "WRK", log });
+ * await coord.completePhase({
+ *   itemId: "WRK-001", phase: "build", commitSummary: "Add parser", destructive: true,
+ *   updates: [{ kind: "SetPhase", phase: "review" }],
+ * });
+ * ```
+ */
+export class Coordinator {
+  readonly #o: CoordinatorOptions;
+  readonly #foreign: ReadonlySet<string>;
+  readonly #artifactExclude: ReadonlySet<string>;
+  readonly #storeExisted: boolean;
+  #queue: Promise<unknown> = Promise.resolve();
+  #dead = false;
+  /** A commit of pg's failed, so pg's staged changes wait for the next one. */
+  #commitFailed = false;
+  readonly #pending: BatchEntry[] = [];
+  readonly #reader: SnapshotReader;
+  readonly #scratch: ScratchFile;
+
+  private constructor(
+    options: CoordinatorOptions,
+    foreign: ReadonlySet<string>,
+    storeExisted: boolean,
+  ) {
+    this.#o = options;
+    this.#reader = options.reader ?? new SnapshotReader();
+    this.#scratch = new ScratchFile(options.fs);
+    this.#foreign = foreign;
+    this.#artifactExclude = new Set([...foreign, ...STORE_FILES]);
+    this.#storeExisted = storeExisted;
+  }
+
+  /**
+   * Starts a coordinator after the startup probe (pg.md §6.10): reads the
+   * store once — **[Target]** a corrupt store or unsupported schema aborts
+   * with that error — warns when `tasks.jsonl` has uncommitted changes, and
+   * records the paths already staged.
+   *
+   * @param options Store, git, effects and settings.
+   * @returns The coordinator.
+   * @throws {PgError} When the store cannot be read.
+   */
+  static async start(options: CoordinatorOptions): Promise<Coordinator> {
+    options = { ...options, reader: options.reader ?? new SnapshotReader() };
+    try {
+      options.reader!.read(await options.fs.readFile(options.store.tasksPath), () => {});
+    } catch (e) {
+      throw toPgError(e instanceof TaskStoreError ? e : ioError(e));
+    }
+    const storeExisted =
+      (await options.fs.stat(options.store.tasksPath).catch(() => null)) !== null;
+    try {
+      const dirty = await options.git.status([STORE_FILES[0]!]);
+      if (dirty.length > 0) {
+        options.log.warn(
+          "Warning: .task-golem/tasks.jsonl has uncommitted changes. Commit them, or run " +
+            "`git checkout .task-golem/tasks.jsonl` to discard them.",
+        );
+      }
+    } catch (e) {
+      options.log.warn(`Could not check .task-golem/tasks.jsonl in git: ${(e as Error).message}`);
+    }
+    const foreign = options.foreignStaged ?? await options.git.stagedPaths();
+    if (foreign.size > 0) {
+      options.log.warn(
+        `${foreign.size} path(s) were staged before the run; pg will not stage or commit them: ` +
+          [...foreign].slice(0, 5).join(", ") + (foreign.size > 5 ? ", …" : ""),
+      );
+    }
+    return new Coordinator(options, foreign, storeExisted);
+  }
+
+  /** Whether a fatal error stopped the coordinator. */
+  get isShutDown(): boolean {
+    return this.#dead;
+  }
+
+  /** The non-destructive phases waiting for the batch commit. */
+  get pendingBatch(): readonly BatchEntry[] {
+    return this.#pending;
+  }
+
+  /** Paths staged by someone else before the run (never staged or committed by pg). */
+  get foreignStaged(): ReadonlySet<string> {
+    return this.#foreign;
+  }
+
+  /** Runs `fn` after every earlier command; a fatal error shuts the coordinator down. */
+  #enqueue<T>(fn: () => Promise<T>): Promise<T> {
+    const run = async (): Promise<T> => {
+      if (this.#dead) throw new PgError("InternalPanic", SHUT_DOWN);
+      try {
+        return await fn();
+      } catch (caught) {
+        const e = toPgError(caught);
+        if (e.isFatal()) {
+          this.#dead = true;
+          this.#o.log.error("Fatal coordinator error — shutting down handler loop");
+        }
+        throw e;
+      }
+    };
+    const p = this.#queue.then(run, run);
+    this.#queue = p.catch(() => {});
+    return p;
+  }
+
+  /**
+   * A store file that existed at the start and is gone now was deleted
+   * behind pg's back (e.g. by an agent): stop before anything is written
+   * or committed, so the deletion never reaches git.
+   */
+  async #checkStore(): Promise<void> {
+    if (!this.#storeExisted) return;
+    const info = await this.#o.fs.stat(this.#o.store.tasksPath).catch(() => null);
+    if (info === null) {
+      throw new PgError(
+        "NotInitialized",
+        ".task-golem/tasks.jsonl disappeared during the run; restore it with " +
+          "`git checkout .task-golem/tasks.jsonl`",
+      );
+    }
+  }
+
+  async #mutate<T>(fn: (items: Item[]) => Promise<T> | T): Promise<T> {
+    await this.#checkStore();
+    return await mutateStore(this.#o.store, fn, this.#retryOptions());
+  }
+
+  /** Store-retry options: the §6.2 schedule unless the caller injected another. */
+  #retryOptions(): MutateStoreOptions {
+    const options: MutateStoreOptions = { warn: (m) => this.#o.log.warn(m) };
+    if (this.#o.retryDelaysMs !== undefined) options.delaysMs = this.#o.retryDelaysMs;
+    if (this.#o.sleep !== undefined) options.sleep = this.#o.sleep;
+    return options;
+  }
+
+  /** `tasks.jsonl` read into the reused buffer (`null` when missing). */
+  async #readTasks(): Promise<Uint8Array | null> {
+    try {
+      return await this.#scratch.read(this.#o.store.tasksPath);
+    } catch (e) {
+      throw ioError(e);
+    }
+  }
+
+  /** Replaces `tasks.jsonl` atomically unless the bytes are unchanged. */
+  async #writeTasksIfChanged(before: Uint8Array | null, after: Uint8Array): Promise<void> {
+    if (sameBytes(before, after)) return;
+    try {
+      await this.#o.fs.writeFileAtomic(this.#o.store.tasksPath, after);
+    } catch (e) {
+      throw ioError(e);
+    }
+  }
+
+  /**
+   * One-item changes under the store lock: only the touched lines are
+   * re-serialized, and the file is read and encoded in reused buffers.
+   */
+  async #mutateDoc<T>(fn: (doc: ActiveDoc) => Promise<T> | T): Promise<T> {
+    await this.#checkStore();
+    const options = this.#retryOptions();
+    const store = this.#o.store;
+    return await withStoreRetry(store, () =>
+      store.lock(async () => {
+        const before = await this.#readTasks();
+        const doc = ActiveDoc.parse(before);
+        const result = await fn(doc);
+        const after = this.#scratch.encode(doc.encodeText());
+        await this.#writeTasksIfChanged(before, after);
+        return result;
+      }), options);
+  }
+
+  /**
+   * Changes one item under the store lock, touching only its line: the line
+   * is found in the raw bytes, parsed, changed by `fn`, re-serialized (or
+   * removed) and spliced back; the rest of the file is copied as it is.
+   * When the line cannot be found that way, the whole document is read.
+   *
+   * @returns `false` when the item is not active (nothing written).
+   */
+  async #mutateOne(
+    id: string,
+    fn: (item: Item) => Promise<"keep" | "remove"> | "keep" | "remove",
+  ): Promise<boolean> {
+    await this.#checkStore();
+    const options = this.#retryOptions();
+    const store = this.#o.store;
+    return await withStoreRetry(store, () =>
+      store.lock(async () => {
+        const before = await this.#readTasks();
+        const span = before === null ? null : findLineSpan(before, id);
+        let after: Uint8Array;
+        if (span !== null) {
+          let text: string;
+          try {
+            text = new TextDecoder("utf-8", { fatal: true }).decode(
+              before!.subarray(span.start, span.end),
+            );
+          } catch (e) {
+            throw ioError(e);
+          }
+          const item = parseStoreLine(text, span.lineNo);
+          const action = await fn(item);
+          after = action === "remove"
+            ? this.#scratch.splice(before!, span.start, Math.min(span.end + 1, before!.length), "")
+            : this.#scratch.splice(before!, span.start, span.end, serializeItem(item));
+        } else {
+          const doc = ActiveDoc.parse(before);
+          const item = doc.get(id);
+          if (item === undefined) return false;
+          if ((await fn(item)) === "remove") doc.remove(item);
+          after = this.#scratch.encode(doc.encodeText());
+        }
+        await this.#writeTasksIfChanged(before, after);
+        return true;
+      }), options);
+  }
+
+  #view(item: Item): PgItem {
+    return new PgItem(item, { clock: this.#o.clock, warn: (m) => this.#o.log.warn(m) });
+  }
+
+  async #commit(message: string, kind: CommitKind): Promise<CommitRecord | null> {
+    let r;
+    try {
+      r = await this.#o.git.commit(message, { exclude: this.#foreign });
+    } catch (e) {
+      this.#commitFailed = true;
+      throw e;
+    }
+    this.#commitFailed = false;
+    if (!r.committed) return null;
+    const record = { sha: r.sha, message, kind };
+    this.#o.onCommit?.(record);
+    return record;
+  }
+
+  #stageStore(): Promise<string[]> {
+    return this.#o.git.stageIfDirty([...STORE_FILES, WORKLOG_DIR], { exclude: this.#foreign });
+  }
+
+  async #worklog(entry: WorklogEntry): Promise<void> {
+    await appendWorklog(entry, { fs: this.#o.fs, root: this.#o.root, clock: this.#o.clock });
+  }
+
+  // -------------------------------------------------------------------------
+  // Commands
+
+  /**
+   * The active items, read without the lock (not retried).
+   *
+   * @returns Items in file order.
+   */
+  snapshot(): Promise<Item[]> {
+    return this.#enqueue(async () => {
+      await this.#checkStore();
+      return await readSnapshot(this.#o.store);
+    });
+  }
+
+  /**
+   * The scheduler's view of every active item, read from the file without
+   * the lock; only lines that changed since the last call are parsed again.
+   *
+   * @returns Views in file order.
+   */
+  views(): Promise<SnapshotEntry[]> {
+    return this.#enqueue(async () => {
+      await this.#checkStore();
+      let bytes: Uint8Array | null;
+      try {
+        bytes = await this.#scratch.read(this.#o.store.tasksPath);
+      } catch (e) {
+        throw toPgError(ioError(e));
+      }
+      try {
+        return this.#reader.read(bytes, (m) => this.#o.log.warn(m));
+      } catch (e) {
+        throw toPgError(e);
+      }
+    });
+  }
+
+  /**
+   * One active item, read without the lock (only that item is built).
+   *
+   * @param id Item ID.
+   * @returns The item, or `null` when it is not active.
+   */
+  item(id: string): Promise<Item | null> {
+    return this.#enqueue(async () => {
+      await this.#checkStore();
+      try {
+        const fast = findItemLine(await this.#scratch.read(this.#o.store.tasksPath), id);
+        if (fast !== undefined) return fast;
+      } catch (e) {
+        throw toPgError(e instanceof TaskStoreError ? e : ioError(e));
+      }
+      return await readItem(this.#o.store, id);
+    });
+  }
+
+  /**
+   * Applies updates to one item under the lock.
+   *
+   * @param id Item ID.
+   * @param updates The updates, in order (skipped ones are warnings).
+   * @throws {PgError} `ItemNotFound`.
+   */
+  updateItem(id: string, updates: readonly ItemUpdate[]): Promise<void> {
+    return this.#enqueue(async () => {
+      const found = await this.#mutateOne(id, (item) => {
+        const pg = this.#view(item);
+        for (const u of updates) applyUpdate(pg, u);
+        return "keep";
+      });
+      if (!found) throw new PgError("ItemNotFound", id);
+    });
+  }
+
+  /**
+   * Records the commit a phase starts from (`x-pg-last-phase-commit`).
+   *
+   * @param id Item ID.
+   * @param sha HEAD.
+   */
+  recordPhaseStart(id: string, sha: string): Promise<void> {
+    return this.updateItem(id, [{ kind: "SetLastPhaseCommit", sha }]);
+  }
+
+  /**
+   * `git rev-parse HEAD`.
+   *
+   * @returns The SHA.
+   */
+  headSha(): Promise<string> {
+    return this.#enqueue(() => this.#o.git.headSha());
+  }
+
+  /**
+   * Whether a commit is in HEAD's history (pg.md §8.2).
+   *
+   * @param sha The commit.
+   * @returns Whether it is an ancestor of HEAD.
+   */
+  isAncestor(sha: string): Promise<boolean> {
+    return this.#enqueue(() => this.#o.git.isAncestor(sha));
+  }
+
+  /**
+   * Appends a worklog entry.
+   *
+   * @param entry The entry.
+   * @throws {PgError} `Git` (`Worklog write failed: …`).
+   */
+  writeWorklog(entry: WorklogEntry): Promise<void> {
+    return this.#enqueue(async () => {
+      try {
+        await this.#worklog(entry);
+      } catch (e) {
+        throw new PgError("Git", `Worklog write failed: ${(e as Error).message}`, { cause: e });
+      }
+    });
+  }
+
+  /**
+   * Completes a phase (pg.md §6.4 [Target]): stage every dirty path (except
+   * foreign ones) → apply `updates` under the lock (and archive the item
+   * when asked) → stage the store files and worklog → commit now when
+   * `destructive`, else queue for {@linkcode batchCommit}.
+   *
+   * @param req The phase and its updates.
+   * @returns The commit made and whether the item was archived.
+   * @throws {PgError} `Git` when staging the artifacts fails (nothing was
+   *   changed); `ItemNotFound` when the item is gone.
+   */
+  completePhase(req: CompletePhaseRequest): Promise<CompletePhaseOutcome> {
+    return this.#enqueue(async () => {
+      await this.#checkStore();
+      // Store files are staged after the update (step 3), never before.
+      await this.#o.git.stageDirty({ exclude: this.#artifactExclude });
+      let archivedPhase: string | null = null;
+      let title = "";
+      const found = await this.#mutateOne(req.itemId, async (item): Promise<"keep" | "remove"> => {
+        const pg = this.#view(item);
+        for (const u of req.updates) applyUpdate(pg, u);
+        if (!req.archive) return "keep";
+        archivedPhase = pg.phase() ?? "unknown";
+        title = pg.title;
+        await this.#o.store.appendToArchive(item);
+        return "remove";
+      });
+      if (!found && !req.allowMissing) throw new PgError("ItemNotFound", req.itemId);
+      const archived = archivedPhase !== null;
+      if (archived) {
+        await this.#worklog({
+          id: req.itemId,
+          title,
+          phase: archivedPhase!,
+          outcome: "Archived",
+          summary: "Item archived",
+        }).catch((e) => this.#o.log.warn(`Worklog write failed: ${(e as Error).message}`));
+      }
+      const outcome: CompletePhaseOutcome = { commit: null, commitError: null, archived };
+      if (!req.destructive) {
+        try {
+          await this.#stageStore();
+        } catch (e) {
+          this.#o.log.warn(`Warning: staging task state failed: ${(e as Error).message}`);
+        }
+        this.#pending.push({
+          itemId: req.itemId,
+          phase: req.phase,
+          commitSummary: req.commitSummary,
+        });
+        return outcome;
+      }
+      try {
+        await this.#stageStore();
+        outcome.commit = await this.#commit(
+          phaseCommitMessage(req.itemId, req.phase, req.commitSummary),
+          "phase",
+        );
+      } catch (e) {
+        outcome.commitError = (e as Error).message;
+        this.#o.log.warn(
+          `CompletePhase commit failed (JSONL state preserved): ${outcome.commitError}`,
+        );
+      }
+      return outcome;
+    });
+  }
+
+  /**
+   * Commits the queued non-destructive phases (pg.md §6.5). No-op when none
+   * is queued; with nothing staged the queue is cleared without a commit;
+   * on failure the queue is kept for the next try.
+   *
+   * @returns The commit, or `null`.
+   * @throws {PgError} `Git` when staging or committing fails.
+   */
+  batchCommit(): Promise<CommitRecord | null> {
+    return this.#enqueue(async () => {
+      if (this.#pending.length === 0) return null;
+      await this.#checkStore();
+      await this.#stageStore();
+      const record = await this.#commit(batchCommitMessage(this.#pending), "batch");
+      this.#pending.length = 0;
+      return record;
+    });
+  }
+
+  /**
+   * Moves an item to the archive (pg.md §6.7), then writes its `Archived`
+   * worklog entry.
+   *
+   * @param id Item ID.
+   * @throws {PgError} `ItemNotFound`; `Git` when the worklog cannot be written.
+   */
+  archiveItem(id: string): Promise<void> {
+    return this.#enqueue(async () => {
+      let phase = "unknown";
+      let title = "";
+      const found = await this.#mutateOne(id, async (item): Promise<"keep" | "remove"> => {
+        const pg = this.#view(item);
+        phase = pg.phase() ?? "unknown";
+        title = pg.title;
+        await this.#o.store.appendToArchive(item);
+        return "remove";
+      });
+      if (!found) throw new PgError("ItemNotFound", id);
+      try {
+        await this.#worklog({ id, title, phase, outcome: "Archived", summary: "Item archived" });
+      } catch (e) {
+        throw new PgError("Git", `Worklog write failed: ${(e as Error).message}`, { cause: e });
+      }
+    });
+  }
+
+  /**
+   * Creates New items for follow-ups (pg.md §6.6) in one locked operation:
+   * IDs `{prefix}-{random}` unique over active and archived items, origin
+   * `origin`, suggested size and risk, context as description. **[Fix]**
+   * Titles are trimmed; empty or multi-line titles are skipped.
+   *
+   * @param followUps The follow-ups.
+   * @param origin `{item_id}/{phase}`.
+   * @returns The new IDs and the skip warnings.
+   */
+  ingestFollowUps(followUps: readonly FollowUp[], origin: string): Promise<IngestOutcome> {
+    if (followUps.length === 0) return Promise.resolve({ ids: [], skipped: [] });
+    return this.#enqueue(async () => {
+      const skipped: string[] = [];
+      const accepted = followUps.filter((f) => {
+        const problem = followUpTitleProblem(f.title);
+        if (problem !== null) {
+          skipped.push(
+            `Skipping follow-up from ${origin}: ${problem} (${JSON.stringify(f.title)})`,
+          );
+        }
+        return problem === null;
+      });
+      for (const s of skipped) this.#o.log.warn(s);
+      if (accepted.length === 0) return { ids: [], skipped };
+      const archived = await this.#o.store.loadArchiveIds();
+      const ids = await this.#mutateDoc((doc) => {
+        const known = new Set([...doc.ids, ...archived]);
+        const now = this.#o.store.now();
+        const out: string[] = [];
+        for (const f of accepted) {
+          const opts: { prefix: string; random?: RandomBytes } = { prefix: this.#o.prefix };
+          if (this.#o.random !== undefined) opts.random = this.#o.random;
+          const id = generateId(known, opts);
+          known.add(id);
+          doc.push(followUpItem(id, f, origin, {
+            now,
+            clock: this.#o.clock,
+            warn: (m) => this.#o.log.warn(m),
+          }));
+          out.push(id);
+        }
+        return out;
+      });
+      return { ids, skipped };
+    });
+  }
+
+  /**
+   * Unblocks an item (same effect as `pg unblock`).
+   *
+   * @param id Item ID.
+   * @param notes Notes for the next prompt.
+   * @throws {PgError} `ItemNotFound`; `InvalidTransition` when it is not Blocked.
+   */
+  unblockItem(id: string, notes?: string): Promise<void> {
+    return this.#enqueue(async () => {
+      const found = await this.#mutateOne(id, (item) => {
+        const r = unblockItem(this.#view(item), notes);
+        if (!r.ok) throw new PgError("InvalidTransition", r.error);
+        return "keep";
+      });
+      if (!found) throw new PgError("ItemNotFound", id);
+    });
+  }
+
+  /**
+   * Merges `source` into `target` (pg.md §6.7) and archives the source.
+   *
+   * @param source The item merged away.
+   * @param target The item that stays.
+   * @throws {PgError} `CycleDetected` for a self-merge; `ItemNotFound`.
+   */
+  mergeItem(source: string, target: string): Promise<void> {
+    if (source === target) {
+      return Promise.reject(
+        new PgError("CycleDetected", `Cannot merge item ${source} into itself`),
+      );
+    }
+    return this.#enqueue(() =>
+      this.#mutate(async (items) => {
+        const removed = mergeItems(items, source, target, {
+          clock: this.#o.clock,
+          warn: (m) => this.#o.log.warn(m),
+        });
+        await this.#o.store.appendToArchive(removed);
+      })
+    );
+  }
+
+  /**
+   * The halt commit (pg.md §6.9, **[Fix]** B1): when `tasks.jsonl`,
+   * `archive.jsonl` or the worklog has changes, stage them and commit
+   * `[phase-golem] Save task state on halt ({reason})`. Failures are
+   * warnings. Skipped with a warning when the coordinator has shut down.
+   *
+   * @param reason The halt reason.
+   * @returns The commit, or `null`.
+   */
+  async haltCommit(reason: string): Promise<CommitRecord | null> {
+    if (this.#dead) {
+      this.#o.log.warn("Shutdown commit skipped: coordinator shut down");
+      return null;
+    }
+    try {
+      return await this.#enqueue(async () => {
+        await this.#checkStore();
+        const staged = await this.#stageStore();
+        // Changes pg staged for a commit that failed go in too.
+        if (staged.length === 0 && this.#pending.length === 0 && !this.#commitFailed) return null;
+        const record = await this.#commit(haltCommitMessage(reason), "halt");
+        this.#pending.length = 0;
+        if (record !== null) this.#o.log.info(`Committed task state on halt: ${record.sha}`);
+        return record;
+      });
+    } catch (e) {
+      this.#o.log.warn(`Shutdown commit skipped: ${(e as Error).message}`);
+      return null;
+    }
+  }
+
+  /**
+   * Waits until every queued command has finished.
+   */
+  async drain(): Promise<void> {
+    await this.#queue;
+  }
+}

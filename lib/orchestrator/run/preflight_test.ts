@@ -1,0 +1,138 @@
+import assert from "node:assert/strict";
+import { MemoryFileSystem } from "../../io/fs.ts";
+import type { Item } from "../../store/item.ts";
+import { PgItem } from "../../adapter/pg_item.ts";
+import { schedulerItemOf } from "../scheduling/scheduler_item.ts";
+import {
+  findCycles,
+  formatPreflightError,
+  type PreflightOptions,
+  runPreflight,
+} from "./preflight.ts";
+import { testConfig } from "../../_testing/scheduler_fixtures.ts";
+import { item } from "../../_testing/test_repo.ts";
+
+const views = (items: Item[]) => items.map((it) => schedulerItemOf(new PgItem(it)));
+
+async function setup(items: Item[], o: Partial<PreflightOptions> = {}): Promise<PreflightOptions> {
+  const fs = new MemoryFileSystem();
+  await fs.mkdirp("/r/.task-golem");
+  return {
+    fs,
+    root: "/r",
+    config: testConfig(),
+    configBase: "/r",
+    configName: "phase-golem.toml",
+    items: views(items),
+    archiveIds: new Set(),
+    ...o,
+  };
+}
+
+Deno.test("runPreflight() passes a sound project", async () => {
+  assert.deepEqual(await runPreflight(await setup([item("WRK-001", "New")])), []);
+});
+
+Deno.test("runPreflight() step 0: a missing .task-golem/ is the only error", async () => {
+  const o = await setup([item("A-1", "New", { deps: ["nope"] })]);
+  o.fs = new MemoryFileSystem();
+  const errors = await runPreflight(o);
+  assert.deepEqual(errors.map(formatPreflightError), [
+    "Preflight error: .task-golem/ directory not found\n  Config: /r/.task-golem\n" +
+    "  Fix: Run `tg init` to initialize the task-golem store",
+  ]);
+});
+
+Deno.test("runPreflight() structure errors skip the workflow and item checks", async () => {
+  const config = testConfig(2);
+  config.pipelines.feature!.pre_phases[0]!.is_destructive = true;
+  config.pipelines.feature!.phases[1]!.staleness = "block";
+  config.pipelines.feature!.phases.push({ ...config.pipelines.feature!.phases[0]! });
+  config.pipelines.empty = { pre_phases: [], phases: [] };
+  config.pipelines.feature!.phases[0]!.workflows = ["missing.md"];
+  const errors = await runPreflight(
+    await setup([item("A-1", "InProgress", { pipeline: "nope" })], { config }),
+  );
+  assert.deepEqual(errors.map((e) => e.condition), [
+    'Duplicate phase name "prd" in pipeline "feature"',
+    'Pre-phase "research" in pipeline "feature" cannot be destructive',
+    'Phase "build" in pipeline "feature" uses staleness "block" which is incompatible with max_wip > 1',
+    'Pipeline "empty" has no main phases',
+  ]);
+  assert.equal(errors[0]!.location, "phase-golem.toml → pipelines.feature.phases[3]");
+  assert.equal(
+    errors[1]!.location,
+    "phase-golem.toml → pipelines.feature.pre_phases[0].is_destructive",
+  );
+});
+
+Deno.test("runPreflight() workflow files and item pipelines, phases and pools", async () => {
+  const config = testConfig();
+  config.pipelines.feature!.phases[0]!.workflows = ["wf/prd.md", "wf/missing.md"];
+  config.pipelines.blog!.phases[0]!.workflows = ["wf/prd.md"];
+  const o = await setup([
+    item("A-1", "InProgress", { pipeline: "nope" }),
+    item("A-2", "Scoping", { phase: "zzz", pool: "pre" }),
+    item("A-3", "InProgress", { phase: "research", pool: "main" }),
+    item("A-4", "Ready", { pipeline: "gone" }),
+    item("A-5", "New", { pipeline: "whatever" }),
+  ], { config });
+  await o.fs.mkdirp("/r/wf");
+  await o.fs.writeFile("/r/wf/prd.md", new Uint8Array());
+  const errors = await runPreflight(o);
+  assert.deepEqual(errors.map((e) => [e.condition, e.location]), [
+    ["Workflow file not found: wf/missing.md", "phase-golem.toml → pipelines → workflows"],
+    [
+      'Item A-1 references unknown pipeline type "nope"',
+      "tasks.jsonl → items → A-1 → pipeline_type",
+    ],
+    [
+      'Item A-2 references unknown phase "zzz" in pipeline "feature"',
+      "tasks.jsonl → items → A-2 → phase",
+    ],
+    [
+      'Item A-3 has phase_pool Main but phase "research" is in Pre',
+      "tasks.jsonl → items → A-3 → phase_pool",
+    ],
+    [
+      'Item A-4 references unknown pipeline type "gone"',
+      "tasks.jsonl → items → A-4 → pipeline_type",
+    ],
+  ]);
+});
+
+Deno.test("runPreflight() duplicate IDs, dangling deps ([Fix] archive counts) and cycles", async () => {
+  const errors = await runPreflight(
+    await setup([
+      item("A-1", "New", { deps: ["A-3"] }),
+      item("A-2", "New", { deps: ["ARCH-1", "GONE-1"] }),
+      item("A-3", "New", { deps: ["A-1"] }),
+      item("A-1", "Done"),
+      item("A-4", "Done", { deps: ["A-4"] }),
+    ], { archiveIds: new Set(["ARCH-1"]) }),
+  );
+  assert.deepEqual(errors.map((e) => e.condition), [
+    'Duplicate item ID "A-1" found at indices [0, 3]',
+    "Item 'A-2' depends on 'GONE-1' which does not exist in the backlog",
+    "Circular dependency detected: A-1 → A-3 → A-1",
+  ]);
+  assert.equal(errors[1]!.location, "tasks.jsonl → items → A-2 → dependencies");
+});
+
+Deno.test("findCycles() finds self loops and longer cycles, ignoring Done items", () => {
+  assert.deepEqual(findCycles(views([item("A-1", "New", { deps: ["A-1"] })])), [["A-1", "A-1"]]);
+  assert.deepEqual(
+    findCycles(views([
+      item("A-1", "New", { deps: ["A-2"] }),
+      item("A-2", "New", { deps: ["A-3"] }),
+      item("A-3", "New", { deps: ["A-1"] }),
+    ])),
+    [["A-1", "A-2", "A-3", "A-1"]],
+  );
+  assert.deepEqual(
+    findCycles(
+      views([item("A-1", "New", { deps: ["A-2"] }), item("A-2", "Done", { deps: ["A-1"] })]),
+    ),
+    [],
+  );
+});

@@ -1,0 +1,470 @@
+/**
+ * The run loop (pg.md §7.4–§7.10): snapshot, choose actions, spawn phase
+ * and triage tasks, handle what finishes, commit batches — until a halt
+ * reason. Targets (`--target`), filters (`--only`), the phase cap and the
+ * circuit breaker decide when to stop.
+ *
+ * @module
+ */
+
+import { toPgError } from "../../adapter/pg_error.ts";
+import { DEFAULT_PIPELINE, PgItem } from "../../adapter/pg_item.ts";
+import type { FileSystem } from "../../io/fs.ts";
+import type { AgentRunner } from "../execution/agents/agent_runner.ts";
+import { CompletionHandler, type FinishedTask, newRunState, type RunState } from "./completion.ts";
+import { type PgConfig, resolvePipeline } from "../config/config.ts";
+import type { Coordinator } from "../repo/coordinator.ts";
+import { executePhase, type ExecutionResult, type ExecutorContext } from "../execution/executor.ts";
+import { type FilterCriterion, formatFilters, matchesFilters } from "../scheduling/filter.ts";
+import type { Logger } from "../../io/logger.ts";
+import { NULL_OBSERVER, type RunObserver } from "./run_events.ts";
+import {
+  advanceToNextActiveTarget,
+  type RunningTask,
+  type SchedulerAction,
+  selectActions,
+  selectTargetedActions,
+  unmetDependencies,
+} from "../scheduling/scheduler.ts";
+import { backlogLines, executeTriage, TRIAGE_PHASE } from "../execution/triage_task.ts";
+
+/** Why a run stopped. */
+export type HaltReason =
+  | "AllDoneOrBlocked"
+  | "CapReached"
+  | "CircuitBreakerTripped"
+  | "ShutdownRequested"
+  | "TargetCompleted"
+  | "TargetBlocked"
+  | "FilterExhausted"
+  | "NoMatchingItems";
+
+/** Consecutive failed executions that trip the circuit breaker. */
+export const CIRCUIT_BREAKER_THRESHOLD = 2;
+
+/** What the loop needs. */
+export interface RunLoopContext {
+  /** The coordinator. */
+  coordinator: Coordinator;
+  /** Runs agents. */
+  runner: AgentRunner;
+  /** The configuration. */
+  config: PgConfig;
+  /** Directory workflow paths are relative to. */
+  configBase: string;
+  /** Project root, absolute. */
+  root: string;
+  /** File system. */
+  fs: FileSystem;
+  /** Log sink. */
+  log: Logger;
+  /** Event sink (default: none). */
+  observer?: RunObserver;
+  /** Aborted on shutdown (SIGINT/SIGTERM). */
+  signal: AbortSignal;
+  /** Canonical timestamp of now. */
+  now: () => string;
+  /** Monotonic milliseconds. */
+  elapsedMs?: () => number;
+  /** How long to wait when nothing is in flight (default 10 ms). */
+  idleMs?: number;
+}
+
+/** What to run. */
+export interface RunParams {
+  /** Items to process one after another (target mode). */
+  targets?: readonly string[];
+  /** `--only` criteria (filter mode). */
+  filter?: readonly FilterCriterion[];
+  /** Most phase and triage executions. */
+  cap: number;
+  /** Skip a blocked target instead of halting. */
+  autoAdvance?: boolean;
+}
+
+/** How the run went. */
+export interface RunSummary {
+  /** Why it stopped. */
+  haltReason: HaltReason;
+  /** Counters. */
+  state: RunState;
+  /** The filter display (`impact=high AND size=small`), in filter mode. */
+  filterDisplay: string | null;
+}
+
+interface InFlight {
+  task: FinishedTask;
+  promise: Promise<{ task: FinishedTask; result: ExecutionResult }>;
+}
+
+function abortPromise(signal: AbortSignal): Promise<"aborted"> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve("aborted");
+    else signal.addEventListener("abort", () => resolve("aborted"), { once: true });
+  });
+}
+
+/**
+ * Runs the scheduler until a halt reason (pg.md §7.4). Each iteration:
+ * shutdown → drain and halt; circuit breaker; snapshot; target or filter
+ * bookkeeping; select actions; nothing to do → `AllDoneOrBlocked`; promote,
+ * spawn tasks up to the cap; wait for one task and handle it; batch commit.
+ *
+ * On an error (a fatal store error) running agents are stopped and awaited
+ * before the error is thrown, so the caller's cleanup can run.
+ *
+ * @param ctx Coordinator, runner, config and effects.
+ * @param params Targets, filter, cap.
+ * @returns The summary.
+ */
+export async function runScheduler(ctx: RunLoopContext, params: RunParams): Promise<RunSummary> {
+  const loop = new RunLoop(ctx, params);
+  return await loop.run();
+}
+
+class RunLoop {
+  readonly #ctx: RunLoopContext;
+  readonly #params: RunParams;
+  readonly #log: Logger;
+  readonly #observer: RunObserver;
+  readonly #state: RunState = newRunState();
+  readonly #completion: CompletionHandler;
+  readonly #running = new Map<string, RunningTask>();
+  readonly #inFlight = new Map<string, InFlight>();
+  readonly #abort = new AbortController();
+  readonly #exec: ExecutorContext;
+  #targetIndex = 0;
+
+  constructor(ctx: RunLoopContext, params: RunParams) {
+    this.#ctx = ctx;
+    this.#params = params;
+    this.#log = ctx.log;
+    this.#observer = ctx.observer ?? NULL_OBSERVER;
+    this.#completion = new CompletionHandler({
+      coordinator: ctx.coordinator,
+      config: ctx.config,
+      log: ctx.log,
+      observer: this.#observer,
+    }, this.#state);
+    const signal = AbortSignal.any([ctx.signal, this.#abort.signal]);
+    const start = performance.now();
+    this.#exec = {
+      store: ctx.coordinator,
+      runner: ctx.runner,
+      fs: ctx.fs,
+      root: ctx.root,
+      configBase: ctx.configBase,
+      maxRetries: ctx.config.execution.max_retries,
+      timeoutMs: ctx.config.execution.phase_timeout_minutes * 60_000,
+      signal,
+      log: ctx.log,
+      now: ctx.now,
+      elapsedMs: ctx.elapsedMs ?? (() => performance.now() - start),
+      onAttempt: (itemId, phase, attempt, maxAttempts) =>
+        this.#attemptStarted(itemId, phase, attempt, maxAttempts),
+    };
+    const observer = this.#observer;
+    if (observer.agentOutput !== undefined) {
+      this.#exec.onOutput = (id, chunk, stream) => observer.agentOutput!(id, chunk, stream);
+    }
+  }
+
+  #titles = new Map<string, string>();
+
+  #attemptStarted(itemId: string, phase: string, attempt: number, maxAttempts: number): void {
+    this.#observer.event({
+      type: "phase_started",
+      "item_id": itemId,
+      title: this.#titles.get(itemId) ?? itemId,
+      phase,
+      attempt,
+      "max_attempts": maxAttempts,
+    });
+  }
+
+  async run(): Promise<RunSummary> {
+    try {
+      return await this.#loop();
+    } catch (e) {
+      // Stop the agents and wait for their tasks before the caller cleans up.
+      this.#abort.abort();
+      await Promise.allSettled([...this.#inFlight.values()].map((f) => f.promise));
+      throw e;
+    }
+  }
+
+  #halt(reason: HaltReason): RunSummary {
+    const filter = this.#params.filter ?? [];
+    return {
+      haltReason: reason,
+      state: this.#state,
+      filterDisplay: filter.length > 0 ? formatFilters(filter) : null,
+    };
+  }
+
+  /** Awaits every task in flight and handles its result. */
+  async #drain(): Promise<void> {
+    while (this.#inFlight.size > 0) {
+      const done = await Promise.race([...this.#inFlight.values()].map((f) => f.promise));
+      await this.#finish(done.task, done.result);
+    }
+  }
+
+  async #batchCommit(): Promise<void> {
+    try {
+      await this.#ctx.coordinator.batchCommit();
+    } catch (e) {
+      const err = toPgError(e);
+      if (err.isFatal()) throw err;
+      this.#log.warn(`Warning: batch commit failed: ${err.message}`);
+    }
+  }
+
+  async #stop(reason: HaltReason): Promise<RunSummary> {
+    await this.#drain();
+    await this.#batchCommit();
+    return this.#halt(reason);
+  }
+
+  async #finish(task: FinishedTask, result: ExecutionResult): Promise<void> {
+    this.#inFlight.delete(task.itemId);
+    this.#running.delete(task.itemId);
+    await this.#completion.handle(task, result);
+  }
+
+  async #loop(): Promise<RunSummary> {
+    const targets = this.#params.targets ?? [];
+    const filter = this.#params.filter ?? [];
+    const cap = this.#params.cap;
+    const config = this.#ctx.config;
+    const state = this.#state;
+    const cancelled = abortPromise(this.#ctx.signal);
+    for (;;) {
+      if (this.#ctx.signal.aborted) return await this.#stop("ShutdownRequested");
+      if (state.consecutiveExhaustions >= CIRCUIT_BREAKER_THRESHOLD) {
+        this.#log.warn(
+          `Circuit breaker tripped: ${state.consecutiveExhaustions} consecutive failed executions`,
+        );
+        return await this.#stop("CircuitBreakerTripped");
+      }
+      const entries = await this.#ctx.coordinator.views();
+      for (const e of entries) this.#titles.set(e.view.id, e.title);
+      const views = entries.map((e) => e.view);
+
+      let target: string | null = null;
+      if (targets.length > 0) {
+        const current = targets[this.#targetIndex];
+        if (current !== undefined && state.itemsBlocked.has(current)) {
+          const pos = `(${this.#targetIndex + 1}/${targets.length})`;
+          if (this.#params.autoAdvance) {
+            this.#log.info(`[target] ${current} blocked. Auto-advancing ${pos}.`);
+            await this.#drain();
+            await this.#batchCommit();
+            state.consecutiveExhaustions = 0;
+            this.#targetIndex++;
+            continue;
+          }
+          this.#log.info(`[target] ${current} blocked ${pos}. Halting.`);
+          return await this.#stop("TargetBlocked");
+        }
+        const adv = advanceToNextActiveTarget(views, {
+          targets,
+          index: this.#targetIndex,
+          completed: new Set(state.itemsCompleted),
+        });
+        for (const line of adv.skipped) this.#log.info(line);
+        this.#targetIndex = adv.index;
+        if (this.#targetIndex >= targets.length) return await this.#stop("TargetCompleted");
+        target = targets[this.#targetIndex]!;
+      } else if (filter.length > 0) {
+        const matching = views.filter((v) => matchesFilters(v, filter));
+        if (matching.length === 0) {
+          const nothingDone = state.itemsCompleted.length === 0 && state.itemsBlocked.size === 0;
+          return await this.#stop(nothingDone ? "NoMatchingItems" : "FilterExhausted");
+        }
+        if (matching.every((v) => v.status === "Done" || v.status === "Blocked")) {
+          return await this.#stop("FilterExhausted");
+        }
+      }
+
+      const schedulerState = { items: views, running: this.#running };
+      const actions = target !== null
+        ? selectTargetedActions(schedulerState, config, { target })
+        : selectActions(schedulerState, config, filter.length > 0 ? { filter } : {});
+
+      if (actions.length === 0 && this.#inFlight.size === 0) {
+        const waiting = unmetDependencies(views);
+        if (waiting.length > 0) {
+          this.#log.info(
+            "Items blocked by unmet dependencies: " +
+              waiting.map((w) => `${w.id} waits on ${w.summary}`).join("; "),
+          );
+        }
+        this.#log.info("No actionable items — all done or blocked.");
+        await this.#batchCommit();
+        return this.#halt("AllDoneOrBlocked");
+      }
+
+      if (actions.length > 0) this.#log.info(`Scheduling: [${describeActions(actions)}]`);
+      for (const action of actions) {
+        if (action.kind === "Promote") {
+          await this.#promote(action.itemId);
+          continue;
+        }
+        if (state.phasesExecuted >= cap) break;
+        state.phasesExecuted++;
+        this.#spawn(action);
+      }
+
+      if (state.phasesExecuted >= cap && this.#inFlight.size === 0) {
+        this.#log.info(`Phase cap reached (${cap})`);
+        await this.#batchCommit();
+        return this.#halt("CapReached");
+      }
+
+      if (this.#inFlight.size > 0) {
+        const first = await Promise.race([
+          cancelled,
+          ...[...this.#inFlight.values()].map((f) => f.promise),
+        ]);
+        if (first === "aborted") return await this.#stop("ShutdownRequested");
+        await this.#finish(first.task, first.result);
+      } else {
+        await new Promise((r) => setTimeout(r, this.#ctx.idleMs ?? 10));
+      }
+      await this.#batchCommit();
+    }
+  }
+
+  #spawn(action: Exclude<SchedulerAction, { kind: "Promote" }>): void {
+    const itemId = action.itemId;
+    const task: FinishedTask = action.kind === "Triage"
+      ? { kind: "triage", itemId, phase: TRIAGE_PHASE }
+      : { kind: "phase", itemId, phase: action.phase };
+    this.#running.set(
+      itemId,
+      action.kind === "Triage"
+        ? { phase: TRIAGE_PHASE, phasePool: "pre", isDestructive: false }
+        : { phase: action.phase, phasePool: action.phasePool, isDestructive: action.isDestructive },
+    );
+    const work = action.kind === "Triage" ? this.#triageTask(itemId) : this.#phaseTask(action);
+    const promise = work.then(
+      (result) => ({ task, result }),
+      (e) => ({ task, result: this.#taskError(e) }),
+    );
+    this.#inFlight.set(itemId, { task, promise });
+  }
+
+  #taskError(e: unknown): ExecutionResult {
+    const err = toPgError(e);
+    if (this.#exec.signal.aborted) return { kind: "Cancelled", stats: null };
+    return { kind: "Failed", reason: err.message, stats: null };
+  }
+
+  async #triageTask(itemId: string): Promise<ExecutionResult> {
+    const entries = await this.#ctx.coordinator.views();
+    const item = await this.#ctx.coordinator.item(itemId);
+    return await executeTriage(
+      {
+        itemId,
+        item,
+        backlog: backlogLines(entries, itemId),
+        pipelines: Object.keys(this.#ctx.config.pipelines),
+      },
+      this.#exec,
+    );
+  }
+
+  async #phaseTask(
+    action: Extract<SchedulerAction, { kind: "RunPhase" }>,
+  ): Promise<ExecutionResult> {
+    const raw = await this.#ctx.coordinator.item(action.itemId);
+    if (raw === null) {
+      return { kind: "Failed", reason: "Item not found in snapshot", stats: null };
+    }
+    const item = new PgItem(raw, { warn: (m) => this.#log.warn(m) });
+    const resolved = resolvePipeline(this.#ctx.config, item.pipelineType());
+    if (resolved === null) {
+      return {
+        kind: "Failed",
+        reason: `Pipeline '${item.pipelineType() ?? DEFAULT_PIPELINE}' not found`,
+        stats: null,
+      };
+    }
+    const phase = [...resolved.pipeline.pre_phases, ...resolved.pipeline.phases]
+      .find((p) => p.name === action.phase);
+    if (phase === undefined) {
+      return {
+        kind: "Failed",
+        reason: `Phase '${action.phase}' not found in pipeline`,
+        stats: null,
+      };
+    }
+    return await executePhase(
+      {
+        item,
+        phase,
+        previousSummary: this.#state.previousSummaries.get(action.itemId) ?? null,
+      },
+      this.#exec,
+    );
+  }
+
+  /**
+   * Promotes a Ready item (pg.md §7.10): InProgress at the first main phase.
+   * An item that cannot be promoted (gone, unknown pipeline) is blocked
+   * with the reason, so the loop does not retry it forever.
+   */
+  async #promote(itemId: string): Promise<void> {
+    const raw = await this.#ctx.coordinator.item(itemId);
+    if (raw === null) {
+      this.#log.warn(`Item ${itemId} not found for promotion`);
+      return;
+    }
+    const pg = new PgItem(raw, { warn: (m) => this.#log.warn(m) });
+    const resolved = resolvePipeline(this.#ctx.config, pg.pipelineType());
+    const name = pg.pipelineType() ?? DEFAULT_PIPELINE;
+    let reason: string | null = null;
+    if (resolved === null) reason = `Pipeline '${name}' not found for promotion`;
+    else if (resolved.pipeline.phases.length === 0) {
+      reason = `Pipeline '${resolved.name}' has no main phases`;
+    }
+    try {
+      if (reason !== null) {
+        this.#log.warn(`${itemId}: ${reason}`);
+        await this.#ctx.coordinator.updateItem(itemId, [{ kind: "SetBlocked", reason }]);
+        this.#state.itemsBlocked.add(itemId);
+        this.#observer.event({ type: "item_blocked", "item_id": itemId, reason });
+        return;
+      }
+      const first = resolved!.pipeline.phases[0]!.name;
+      await this.#ctx.coordinator.updateItem(itemId, [
+        { kind: "TransitionStatus", to: "InProgress" },
+        { kind: "SetPhase", phase: first },
+        { kind: "SetPhasePool", pool: "main" },
+      ]);
+      this.#log.info(`${itemId} → in_progress (starting at ${first})`);
+    } catch (e) {
+      const err = toPgError(e);
+      if (err.isFatal()) throw err;
+      this.#log.warn(`Promotion of ${itemId} skipped: ${err.message}`);
+    }
+  }
+}
+
+/**
+ * The `Scheduling: [...]` description of actions: `promote X`,
+ * `triage Y`, `Z → phase`.
+ *
+ * @param actions The actions.
+ * @returns The text inside the brackets.
+ */
+export function describeActions(actions: readonly SchedulerAction[]): string {
+  return actions.map((a) =>
+    a.kind === "Promote"
+      ? `promote ${a.itemId}`
+      : a.kind === "Triage"
+      ? `triage ${a.itemId}`
+      : `${a.itemId} → ${a.phase}`
+  ).join(", ");
+}

@@ -1,0 +1,62 @@
+/**
+ * The plain, read-once view of an item the scheduler and filters work on,
+ * so scheduling never touches raw extensions (and reports each invalid
+ * value once per snapshot).
+ *
+ * @module
+ */
+
+import type { DimensionLevel, PhasePool, SizeLevel } from "../../adapter/assessments.ts";
+import type { PgItem } from "../../adapter/pg_item.ts";
+import type { PgStatus } from "../../adapter/pg_status.ts";
+
+/** What scheduling needs to know about an item. */
+export interface SchedulerItem {
+  /** The ID. */
+  id: string;
+  /** phase-golem status. */
+  status: PgStatus;
+  /** Current phase, if any. */
+  phase: string | null;
+  /** Pool of the current phase, if recorded. */
+  phasePool: PhasePool | null;
+  /** `x-pg-pipeline-type`, if set. */
+  pipelineType: string | null;
+  /** Impact (promotion priority). */
+  impact: DimensionLevel | null;
+  /** Size. */
+  size: SizeLevel | null;
+  /** Risk. */
+  risk: DimensionLevel | null;
+  /** Complexity. */
+  complexity: DimensionLevel | null;
+  /** Tags. */
+  tags: readonly string[];
+  /** IDs this item waits for. */
+  dependencies: readonly string[];
+  /** Canonical creation timestamp. */
+  createdAt: string;
+}
+
+/**
+ * Reads the scheduling view of an item (each getter once).
+ *
+ * @param pg The item.
+ * @returns Its view.
+ */
+export function schedulerItemOf(pg: PgItem): SchedulerItem {
+  return {
+    id: pg.id,
+    status: pg.status(),
+    phase: pg.phase(),
+    phasePool: pg.phasePool(),
+    pipelineType: pg.pipelineType(),
+    impact: pg.impact(),
+    size: pg.size(),
+    risk: pg.risk(),
+    complexity: pg.complexity(),
+    tags: pg.tags,
+    dependencies: pg.dependencies,
+    createdAt: pg.createdAt,
+  };
+}
