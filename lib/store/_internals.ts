@@ -8,7 +8,7 @@
  */
 
 import type { Clock } from "../io/clock.ts";
-import type { WarningSink } from "./jsonl.ts";
+import type { WarningSink } from "../io/warning.ts";
 import type { RandomBytes } from "./id.ts";
 import type { ScratchFile } from "./_scratch.ts";
 

@@ -42,7 +42,8 @@ const ENCODER = new TextEncoder();
  *
  * @example
  * ```ts
- * import { ActiveDoc, newItem } from "@golem/golem";
+ * import { ActiveDoc } from "./active_doc.ts";
+ * import { newItem } from "@golem/golem";
  * import assert from "node:assert/strict";
  * const doc = ActiveDoc.parse(null);
  * doc.push(newItem("tg-b", "B", "2026-01-01T00:00:00Z"));
@@ -74,7 +75,13 @@ export class ActiveDoc {
       const line = lines[i]!;
       const scan = scanItemLine(line);
       if (scan !== null) {
-        entries.push({ id: scan.id, raw: line, canonical: scan.canonical, item: null, before: null });
+        entries.push({
+          id: scan.id,
+          raw: line,
+          canonical: scan.canonical,
+          item: null,
+          before: null,
+        });
         continue;
       }
       if (line.trim() === "") continue;

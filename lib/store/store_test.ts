@@ -7,7 +7,7 @@ import { serializeItem } from "./item.ts";
 import { SCHEMA_HEADER } from "./jsonl.ts";
 import { importItems } from "./ops/add.ts";
 import { GITIGNORE_LINES, TaskStore } from "./store.ts";
-import { DIR, ENC, item, lines, seed, setup, START, text } from "./_test_store.ts";
+import { DIR, ENC, item, seed, setup, START, text } from "../_testing/store_fixtures.ts";
 
 // --- init and paths -----------------------------------------------------------------
 

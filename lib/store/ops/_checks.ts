@@ -4,20 +4,7 @@
  * @module
  */
 
-import { invalidInput, TaskStoreError } from "../errors.ts";
-
-/**
- * Checks an item title: one line, not blank.
- *
- * @param title The title.
- * @throws {TaskStoreError} `InvalidInput`.
- */
-export function validateTitle(title: string): void {
-  if (title.includes("\n") || title.includes("\r")) {
-    throw invalidInput("Title must be a single line (no newlines)");
-  }
-  if (title.trim() === "") throw invalidInput("Title cannot be empty");
-}
+import { TaskStoreError } from "../errors.ts";
 
 /**
  * The error for an item that must not leave the active file while it has

@@ -267,7 +267,9 @@ export class StoreWrite {
     const t = this.#target;
     if (t === null) return this.#scratch.encode(this.#doc!.encodeText());
     const bytes = this.#bytes!;
-    if (t.gone) return this.#scratch.splice(bytes, t.span.start, Math.min(t.span.end + 1, bytes.length), "");
+    if (t.gone) {
+      return this.#scratch.splice(bytes, t.span.start, Math.min(t.span.end + 1, bytes.length), "");
+    }
     if (t.item.id !== t.id) throw new TypeError(`The ID of ${t.id} cannot change`);
     return this.#scratch.splice(bytes, t.span.start, t.span.end, serializeItem(t.item));
   }

@@ -11,11 +11,10 @@ import { invalidInput } from "../errors.ts";
 import { applySets, parseSetFlag } from "../extensions.ts";
 import { validateParent } from "../graph.ts";
 import { generateId } from "../id.ts";
-import { extensionKeyProblem, type Item, newItem } from "../item.ts";
+import { extensionKeyProblem, type Item, newItem, validateTitle } from "../item.ts";
 import { cloneJson, type JsonObject } from "../json.ts";
 import type { TaskStore } from "../store.ts";
 import { internalsOf } from "../_internals.ts";
-import { validateTitle } from "./_checks.ts";
 import { type StoreWrite, writeStore } from "./_write.ts";
 
 /** A new item, as a user describes it. */
@@ -42,6 +41,12 @@ export interface AddItemRequest {
 export interface AddItemOptions {
   /** ID prefix (default: `id_prefix` of `config.yaml`, else `tg`). */
   prefix?: string;
+  /**
+   * Length of the random part of the ID (default: `id_len` of
+   * `config.yaml`, else 5). With both `prefix` and `length` given,
+   * `config.yaml` is not read (pg's own items).
+   */
+  length?: number;
 }
 
 /**
@@ -93,8 +98,11 @@ export async function addItems(
 ): Promise<Item[]> {
   for (const r of requests) validateTitle(r.title);
   if (requests.length === 0) return [];
-  const config = await loadStoreConfig(store.fs, store.dir);
-  const prefix = options.prefix ?? config.idPrefix;
+  const config = options.prefix !== undefined && options.length !== undefined
+    ? null
+    : await loadStoreConfig(store.fs, store.dir);
+  const prefix = options.prefix ?? config!.idPrefix;
+  const length = options.length ?? config!.idLen;
   const random = internalsOf(store).random;
   return await writeStore(store, { kind: "all" }, async (w) => {
     const known = new Set([...w.doc.ids, ...await w.archiveIds()]);
@@ -102,7 +110,7 @@ export async function addItems(
     for (const r of requests) {
       const id = generateId(known, {
         prefix,
-        length: config.idLen,
+        length,
         ...(random === undefined ? {} : { random }),
       });
       known.add(id);

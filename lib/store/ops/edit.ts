@@ -7,9 +7,8 @@
 import { invalidInput } from "../errors.ts";
 import { applySets, parseSetFlag } from "../extensions.ts";
 import { checkNewDependency, validateParent } from "../graph.ts";
-import type { Item } from "../item.ts";
+import { type Item, validateTitle } from "../item.ts";
 import type { TaskStore } from "../store.ts";
-import { validateTitle } from "./_checks.ts";
 import { writeStore } from "./_write.ts";
 
 /** The changes of an edit, applied in the order listed. */

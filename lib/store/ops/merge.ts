@@ -9,7 +9,7 @@ import { invalidInput, TaskStoreError } from "../errors.ts";
 import type { Item } from "../item.ts";
 import { quoteJsonString } from "../json.ts";
 import type { TaskStore } from "../store.ts";
-import { writeStore } from "./_write.ts";
+import { type StoreWrite, writeStore } from "./_write.ts";
 
 /** Options for {@linkcode mergeItem}. */
 export interface MergeItemOptions {
@@ -28,6 +28,17 @@ export interface MergeOutcome {
   target: Item;
 }
 
+/** The item on `from`'s chain of parents (`from` included) whose parent is `ancestor`. */
+function childOnPath(w: StoreWrite, from: Item, ancestor: string): Item | undefined {
+  const seen = new Set<string>();
+  for (let cur: Item | undefined = from; cur !== undefined && !seen.has(cur.id);) {
+    if (cur.parent === ancestor) return cur;
+    seen.add(cur.id);
+    cur = cur.parent === null ? undefined : w.item(cur.parent);
+  }
+  return undefined;
+}
+
 function notFound(role: string, id: string): TaskStoreError {
   const detail = `${role} item ${id} not found`;
   return new TaskStoreError("ItemNotFound", `Item not found: ${detail}`, { detail });
@@ -37,7 +48,8 @@ function notFound(role: string, id: string): TaskStoreError {
  * Merges the active item `sourceId` into `targetId`: `combine` runs, the
  * target gains the source's dependencies and tags (no duplicates, no
  * references to either item), items that depended on the source stop
- * doing so, the source's children move to the target, and the source
+ * doing so, the source's children move to the target (the one the target
+ * descends from, or the target itself, takes the source's parent), and the source
  * (status unchanged) moves to the archive with its events. Both logs get a
  * note.
  *
@@ -85,12 +97,22 @@ export function mergeItem(
     }
     for (const t of source.tags) if (!target.tags.includes(t)) target.tags.push(t);
     target.updated_at = now;
-    for (const it of w.doc.where(needle, (x) => x !== source && x.dependencies.includes(sourceId))) {
+    for (
+      const it of w.doc.where(needle, (x) => x !== source && x.dependencies.includes(sourceId))
+    ) {
       it.dependencies = it.dependencies.filter((d) => d !== sourceId);
       it.updated_at = now;
     }
+    // The child on the way up from the target to the source (the target
+    // itself when it is a child) takes the source's parent: under the target
+    // it would close a parent cycle. The other children move to the target.
+    const onPath = childOnPath(w, target, sourceId);
     for (const it of w.doc.where(needle, (x) => x !== source && x.parent === sourceId)) {
-      it.parent = it === target ? (source.parent === targetId ? null : source.parent) : targetId;
+      it.parent = it !== onPath
+        ? targetId
+        : source.parent === targetId || source.parent === it.id
+        ? null
+        : source.parent;
       it.updated_at = now;
     }
     await w.note(sourceId, `Merged into ${targetId}`);

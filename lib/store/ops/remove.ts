@@ -65,7 +65,10 @@ export function removeItem(
     if (children.length > 0) throw parentHasChildren(found, "removed", children);
     const needle = quoteJsonString(found);
     const doc = w.doc;
-    const dependents = doc.where(needle, (it) => it.id !== found && it.dependencies.includes(found));
+    const dependents = doc.where(
+      needle,
+      (it) => it.id !== found && it.dependencies.includes(found),
+    );
     if (dependents.length > 0 && !force) {
       throw new TaskStoreError(
         "DependentExists",

@@ -145,7 +145,7 @@ export async function startItem(
         throw new TaskStoreError("AlreadyClaimed", `Already claimed by ${item.claimed_by}`);
       }
       takeover = { from: item.claimed_by, expiredAt: claimLease(item)!.expiresAt };
-      w.note(
+      await w.note(
         item.id,
         `Claim taken over by ${claim}: the claim of ${takeover.from} expired at ${takeover.expiredAt}`,
       );

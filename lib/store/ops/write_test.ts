@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { TaskStoreError } from "../errors.ts";
 import { parseItemLine, serializeItem } from "../item.ts";
 import { SCHEMA_HEADER } from "../jsonl.ts";
-import { DIR, ENC, item, lines, seed, setup, START, text } from "../_test_store.ts";
+import { DIR, ENC, item, lines, seed, setup, START, text } from "../../_testing/store_fixtures.ts";
 import { appendItemLine } from "../_item_append.ts";
 import { importItems } from "./add.ts";
 import { blockItem, completeItem, startItem } from "./status.ts";
@@ -37,9 +37,9 @@ Deno.test("writeStore() does not write when nothing changed (whole file or one i
   // Setting a field to the value it already has is no change either.
   await writeStore(s.store, { kind: "all" }, (w) => {
     const it = w.item("tg-a")!;
-    it.title = it.title;
+    it.title = `${it.title}`;
   });
-  await updateItem(s.store, "tg-b", (it) => void (it.title = it.title));
+  await updateItem(s.store, "tg-b", (it) => void (it.title = `${it.title}`));
   assert.deepEqual(s.fs.log, []);
   assert.deepEqual(await s.mem.stat(s.store.tasksPath), before);
 });
@@ -153,7 +153,8 @@ Deno.test("an event over the 2048-byte cap is refused before anything is written
   const before = await text(s.mem, s.store.tasksPath);
   await assert.rejects(
     blockItem(s.store, "tg-a", { reason: "x".repeat(3000) }),
-    (e) => e instanceof TaskStoreError && e.code === "InvalidInput" && /2048-byte cap/.test(e.message),
+    (e) =>
+      e instanceof TaskStoreError && e.code === "InvalidInput" && /2048-byte cap/.test(e.message),
   );
   assert.deepEqual(s.fs.log, []);
   assert.equal(await text(s.mem, s.store.tasksPath), before);
@@ -241,7 +242,7 @@ Deno.test("a one-item write rewrites only that item's line and copies the rest a
   assert.deepEqual(after.filter((l, i) => l !== before[i]), [after[2]!]);
   const b = parseItemLine(after[2]!);
   assert.equal(b.title, "Changed");
-  assert.deepEqual(b.extensions, { "x-phase": "build" });
+  assert.deepEqual({ ...b.extensions }, { "x-phase": "build" });
   assert.equal(after[3], before[3]);
 });
 
@@ -249,14 +250,19 @@ Deno.test("a one-item write finds an item whose line is not in the canonical lay
   const s = await setup();
   await seed(s, "tg-a");
   const odd = serializeItem(item("tg-b")).replace('{"id":', '{ "id" :');
-  await s.mem.writeFile(s.store.tasksPath, ENC.encode((await text(s.mem, s.store.tasksPath))! + odd + "\n"));
+  await s.mem.writeFile(
+    s.store.tasksPath,
+    ENC.encode((await text(s.mem, s.store.tasksPath))! + odd + "\n"),
+  );
   const r = await updateItem(s.store, "tg-b", (it) => it.title);
   assert.equal(r.value, "Title tg-b");
   await updateItem(s.store, "tg-b", (it) => void (it.priority = 3n));
   assert.equal((await s.store.getItem("tg-b"))?.priority, 3n);
   await assert.rejects(
     updateItem(s.store, "tg-zzz", () => {}),
-    (e) => e instanceof TaskStoreError && e.code === "ItemNotFound" && e.message === "Item not found: tg-zzz",
+    (e) =>
+      e instanceof TaskStoreError && e.code === "ItemNotFound" &&
+      e.message === "Item not found: tg-zzz",
   );
 });
 

@@ -6,16 +6,19 @@
  */
 
 import assert from "node:assert/strict";
-import { FixedClock } from "../io/clock.ts";
+import { type Clock, FixedClock } from "../io/clock.ts";
 import {
   type FileSystem,
   type LockHandle,
   MemoryFileSystem,
   type WriteFileOptions,
 } from "../io/fs.ts";
-import { type Item, newItem } from "./item.ts";
-import { importItems } from "./ops/add.ts";
-import { TaskStore } from "./store.ts";
+import { TaskStoreError, type TaskStoreErrorCode } from "../store/errors.ts";
+import type { TaskEvent } from "../store/events.ts";
+import type { RandomBytes } from "../store/id.ts";
+import { type Item, newItem } from "../store/item.ts";
+import { importItems } from "../store/ops/add.ts";
+import { TaskStore } from "../store/store.ts";
 
 export const DIR = "/repo/.task-golem";
 export const START = { secs: 1767225600, nanos: 0 }; // 2026-01-01T00:00:00Z
@@ -79,15 +82,28 @@ export interface Setup {
   warnings: string[];
 }
 
-export async function setup(options: { lockTimeoutMs?: number } = {}): Promise<Setup> {
+/** Options for {@linkcode setup}. */
+export interface SetupOptions {
+  /** Lock timeout (default 5000 ms). */
+  lockTimeoutMs?: number;
+  /** Clock (default: {@linkcode START}, advancing 1 µs per reading). */
+  clock?: Clock;
+  /** Randomness for new IDs (default: crypto). */
+  random?: RandomBytes;
+  /** Author of events (default: `tester@example.com`). */
+  author?: () => Promise<string>;
+}
+
+export async function setup(options: SetupOptions = {}): Promise<Setup> {
   const fs = new RecordingFs();
   const warnings: string[] = [];
   const store = new TaskStore(DIR, {
     fs,
-    clock: new FixedClock(START, 1_000),
-    author: () => Promise.resolve("tester@example.com"),
+    clock: options.clock ?? new FixedClock(START, 1_000),
+    author: options.author ?? (() => Promise.resolve("tester@example.com")),
     warn: (m) => warnings.push(m),
     lockTimeoutMs: options.lockTimeoutMs ?? 5000,
+    ...(options.random === undefined ? {} : { random: options.random }),
   });
   await store.init();
   fs.log.length = 0;
@@ -115,3 +131,22 @@ export async function seed(s: Setup, ...ids: string[]): Promise<void> {
   s.fs.log.length = 0;
 }
 
+/** The events of a log, parsed, in file order (a missing log has none). */
+export async function eventLog(fs: FileSystem, path: string): Promise<TaskEvent[]> {
+  return (await lines(fs, path)).map((l) => JSON.parse(l) as TaskEvent);
+}
+
+/** Asserts that `run` rejects with a store error of this code and message. */
+export async function rejectsWith(
+  run: Promise<unknown>,
+  code: TaskStoreErrorCode,
+  message: string | RegExp,
+): Promise<void> {
+  await assert.rejects(run, (e) => {
+    assert.ok(e instanceof TaskStoreError, `expected a TaskStoreError, got ${e}`);
+    assert.equal(e.code, code);
+    if (typeof message === "string") assert.equal(e.message, message);
+    else assert.match(e.message, message);
+    return true;
+  });
+}
