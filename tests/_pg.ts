@@ -9,6 +9,7 @@ import { FixedClock } from "../lib/io/clock.ts";
 import type { Item } from "../lib/store/item.ts";
 import { TaskStore } from "../lib/store/store.ts";
 import { type Output, REPO_ROOT, run as runIn } from "./_helpers.ts";
+import { importItems } from "../lib/store/ops/add.ts";
 
 /** Entry point of our `pg`. */
 export const PG_ENTRY: string = `${REPO_ROOT}/cli/pg.ts`;
@@ -35,11 +36,7 @@ export async function makeStore(dir: string, items: Item[] = []): Promise<TaskSt
     clock: new FixedClock({ secs: 1767225600, nanos: 0 }),
   });
   await store.init();
-  if (items.length > 0) {
-    await store.withLock((all) => {
-      all.push(...items);
-    });
-  }
+  await importItems(store, { active: items });
   return store;
 }
 

@@ -16,6 +16,7 @@ import { type Item, newItem } from "../lib/store/item.ts";
 import { TaskStore } from "../lib/store/store.ts";
 import type { Output } from "./_helpers.ts";
 import { PG_ENTRY } from "./_pg.ts";
+import { importItems } from "../lib/store/ops/add.ts";
 
 const FAKE_CLAUDE = new URL("./fixtures/fake_claude.ts", import.meta.url).pathname;
 
@@ -211,7 +212,7 @@ export async function e2eProject(
   for (const d of ["_ideas", "_worklog", "changes"]) await Deno.mkdir(`${dir}/${d}`);
   const store = new TaskStore(`${dir}/.task-golem`, { clock: CLOCK });
   await store.init();
-  if (items.length > 0) await store.withLock((all) => void all.push(...items));
+  await importItems(store, { active: items });
   await git("add", "-A");
   await git("commit", "-q", "-m", "initial");
   const pgArgs = (args: string[]) => ["run", "--quiet", "-A", PG_ENTRY, ...args];

@@ -4,13 +4,7 @@
 
 import assert from "node:assert/strict";
 import {
-  applyBlock,
-  applyDo,
-  applyDone,
-  applyTodo,
-  applyUnblock,
   applyUpdate,
-  encodeItemsFile,
   FixedClock,
   type Item,
   newPgItem,
@@ -20,8 +14,15 @@ import {
   PgItem,
   type PgStatus,
   serializeItem,
-  sortById,
 } from "../mod.ts";
+import { encodeItemsFile, sortById } from "../lib/store/jsonl.ts";
+import {
+  applyBlock,
+  applyDo,
+  applyDone,
+  applyTodo,
+  applyUnblock,
+} from "../lib/store/transitions.ts";
 import { FIXTURE_STORES } from "./_helpers.ts";
 
 const STORES = new URL(`file://${FIXTURE_STORES}/`);

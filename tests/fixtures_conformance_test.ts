@@ -8,27 +8,26 @@
  */
 
 import assert from "node:assert/strict";
-import {
-  applyDo,
-  compareCodePoints,
-  DenoFileSystem,
-  encodeItemsFile,
-  FixedClock,
-  type Item,
-  loadStoreConfig,
-  newItem,
-  parseEventLine,
-  parseItemLine,
-  quoteJsonString,
-  serializeEvent,
-  serializeItem,
-  TaskStore,
-} from "../mod.ts";
+import { FixedClock } from "../lib/io/clock.ts";
+import { DenoFileSystem } from "../lib/io/fs.ts";
+import { loadStoreConfig } from "../lib/store/config.ts";
+import { parseEventLine, serializeEvent } from "../lib/store/events.ts";
+import { compareCodePoints, quoteJsonString } from "../lib/store/json.ts";
+import { parseItemLine, serializeItem } from "../lib/store/item.ts";
+import { encodeItemsFile, parseActiveFile } from "../lib/store/jsonl.ts";
+import { addItem, importItems } from "../lib/store/ops/add.ts";
+import { editItem } from "../lib/store/ops/edit.ts";
+import { removeItem } from "../lib/store/ops/remove.ts";
+import { startItem } from "../lib/store/ops/status.ts";
+import { updateItem } from "../lib/store/ops/update.ts";
+import { TaskStore } from "../lib/store/store.ts";
 
 const FIXTURES = new URL("../../shared/fixtures/tg-stores/", import.meta.url);
 const ITEM_FILES = ["tasks.jsonl", "archive.jsonl", "archive-pruned.jsonl"];
 const EVENT_FILES = ["events.jsonl", "events.archive.jsonl"];
 const DEC = new TextDecoder();
+/** What the fixed clock of {@linkcode copyStore} reads. */
+const NOW = "2027-01-15T08:00:00.123456789Z";
 
 async function listStores(): Promise<string[] | null> {
   try {
@@ -154,21 +153,43 @@ function defineStoreTests(name: string): void {
     });
   });
 
-  Deno.test(`fixture ${name}: a no-op withLock and a forced rewrite are byte-identical`, async () => {
+  Deno.test(`fixture ${name}: a no-op write does not rewrite tasks.jsonl`, async () => {
     await withCopy(name, async ({ dir, original, store }) => {
       const tasks = `${dir}/tasks.jsonl`;
       const before = await Deno.stat(tasks);
-      await store.withLock(() => {});
+      const ids = (await store.loadActive()).map((it) => it.id);
+      for (const id of new Set([ids[0]!, ids[Math.floor(ids.length / 2)]!, ids.at(-1)!])) {
+        const r = await updateItem(store, id, () => {});
+        assert.equal(r.archived, false);
+      }
       assert.deepEqual(await Deno.readFile(tasks), original.get("tasks.jsonl"));
-      assert.equal(
-        (await Deno.stat(tasks)).ino,
-        before.ino,
-        "withLock without changes did not rewrite",
-      );
+      assert.equal((await Deno.stat(tasks)).ino, before.ino, "a no-op write did not rewrite");
+      const events = await Deno.readFile(`${dir}/events.jsonl`).catch(() => null);
+      assert.deepEqual(events, original.get("events.jsonl") ?? null, "no event was written");
+    });
+  });
 
-      await store.lock(async () => await store.saveActive(await store.loadActive()));
-      assert.notEqual((await Deno.stat(tasks)).ino, before.ino, "saveActive replaced the file");
-      assert.deepEqual(await Deno.readFile(tasks), original.get("tasks.jsonl"));
+  Deno.test(`fixture ${name}: re-encoding and a whole-file rewrite are byte-identical`, async () => {
+    await withCopy(name, async ({ dir, original, store }) => {
+      const tasks = `${dir}/tasks.jsonl`;
+      const bytes = original.get("tasks.jsonl")!;
+      assert.deepEqual(encodeItemsFile(parseActiveFile(bytes)), bytes);
+
+      // Take out an item nothing hangs under, then bring it back as it was:
+      // two whole-file writes that end where they started.
+      const before = await Deno.stat(tasks);
+      const items = await store.loadActive();
+      const parents = new Set(items.map((it) => it.parent));
+      const leaf = items.find((it) => !parents.has(it.id))!;
+      await removeItem(store, leaf.id, { force: true });
+      const shrunk = await readLines(tasks);
+      assert.equal(shrunk.length, splitLines(bytes).length - 1);
+      assert.ok(!shrunk.includes(serializeItem(leaf)));
+      const between = await Deno.stat(tasks);
+      assert.notEqual(between.ino, before.ino, "the remove replaced the file");
+      await importItems(store, { active: [leaf] });
+      assert.notEqual((await Deno.stat(tasks)).ino, between.ino, "the import replaced the file");
+      assert.deepEqual(await Deno.readFile(tasks), bytes);
 
       // Archives are rewritten in file order (append order), not sorted.
       for (const file of ["archive.jsonl", "archive-pruned.jsonl"]) {
@@ -201,21 +222,36 @@ function defineStoreTests(name: string): void {
   Deno.test(`fixture ${name}: changing one item's title changes only its line`, async () => {
     await withCopy(name, async ({ dir, store }) => {
       const tasks = `${dir}/tasks.jsonl`;
-      const count = (await store.loadActive()).length;
-      for (const index of new Set([0, Math.floor(count / 2), count - 1])) {
+      const items = await store.loadActive();
+      for (const index of new Set([0, Math.floor(items.length / 2), items.length - 1])) {
+        const id = items[index]!.id;
+        const title = `Changed title ${index} — ✓`;
+        // One-item write: only the line is spliced; updated_at stays as it was.
         const before = await readLines(tasks);
-        let old: Item | undefined;
-        await store.withLock((items) => {
-          old = { ...items[index]! };
-          items[index]!.title = `Changed title ${index} — ✓`;
-        });
+        const old = parseItemLine(before[index + 1]!);
+        await updateItem(store, id, (it) => void (it.title = title));
         const after = await readLines(tasks);
         assert.deepEqual(changedLines(before, after), [index + 1]);
-        const expected = before[index + 1]!.replace(
-          `,"title":${quoteJsonString(old!.title)},`,
-          `,"title":${quoteJsonString(`Changed title ${index} — ✓`)},`,
+        assert.equal(
+          after[index + 1],
+          before[index + 1]!.replace(
+            `,"title":${quoteJsonString(old.title)},`,
+            `,"title":${quoteJsonString(title)},`,
+          ),
         );
-        assert.equal(after[index + 1], expected);
+
+        // Whole-file write (tg edit): the same, and updated_at is bumped.
+        const edited = `${title} (edited)`;
+        await editItem(store, { id, title: edited });
+        const final = await readLines(tasks);
+        assert.deepEqual(changedLines(after, final), [index + 1]);
+        assert.equal(
+          final[index + 1],
+          after[index + 1]!
+            .replace(`,"title":${quoteJsonString(title)},`, `,"title":${quoteJsonString(edited)},`)
+            .replace(`,"updated_at":"${old.updated_at}"`, `,"updated_at":"${NOW}"`),
+        );
+        assert.equal(parseItemLine(final[index + 1]!).updated_at, NOW);
       }
     });
   });
@@ -224,19 +260,16 @@ function defineStoreTests(name: string): void {
     await withCopy(name, async ({ dir, store }) => {
       const tasks = `${dir}/tasks.jsonl`;
       const before = await readLines(tasks);
-      let index = -1;
-      await store.lock(async () => {
-        const items = await store.loadActive();
-        index = items.findIndex((it) => it.status === "todo");
-        if (index < 0) return;
-        await store.commitStatusChange(items, applyDo(items[index]!, null, store.now()));
-      });
+      const items = await store.loadActive();
+      const index = items.findIndex((it) => it.status === "todo");
       if (index < 0) return; // no todo item in this snapshot
+      const outcome = await startItem(store, items[index]!.id);
+      assert.ok(outcome.changed);
       const after = await readLines(tasks);
       assert.deepEqual(changedLines(before, after), [index + 1]);
       const changed = parseItemLine(after[index + 1]!);
       assert.equal(changed.status, "doing");
-      assert.equal(changed.updated_at, "2027-01-15T08:00:00.123456789Z");
+      assert.equal(changed.updated_at, NOW);
       const events = await readLines(`${dir}/events.jsonl`);
       const last = JSON.parse(events.at(-1)!);
       assert.equal(last.task_id, changed.id);
@@ -246,14 +279,11 @@ function defineStoreTests(name: string): void {
 
   Deno.test(`fixture ${name}: adding and removing an item restores tasks.jsonl`, async () => {
     await withCopy(name, async ({ dir, original, store }) => {
-      await store.withLock((items) => {
-        items.push(newItem("tg-zzzzz", "Temporary", store.now()));
-      });
+      const added = await addItem(store, { title: "Temporary" });
       const grown = await readLines(`${dir}/tasks.jsonl`);
       assert.equal(grown.length, splitLines(original.get("tasks.jsonl")!).length + 1);
-      await store.withLock((items) => {
-        items.splice(items.findIndex((it) => it.id === "tg-zzzzz"), 1);
-      });
+      assert.ok(grown.includes(serializeItem(added)));
+      await removeItem(store, added.id);
       assert.deepEqual(await Deno.readFile(`${dir}/tasks.jsonl`), original.get("tasks.jsonl"));
     });
   });

@@ -4,6 +4,7 @@
 
 import assert from "node:assert/strict";
 import { e2eConfig, e2eItem, e2eProject, untimed } from "./_pg_e2e.ts";
+import { updateItem } from "../lib/store/ops/update.ts";
 
 Deno.test("e2e (13): dirty tree, detached HEAD and a rebase in progress are refused", async () => {
   const p = await e2eProject([e2eItem("WRK-001", "New")]);
@@ -57,8 +58,8 @@ Deno.test("e2e (14): staleness of a destructive phase after the history was rewr
       const sha = await p.git("rev-parse", "HEAD");
       await p.git("checkout", "-q", "main");
       await p.git("branch", "-q", "-D", "old");
-      await p.store.withLock((items) => {
-        items[0]!.extensions["x-pg-last-phase-commit"] = sha;
+      await updateItem(p.store, "WRK-001", (it) => {
+        it.extensions["x-pg-last-phase-commit"] = sha;
       });
       await p.git("commit", "-qam", "record phase start");
       await p.scenarios({
@@ -88,8 +89,8 @@ Deno.test("e2e (14): staleness of a destructive phase after the history was rewr
   // An unknown commit blocks whatever the policy says.
   const p = await e2eProject([e2eItem("WRK-001", "InProgress", { phase: "build", pool: "main" })]);
   try {
-    await p.store.withLock((items) => {
-      items[0]!.extensions["x-pg-last-phase-commit"] = "0123456789abcdef0123456789abcdef01234567";
+    await updateItem(p.store, "WRK-001", (it) => {
+      it.extensions["x-pg-last-phase-commit"] = "0123456789abcdef0123456789abcdef01234567";
     });
     await p.git("commit", "-qam", "unknown sha");
     await p.pg(["run"]);

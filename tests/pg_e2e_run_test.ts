@@ -3,6 +3,7 @@
 
 import assert from "node:assert/strict";
 import { e2eConfig, e2eItem, e2eProject, untimed, worklogOutcomes } from "./_pg_e2e.ts";
+import { tg } from "./_helpers.ts";
 
 Deno.test("e2e (1)+(19): tg-added item → triage → prd → build → review → Done", async () => {
   const p = await e2eProject([e2eItem("WRK-001", "New", { title: "Add a parser" })]);
@@ -58,10 +59,27 @@ Deno.test("e2e (1)+(19): tg-added item → triage → prd → build → review �
     // The build commit holds the code, the item's move to review ([Target]).
     const files = (await p.git("show", "--name-only", "--format=", "HEAD~1")).split("\n").sort();
     assert.deepEqual(files.map((f) => f.replace(/^_worklog\/.*/, "_worklog/")), [
+      ".task-golem/events.jsonl",
       ".task-golem/tasks.jsonl",
       "_worklog/",
       "src/parser.ts",
     ]);
+    // `tg events` tells the item's story, written by pg; `tg doctor` finds nothing.
+    const events = await tg(["events", "WRK-001", "--json"], { cwd: p.dir });
+    assert.equal(events.code, 0, events.stderr);
+    const story = events.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    assert.deepEqual(story.map((e) => e.status ?? e.text), [
+      "Phase triage: complete — triage done for WRK-001",
+      "doing",
+      "Phase prd: complete — prd done for WRK-001",
+      "Phase build: complete — build done for WRK-001",
+      "Phase review: complete — review done for WRK-001",
+      "done",
+    ]);
+    assert.ok(story.every((e) => /^pg( \(.+\))?$/.test(e.author)), events.stdout);
+    const doctor = await tg(["doctor", "--json"], { cwd: p.dir });
+    assert.equal(doctor.code, 0, doctor.stdout + doctor.stderr);
+    assert.deepEqual(JSON.parse(doctor.stdout).issues, []);
     // History with usage survives into the archive.
     const history = archived[0]!.extensions["x-pg-history"] as Record<string, unknown>[];
     assert.deepEqual(history.map((h) => h.phase), ["triage", "prd", "build", "review"]);

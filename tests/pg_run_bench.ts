@@ -35,6 +35,7 @@ import type { Item } from "../lib/store/item.ts";
 import { TaskStore } from "../lib/store/store.ts";
 import { formatTimestamp } from "../lib/store/timestamp.ts";
 import { PG_ENTRY } from "./_pg.ts";
+import { importItems } from "../lib/store/ops/add.ts";
 
 const args = Deno.args;
 const N = Number(args[args.indexOf("--items") + 1] || 100) || 100;
@@ -147,7 +148,7 @@ async function repo(
   if (toml) await Deno.writeTextFile(`${dir}/phase-golem.toml`, toml);
   const store = new TaskStore(`${dir}/.task-golem`);
   await store.init();
-  await store.withLock((all) => void all.push(...items));
+  await importItems(store, { active: items });
   await git(dir, "add", "-A");
   await git(dir, "commit", "-q", "-m", "initial");
   return { dir, bin, base };

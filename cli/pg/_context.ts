@@ -11,6 +11,7 @@ import { CliError } from "../_main.ts";
 import { DenoFileSystem, type FileSystem } from "../../lib/io/fs.ts";
 import { resolve } from "../../lib/io/path.ts";
 import { DenoProcessRunner, type ProcessRunner } from "../../lib/io/process_runner.ts";
+import { pgAuthor } from "../../lib/adapter/pg_author.ts";
 import { commit, stageSelf } from "../../lib/store/git.ts";
 import { TaskStore } from "../../lib/store/store.ts";
 import type { LoadedConfig } from "../../lib/orchestrator/config/config_file.ts";
@@ -102,12 +103,15 @@ export class PgContext {
     return this.#config;
   }
 
-  /** The store in `{root}/.task-golem`. */
+  /** The store in `{root}/.task-golem` (its events name pg as their author). */
   store(): TaskStore {
+    const env = (name: string) => this.io.env(name);
     this.#store ??= new TaskStore(`${this.root === "/" ? "" : this.root}/.task-golem`, {
       fs: this.fs,
       runner: this.runner,
       warn: this.warn,
+      env,
+      author: () => pgAuthor({ env, runner: this.runner, cwd: this.root }),
     });
     return this.#store;
   }

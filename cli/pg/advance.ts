@@ -4,7 +4,9 @@ import type { Parsed } from "../_args.ts";
 import { CliError } from "../_main.ts";
 import { applyUpdate } from "../../lib/adapter/item_update.ts";
 import { DEFAULT_PIPELINE, PgItem } from "../../lib/adapter/pg_item.ts";
-import { mutateStore } from "../../lib/adapter/store_access.ts";
+import { withStoreRetry } from "../../lib/adapter/store_access.ts";
+import { updateItem } from "../../lib/store/ops/update.ts";
+import { notFound } from "./_store_outcome.ts";
 import { type PgConfig, resolvePipeline } from "../../lib/orchestrator/config/config.ts";
 import type { PgContext } from "./_context.ts";
 
@@ -57,17 +59,21 @@ export async function advance(p: Parsed, ctx: PgContext): Promise<void> {
   const id = p.args.item_id!;
   const to = p.opts.to as string | undefined;
   const wasClean = await ctx.treeClean();
-  const outcome = await mutateStore(ctx.store(), (items): AdvanceOutcome => {
-    const item = items.find((it) => it.id === id);
-    if (item === undefined) return { ok: false, error: `Item not found: ${id}` };
-    const pg = new PgItem(item, { warn: ctx.warn });
-    const plan = planAdvance(pg, config, to);
-    if (plan.ok) {
-      applyUpdate(pg, { kind: "SetPhase", phase: plan.phase });
-      if (to !== undefined) applyUpdate(pg, { kind: "SetPhasePool", pool: "main" });
-    }
-    return plan;
-  }, { warn: ctx.warn });
+  const store = ctx.store();
+  const outcome = await withStoreRetry(
+    store,
+    (): Promise<AdvanceOutcome> =>
+      updateItem(store, id, (item) => {
+        const pg = new PgItem(item, { warn: ctx.warn });
+        const plan = planAdvance(pg, config, to);
+        if (plan.ok) {
+          applyUpdate(pg, { kind: "SetPhase", phase: plan.phase });
+          if (to !== undefined) applyUpdate(pg, { kind: "SetPhasePool", pool: "main" });
+        }
+        return plan;
+      }).then((r) => r.value, notFound(id)),
+    { warn: ctx.warn },
+  );
   if (!outcome.ok) throw new CliError(outcome.error);
   await ctx.out(outcome.message + "\n");
   await ctx.commitStore(wasClean, `[${id}][advance] Advanced to ${outcome.phase}`);

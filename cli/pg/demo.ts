@@ -12,8 +12,7 @@
 
 import type { Parsed } from "../_args.ts";
 import { CliError } from "../_main.ts";
-import { newPgItem } from "../../lib/adapter/pg_item.ts";
-import { generateId } from "../../lib/store/id.ts";
+import { addItem } from "../../lib/store/ops/add.ts";
 import { TaskStore } from "../../lib/store/store.ts";
 import type { PgContext } from "./_context.ts";
 
@@ -111,22 +110,18 @@ export async function demo(_p: Parsed, ctx: PgContext): Promise<void> {
   await Deno.writeTextFile(`${dir}/README.md`, "# Demo project\n");
 
   // Four backlog items, added like `tg add` would (New, to be triaged).
-  const ids = await store.withLock((items) => {
-    const used = new Set<string>();
-    const add = (title: string, dependencies: string[] = []) => {
-      const id = generateId(used, { prefix: "WRK" });
-      used.add(id);
-      items.push(newPgItem(id, title, { now: store.now(), dependencies }));
-      return id;
-    };
-    const parser = add("Write the config parser");
-    add("Add a --verbose flag", [parser]);
-    add("Redesign the storage layer");
-    add("Fix the typo in the README");
-    return items.map((it) =>
-      `${it.id}  ${it.title}${it.dependencies.length ? `  (after ${it.dependencies[0]})` : ""}`
-    );
-  });
+  const add = (title: string, deps: string[] = []) =>
+    addItem(store, { title, deps }, { prefix: "WRK" });
+  const parser = await add("Write the config parser");
+  const items = [
+    parser,
+    await add("Add a --verbose flag", [parser.id]),
+    await add("Redesign the storage layer"),
+    await add("Fix the typo in the README"),
+  ];
+  const ids = items.map((it) =>
+    `${it.id}  ${it.title}${it.dependencies.length ? `  (after ${it.dependencies[0]})` : ""}`
+  );
   await run("git", ["add", "-A"], dir);
   await run("git", ["commit", "-q", "-m", "Demo project: backlog, config, workflows"], dir);
   await say("Backlog:\n  " + ids.join("\n  ") + "\n");

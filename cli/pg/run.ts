@@ -292,7 +292,7 @@ export async function run(p: Parsed, ctx: PgContext, deps: RunDeps = {}): Promis
     const reader = new SnapshotReader();
     let entries: SnapshotEntry[];
     try {
-      entries = reader.read(await ctx.fs.readFile(ctx.store().tasksPath), (m) => out.warn(m));
+      entries = await reader.read(ctx.store(), (m) => out.warn(m));
     } catch (e) {
       throw new CliError(`Failed to load task-golem store: ${toPgError(e).message}`);
     }

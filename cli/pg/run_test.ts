@@ -21,6 +21,7 @@ import {
 } from "../../lib/orchestrator/execution/agents/scripted_agent_runner.ts";
 import type { Item } from "../../lib/store/item.ts";
 import { TaskStore } from "../../lib/store/store.ts";
+import { importItems } from "../../lib/store/ops/add.ts";
 
 const CONFIG = `[project]
 prefix = "WRK"
@@ -88,7 +89,7 @@ async function project(items: Item[]): Promise<Project> {
   }
   const store = new TaskStore(`${dir}/.task-golem`);
   await store.init();
-  await store.withLock((all) => void all.push(...items));
+  await importItems(store, { active: items });
   await git(dir, "add", "-A");
   await git(dir, "commit", "-q", "-m", "setup");
   return { dir, store, cleanup: () => Deno.remove(dir, { recursive: true }) };

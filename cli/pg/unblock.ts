@@ -3,7 +3,9 @@
 import type { Parsed } from "../_args.ts";
 import { CliError } from "../_main.ts";
 import { PgItem } from "../../lib/adapter/pg_item.ts";
-import { mutateStore } from "../../lib/adapter/store_access.ts";
+import { withStoreRetry } from "../../lib/adapter/store_access.ts";
+import { updateItem } from "../../lib/store/ops/update.ts";
+import { notFound } from "./_store_outcome.ts";
 import { unblockItem, type UnblockOutcome } from "../../lib/orchestrator/rules/unblock.ts";
 import type { PgContext } from "./_context.ts";
 
@@ -13,11 +15,14 @@ export async function unblock(p: Parsed, ctx: PgContext): Promise<void> {
   const id = p.args.item_id!;
   const notes = p.opts.notes as string | undefined;
   const wasClean = await ctx.treeClean();
-  const outcome = await mutateStore(ctx.store(), (items): UnblockOutcome => {
-    const item = items.find((it) => it.id === id);
-    if (item === undefined) return { ok: false, error: `Item not found: ${id}` };
-    return unblockItem(new PgItem(item, { warn: ctx.warn }), notes);
-  }, { warn: ctx.warn });
+  const store = ctx.store();
+  const outcome = await withStoreRetry(
+    store,
+    (): Promise<UnblockOutcome> =>
+      updateItem(store, id, (item) => unblockItem(new PgItem(item, { warn: ctx.warn }), notes))
+        .then((r) => r.value, notFound(id)),
+    { warn: ctx.warn },
+  );
   if (!outcome.ok) throw new CliError(outcome.error);
   await ctx.out(`Unblocked ${id} -- restored to ${outcome.status}\n`);
   await ctx.commitStore(wasClean, `[${id}][unblock] Unblocked`);

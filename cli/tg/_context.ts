@@ -8,11 +8,8 @@
 import type { Parsed } from "../_args.ts";
 import { type Io, useColor } from "../_io.ts";
 import { loadStoreConfig, type StoreConfig } from "../../lib/store/config.ts";
-import type { Item } from "../../lib/store/item.ts";
 import { resolveId } from "../../lib/store/id.ts";
 import { TaskStore } from "../../lib/store/store.ts";
-import { ActiveDoc } from "../../lib/store/active_doc.ts";
-import { invalidInput } from "../../lib/store/errors.ts";
 
 /** Context shared by the `tg` commands. */
 export class TgContext {
@@ -65,12 +62,6 @@ export class TgContext {
     return this.#store;
   }
 
-  /** `config.yaml`, read strictly (for `add`). */
-  async config(): Promise<StoreConfig> {
-    const store = await this.store();
-    return await loadStoreConfig(store.fs, store.dir);
-  }
-
   /** The configured ID prefix, ignoring an invalid config (other commands must not fail on it). */
   async #prefixes(): Promise<string[]> {
     this.#config ??= this.store().then((s) => loadStoreConfig(s.fs, s.dir)).catch(() => null);
@@ -94,24 +85,4 @@ export class TgContext {
     const prefixes = await this.#prefixes();
     return resolveId(input, active, archive === undefined ? { prefixes } : { prefixes, archive });
   }
-
-  /** Resolves input among active items and returns the first item with that ID. */
-  async resolveActive(input: string, items: readonly Item[] | ActiveDoc): Promise<Item> {
-    if (items instanceof ActiveDoc) return items.get(await this.resolve(input, items.ids))!;
-    const id = await this.resolve(input, items.map((it) => it.id));
-    return items.find((it) => it.id === id)!;
-  }
-}
-
-/**
- * Validates a title given on the command line.
- *
- * @param title The title.
- * @throws {TaskStoreError} `InvalidInput` for newlines or a blank title.
- */
-export function validateTitle(title: string): void {
-  if (title.includes("\n") || title.includes("\r")) {
-    throw invalidInput("Title must be a single line (no newlines)");
-  }
-  if (title.trim() === "") throw invalidInput("Title cannot be empty");
 }

@@ -12,6 +12,7 @@ import { FixedClock } from "../io/clock.ts";
 import { DenoFileSystem } from "../io/fs.ts";
 import { DenoProcessRunner } from "../io/process_runner.ts";
 import type { Item } from "../store/item.ts";
+import { importItems } from "../store/ops/add.ts";
 import { TaskStore } from "../store/store.ts";
 import { GitRepo } from "../orchestrator/repo/git.ts";
 
@@ -73,7 +74,7 @@ export async function testRepo(items: Item[] = []): Promise<TestRepo> {
   }
   const store = new TaskStore(`${dir}/.task-golem`, { clock: testClock() });
   await store.init();
-  if (items.length > 0) await store.withLock((all) => void all.push(...items));
+  await importItems(store, { active: items });
   await gitIn(dir, ["add", "-A"]);
   await gitIn(dir, ["commit", "-q", "-m", "initial"]);
   const git = new GitRepo({ runner: new DenoProcessRunner(), root: dir, fs: new DenoFileSystem() });

@@ -1,12 +1,13 @@
 /**
- * phase-golem's access to the task store: locked read-modify-write with
- * retries of lock timeouts (pg.md §6.2), and unlocked snapshots, both
- * reporting failures as {@linkcode PgError}.
+ * phase-golem's access to the task store: store operations run with the
+ * retries of lock timeouts (pg.md §6.2), and unlocked reads, both reporting
+ * failures as {@linkcode PgError}. pg writes only through the store
+ * operations (`updateItem`, `addItems`, `mergeItem`, …), like every other
+ * writer.
  *
  * @module
  */
 
-import type { ActiveDoc } from "../store/active_doc.ts";
 import type { Item } from "../store/item.ts";
 import type { WarningSink } from "../io/warning.ts";
 import type { TaskStore } from "../store/store.ts";
@@ -15,8 +16,8 @@ import { PgError, toPgError } from "./pg_error.ts";
 /** Waits between attempts in milliseconds by default: 1 s before attempt 2 and before attempt 3. */
 export const STORE_RETRY_DELAYS_MS: readonly number[] = [1000, 1000];
 
-/** Options for {@linkcode mutateStore}. */
-export interface MutateStoreOptions {
+/** Options for {@linkcode withStoreRetry}. */
+export interface StoreRetryOptions {
   /**
    * Waits before each retry, in milliseconds; its length is the number of
    * retries (default {@linkcode STORE_RETRY_DELAYS_MS}: 3 attempts, 1 s apart).
@@ -33,75 +34,6 @@ function timerSleep(ms: number): Promise<void> {
 }
 
 /**
- * Runs `fn` on the active items under the store lock and saves what it
- * changed (load → mutate → save, nothing written when `fn` throws). A lock
- * timeout is retried after a pause; any other error is returned at once.
- * Every failure is a {@linkcode PgError}; a missing store directory is
- * `NotInitialized`.
- *
- * @param store The store.
- * @param fn Mutates the items; its result is returned.
- * @param options Retry delays, sleep and warning sink.
- * @returns What `fn` returns.
- * @throws {PgError} The last error.
- *
- * @example
- * ```ts
- * import { FixedClock, MemoryFileSystem, mutateStore, newPgItem, PgItem, TaskStore } from "@golem/golem";
- * import assert from "node:assert/strict";
- *
- * const store = new TaskStore("/repo/.task-golem", {
- *   fs: new MemoryFileSystem(),
- *   clock: new FixedClock({ secs: 1767225600, nanos: 0 }),
- * });
- * await store.init();
- * await mutateStore(store, (items) => {
- *   items.push(newPgItem("WRK-a1b2c", "First", { now: store.now() }));
- * });
- * const [item] = await store.loadActive();
- * assert.equal(new PgItem(item!).status(), "New");
- * ```
- */
-export function mutateStore<T>(
-  store: TaskStore,
-  fn: (items: Item[]) => Promise<T> | T,
-  options: MutateStoreOptions = {},
-): Promise<T> {
-  return withRetry(store, () => store.withLock(fn), options);
-}
-
-/**
- * Like {@linkcode mutateStore}, on an {@linkcode ActiveDoc}: only the items
- * the callback asks for are built and re-serialized; every other line is
- * written back as read. Use it for changes to a few items of a large store.
- *
- * @param store The store.
- * @param fn Edits the document; its result is returned.
- * @param options Retry delays, sleep and warning sink.
- * @returns What `fn` returns.
- * @throws {PgError} The last error.
- *
- * @example
- * ```ts
- * import { MemoryFileSystem, mutateDoc, newPgItem, PgItem, TaskStore } from "@golem/golem";
- * import assert from "node:assert/strict";
- *
- * const store = new TaskStore("/repo/.task-golem", { fs: new MemoryFileSystem() });
- * await store.init();
- * await mutateDoc(store, (doc) => doc.push(newPgItem("WRK-a1b2c", "First", { now: store.now() })));
- * await mutateDoc(store, (doc) => new PgItem(doc.get("WRK-a1b2c")!).setPhase("prd"));
- * assert.equal(new PgItem((await store.loadActive())[0]!).phase(), "prd");
- * ```
- */
-export function mutateDoc<T>(
-  store: TaskStore,
-  fn: (doc: ActiveDoc) => Promise<T> | T,
-  options: MutateStoreOptions = {},
-): Promise<T> {
-  return withRetry(store, () => store.editActive(fn), options);
-}
-
-/**
  * Runs a store operation with the retries of pg.md §6.2: a lock timeout is
  * retried after a pause (1 s, 1 s by default); any other error is returned
  * at once. Every failure is a {@linkcode PgError}.
@@ -114,25 +46,18 @@ export function mutateDoc<T>(
  *
  * @example
  * ```ts
- * import { MemoryFileSystem, TaskStore, withStoreRetry } from "@golem/golem";
+ * import { addItem, MemoryFileSystem, TaskStore, withStoreRetry } from "@golem/golem";
  * import assert from "node:assert/strict";
  * const store = new TaskStore("/repo/.task-golem", { fs: new MemoryFileSystem() });
  * await store.init();
- * assert.equal(await withStoreRetry(store, () => store.lock(() => 42)), 42);
+ * const item = await withStoreRetry(store, () => addItem(store, { title: "First" }));
+ * assert.equal((await store.getItem(item.id))?.title, "First");
  * ```
  */
-export function withStoreRetry<T>(
+export async function withStoreRetry<T>(
   store: TaskStore,
   op: () => Promise<T>,
-  options: MutateStoreOptions = {},
-): Promise<T> {
-  return withRetry(store, op, options);
-}
-
-async function withRetry<T>(
-  store: TaskStore,
-  op: () => Promise<T>,
-  options: MutateStoreOptions,
+  options: StoreRetryOptions = {},
 ): Promise<T> {
   const delays = options.delaysMs ?? STORE_RETRY_DELAYS_MS;
   const sleep = options.sleep ?? timerSleep;
@@ -174,8 +99,8 @@ export async function readSnapshot(store: TaskStore): Promise<Item[]> {
 }
 
 /**
- * Reads one active item without the lock, building only that item (the
- * other lines are validated, not built).
+ * Reads one active item without the lock; only its line is parsed when it
+ * is where the canonical writer puts it.
  *
  * @param store The store.
  * @param id The item's ID.
@@ -192,7 +117,7 @@ export async function readSnapshot(store: TaskStore): Promise<Item[]> {
  */
 export async function readItem(store: TaskStore, id: string): Promise<Item | null> {
   try {
-    return (await store.loadActiveDoc()).get(id) ?? null;
+    return await store.getItem(id);
   } catch (e) {
     throw toPgError(e);
   }

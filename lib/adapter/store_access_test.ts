@@ -4,7 +4,9 @@ import { MemoryFileSystem } from "../io/fs.ts";
 import { TaskStore } from "../store/store.ts";
 import { newPgItem } from "./pg_item.ts";
 import { PgError } from "./pg_error.ts";
-import { mutateStore, readSnapshot } from "./store_access.ts";
+import { addItems, importItems } from "../store/ops/add.ts";
+import { updateItem } from "../store/ops/update.ts";
+import { readItem, readSnapshot, withStoreRetry } from "./store_access.ts";
 
 const ENC = new TextEncoder();
 
@@ -19,23 +21,29 @@ async function memoryStore(): Promise<{ store: TaskStore; fs: MemoryFileSystem }
   return { store, fs };
 }
 
-Deno.test("mutateStore() saves the mutation and returns the callback's result", async () => {
+Deno.test("withStoreRetry() runs the operation and returns its result", async () => {
   const { store } = await memoryStore();
-  const n = await mutateStore(store, (items) => {
-    items.push(newPgItem("WRK-b", "B", { now: store.now() }));
-    items.push(newPgItem("WRK-a", "A", { now: store.now() }));
-    return items.length;
-  });
-  assert.equal(n, 2);
-  assert.deepEqual((await store.loadActive()).map((i) => i.id), ["WRK-a", "WRK-b"]);
+  const added = await withStoreRetry(
+    store,
+    () => addItems(store, [{ title: "B" }, { title: "A" }], { prefix: "WRK" }),
+  );
+  assert.equal(added.length, 2);
+  const ids = (await store.loadActive()).map((i) => i.id);
+  assert.deepEqual(ids, added.map((it) => it.id).sort());
+  assert.equal((await readItem(store, added[1]!.id))?.title, "A");
+  assert.equal(await readItem(store, "WRK-none"), null);
 });
 
-Deno.test("mutateStore() retries a lock timeout and succeeds when the lock frees", async () => {
+Deno.test("withStoreRetry() retries a lock timeout and succeeds when the lock frees", async () => {
   const { store, fs } = await memoryStore();
+  await importItems(store, { active: [newPgItem("WRK-a", "A", { now: store.now() })] });
   const held = await fs.tryLock(store.lockPath);
   const sleeps: number[] = [];
   const warnings: string[] = [];
-  const result = await mutateStore(store, () => "done", {
+  const result = await withStoreRetry(store, async () => {
+    await updateItem(store, "WRK-a", (it) => void (it.title = "Changed"));
+    return "done";
+  }, {
     sleep: async (ms) => {
       sleeps.push(ms);
       await held!.release();
@@ -43,18 +51,19 @@ Deno.test("mutateStore() retries a lock timeout and succeeds when the lock frees
     warn: (m) => warnings.push(m),
   });
   assert.equal(result, "done");
+  assert.equal((await store.getItem("WRK-a"))?.title, "Changed");
   assert.deepEqual(sleeps, [1000]);
   assert.deepEqual(warnings, ["Store operation failed (attempt 1/3): Lock timeout after 0s"]);
 });
 
-Deno.test("mutateStore() gives up after three attempts with the last LockTimeout", async () => {
+Deno.test("withStoreRetry() gives up after three attempts with the last LockTimeout", async () => {
   const { store, fs } = await memoryStore();
   await fs.tryLock(store.lockPath);
   const sleeps: number[] = [];
   const warnings: string[] = [];
   let calls = 0;
   await assert.rejects(
-    mutateStore(store, () => calls++, {
+    withStoreRetry(store, () => store.lock(() => calls++), {
       sleep: (ms) => {
         sleeps.push(ms);
         return Promise.resolve();
@@ -69,12 +78,12 @@ Deno.test("mutateStore() gives up after three attempts with the last LockTimeout
   assert.match(warnings[1]!, /^Store operation failed \(attempt 2\/3\): Lock timeout/);
 });
 
-Deno.test("mutateStore() does not retry other errors", async () => {
+Deno.test("withStoreRetry() does not retry other errors", async () => {
   const { store, fs } = await memoryStore();
   await fs.writeFileAtomic(store.tasksPath, ENC.encode('{"schema_version":1}\n{"id":1}\n'));
   let sleeps = 0;
   await assert.rejects(
-    mutateStore(store, () => {}, {
+    withStoreRetry(store, () => updateItem(store, "WRK-a", () => {}), {
       sleep: () => {
         sleeps++;
         return Promise.resolve();
@@ -88,36 +97,38 @@ Deno.test("mutateStore() does not retry other errors", async () => {
   assert.equal(sleeps, 0);
 });
 
-Deno.test("mutateStore() writes nothing when the callback throws, and reports InternalPanic", async () => {
+Deno.test("withStoreRetry() reports a bug in the change as InternalPanic, and nothing is written", async () => {
   const { store, fs } = await memoryStore();
+  await importItems(store, { active: [newPgItem("WRK-a", "A", { now: store.now() })] });
   const before = await fs.readFile(store.tasksPath);
   await assert.rejects(
-    mutateStore(store, (items) => {
-      items.push(newPgItem("WRK-x", "X", { now: store.now() }));
-      throw new Error("bug");
-    }),
+    withStoreRetry(store, () =>
+      updateItem(store, "WRK-a", (it) => {
+        it.title = "X";
+        throw new Error("bug");
+      })),
     (e: unknown) => e instanceof PgError && e.code === "InternalPanic",
   );
   assert.deepEqual(await fs.readFile(store.tasksPath), before);
 });
 
-Deno.test("mutateStore() passes a PgError thrown by the callback through", async () => {
+Deno.test("withStoreRetry() passes a PgError through and maps the store's ItemNotFound", async () => {
   const { store } = await memoryStore();
   await assert.rejects(
-    mutateStore(store, () => {
-      throw new PgError("ItemNotFound", "WRK-404");
-    }),
+    withStoreRetry(store, () => Promise.reject(new PgError("InvalidTransition", "not blocked"))),
+    (e: unknown) => e instanceof PgError && e.isSkip() && e.code === "InvalidTransition",
+  );
+  await assert.rejects(
+    withStoreRetry(store, () => updateItem(store, "WRK-404", () => {})),
     (e: unknown) => e instanceof PgError && e.isSkip() && e.message === "Item not found: WRK-404",
   );
 });
 
-Deno.test("mutateStore() reports a missing store directory as NotInitialized", async () => {
+Deno.test("withStoreRetry() reports a missing store directory as NotInitialized", async () => {
   const fs = new MemoryFileSystem();
   const store = new TaskStore("/repo/.task-golem", { fs });
   await assert.rejects(
-    mutateStore(store, (items) => {
-      items.push(newPgItem("WRK-x", "X", { now: "2026-01-01T00:00:00Z" }));
-    }),
+    withStoreRetry(store, () => addItems(store, [{ title: "X" }])),
     (e: unknown) => e instanceof PgError && e.code === "NotInitialized" && e.isFatal(),
   );
 });

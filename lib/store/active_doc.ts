@@ -12,6 +12,7 @@
 import { compareCodePoints } from "./json.ts";
 import { type Item, parseItemLine, scanItemLine, serializeItem } from "./item.ts";
 import { activeLines, parseActiveLine, SCHEMA_HEADER } from "./jsonl.ts";
+import type { Status } from "./status.ts";
 
 interface Entry {
   /** The ID. */
@@ -22,6 +23,16 @@ interface Entry {
   canonical: boolean;
   /** The built item, once asked for (then it is re-serialized on save). */
   item: Item | null;
+  /** The status the item had when it was read (`null` for items added since). */
+  before: Status | null;
+}
+
+/** An item whose status differs from the status it was read with. */
+export interface StatusChangeOf {
+  /** The item (active, or removed from this document). */
+  item: Item;
+  /** Its status when read. */
+  from: Status;
 }
 
 const ENCODER = new TextEncoder();
@@ -31,7 +42,8 @@ const ENCODER = new TextEncoder();
  *
  * @example
  * ```ts
- * import { ActiveDoc, newItem } from "@golem/golem";
+ * import { ActiveDoc } from "./active_doc.ts";
+ * import { newItem } from "@golem/golem";
  * import assert from "node:assert/strict";
  * const doc = ActiveDoc.parse(null);
  * doc.push(newItem("tg-b", "B", "2026-01-01T00:00:00Z"));
@@ -43,6 +55,7 @@ const ENCODER = new TextEncoder();
  */
 export class ActiveDoc {
   #entries: Entry[];
+  readonly #removed: Entry[] = [];
 
   private constructor(entries: Entry[]) {
     this.#entries = entries;
@@ -62,12 +75,18 @@ export class ActiveDoc {
       const line = lines[i]!;
       const scan = scanItemLine(line);
       if (scan !== null) {
-        entries.push({ id: scan.id, raw: line, canonical: scan.canonical, item: null });
+        entries.push({
+          id: scan.id,
+          raw: line,
+          canonical: scan.canonical,
+          item: null,
+          before: null,
+        });
         continue;
       }
       if (line.trim() === "") continue;
       const item = parseActiveLine(line, i + 1);
-      entries.push({ id: item.id, raw: null, canonical: false, item });
+      entries.push({ id: item.id, raw: null, canonical: false, item, before: item.status });
     }
     return new ActiveDoc(entries);
   }
@@ -83,7 +102,10 @@ export class ActiveDoc {
   }
 
   #materialize(e: Entry): Item {
-    e.item ??= parseItemLine(e.raw!);
+    if (e.item === null) {
+      e.item = parseItemLine(e.raw!);
+      e.before = e.item.status;
+    }
     return e.item;
   }
 
@@ -132,7 +154,7 @@ export class ActiveDoc {
    * @param item The item.
    */
   push(item: Item): void {
-    this.#entries.push({ id: item.id, raw: null, canonical: false, item });
+    this.#entries.push({ id: item.id, raw: null, canonical: false, item, before: null });
   }
 
   /**
@@ -144,8 +166,24 @@ export class ActiveDoc {
   remove(item: Item): boolean {
     const i = this.#entries.findIndex((e) => e.item === item);
     if (i < 0) return false;
-    this.#entries.splice(i, 1);
+    this.#removed.push(...this.#entries.splice(i, 1));
     return true;
+  }
+
+  /**
+   * Items read from the file whose status has changed since, including
+   * items removed from the document (items added since are not included).
+   *
+   * @returns The changes, active items first, in file order.
+   */
+  statusChanges(): StatusChangeOf[] {
+    const out: StatusChangeOf[] = [];
+    for (const e of [...this.#entries, ...this.#removed]) {
+      if (e.item !== null && e.before !== null && e.item.status !== e.before) {
+        out.push({ item: e.item, from: e.before });
+      }
+    }
+    return out;
   }
 
   /**

@@ -7,12 +7,14 @@
  */
 
 import { ioError } from "./errors.ts";
-import { type Item, serializeItem } from "./item.ts";
+import { serializeItem } from "./item.ts";
 import { compareCodePoints } from "./json.ts";
 import { parseArchiveFile, SCHEMA_HEADER, type WarningSink } from "./jsonl.ts";
 import { scanItemFile, type ScannedLine } from "./scan.ts";
 import type { TaskStore } from "./store.ts";
 import { parseTimestamp } from "./timestamp.ts";
+import { appendItemLine } from "./_item_append.ts";
+import { writeStore } from "./ops/_write.ts";
 
 /** What {@linkcode archiveMaintenance} did. */
 export interface ArchiveReport {
@@ -35,10 +37,11 @@ export interface ArchiveOptions {
 const ENCODER = new TextEncoder();
 
 /**
- * Recovers done items and prunes old archive entries, under one store lock.
+ * Recovers done items (one store write), then prunes old archive entries
+ * (under the store lock).
  *
- * Recovery appends each done item without non-done active children to
- * `archive.jsonl` and moves its events, then rewrites `tasks.jsonl` once.
+ * Recovery moves each done item without non-done active children to
+ * `archive.jsonl`, with its events, and rewrites `tasks.jsonl` once.
  * Pruning appends the archive entries updated before the cutoff to
  * `archive-pruned.jsonl`, then rewrites `archive.jsonl` (sorted by ID)
  * without them; unreadable archive lines are kept, after the items.
@@ -47,15 +50,14 @@ const ENCODER = new TextEncoder();
  * @param options Cutoff and warning sink.
  * @returns The IDs recovered, skipped and pruned.
  */
-export function archiveMaintenance(
+export async function archiveMaintenance(
   store: TaskStore,
   options: ArchiveOptions = {},
 ): Promise<ArchiveReport> {
   const warn = options.warn ?? (() => {});
-  return store.lock(async () => {
+  const report = await writeStore(store, { kind: "all" }, (w) => {
     const report: ArchiveReport = { recovered: [], skipped: [], pruned: [] };
-    const items = await store.loadActive();
-    const moved = new Set<Item>();
+    const items = w.doc.items();
     for (const it of items) {
       if (it.status !== "done") continue;
       const children = items
@@ -66,17 +68,16 @@ export function archiveMaintenance(
         report.skipped.push(it.id);
         continue;
       }
-      await store.appendToArchive(it);
-      await store.moveEvents(it.id);
-      moved.add(it);
+      w.archive(it);
       report.recovered.push(it.id);
-    }
-    if (moved.size > 0) await store.saveActive(items.filter((it) => !moved.has(it)));
-    if (options.pruneBeforeSecs !== undefined && options.pruneBeforeSecs !== null) {
-      report.pruned = await prune(store, options.pruneBeforeSecs, warn);
     }
     return report;
   });
+  if (options.pruneBeforeSecs !== undefined && options.pruneBeforeSecs !== null) {
+    const cutoff = options.pruneBeforeSecs;
+    report.pruned = await store.lock(() => prune(store, cutoff, warn));
+  }
+  return report;
 }
 
 async function prune(store: TaskStore, cutoffSecs: number, warn: WarningSink): Promise<string[]> {
@@ -98,7 +99,7 @@ async function prune(store: TaskStore, cutoffSecs: number, warn: WarningSink): P
     } else kept.push(l);
   }
   if (pruned.length === 0) return [];
-  for (const l of pruned) await store.appendToArchive(l.item!, store.prunedPath);
+  for (const l of pruned) await appendItemLine(store.fs, store.prunedPath, l.item!);
   kept.sort((a, b) => compareCodePoints(a.item!.id, b.item!.id));
   const parts: Uint8Array[] = [ENCODER.encode(SCHEMA_HEADER)];
   for (const l of kept) {

@@ -4,6 +4,8 @@ import { cacheRowCounts, ensureFreshCache, readCacheMeta, rebuildCacheInto } fro
 import { CACHE_SCHEMA_VERSION } from "./cache_schema.ts";
 import { TaskStoreError } from "./errors.ts";
 import { newItem } from "./item.ts";
+import { importItems } from "./ops/add.ts";
+import { updateItem } from "./ops/update.ts";
 import { TaskStore } from "./store.ts";
 import { xxh3 } from "./xxh3.ts";
 
@@ -12,13 +14,15 @@ async function withStore(fn: (store: TaskStore) => Promise<void>): Promise<void>
   try {
     const store = new TaskStore(`${root}/.task-golem`);
     await store.init();
-    await store.withLock((items) => {
-      items.push(newItem("tg-a", "A", "2026-01-01T00:00:00Z", { tags: ["x"] }));
-      items.push(newItem("tg-b", "B", "2026-01-01T00:00:01Z", { dependencies: ["tg-old"] }));
+    await importItems(store, {
+      active: [
+        newItem("tg-a", "A", "2026-01-01T00:00:00Z", { tags: ["x"] }),
+        newItem("tg-b", "B", "2026-01-01T00:00:01Z", { dependencies: ["tg-old"] }),
+      ],
     });
     const old = newItem("tg-old", "Old", "2025-01-01T00:00:00Z");
     old.status = "done";
-    await store.appendToArchive(old);
+    await importItems(store, { archived: [old] });
     await fn(store);
   } finally {
     await Deno.remove(root, { recursive: true });
@@ -79,16 +83,14 @@ Deno.test("ensureFreshCache() reuses a fresh cache and rebuilds after either fil
     assert.equal(again.rebuilt, false);
     assert.equal(again.rebuildMs, 0);
 
-    await store.withLock((items) => {
-      items.push(newItem("tg-c", "C", "2026-01-01T00:00:02Z"));
-    });
+    await importItems(store, { active: [newItem("tg-c", "C", "2026-01-01T00:00:02Z")] });
     assert.equal((await ensureFreshCache(store)).rebuilt, true);
     assert.equal((await cacheRowCounts(store.cacheDbPath)).tasks, 3);
     assert.equal((await ensureFreshCache(store)).rebuilt, false);
 
     const gone = newItem("tg-gone", "Gone", "2025-01-01T00:00:00Z");
     gone.status = "done";
-    await store.appendToArchive(gone);
+    await importItems(store, { archived: [gone] });
     assert.equal((await ensureFreshCache(store)).rebuilt, true);
     assert.equal((await ensureFreshCache(store)).rebuilt, false);
   });
@@ -149,10 +151,9 @@ Deno.test("rebuildCacheInto() builds into any path and refuses stores the cache 
     assert.deepEqual(await cacheRowCounts(drift), built.counts);
     assert.equal(built.stamp.tasks.xxh3, xxh3(await Deno.readFile(store.tasksPath)));
 
-    await store.withLock((items) => {
-      items[0]!.dependencies.push("tg-b");
-      items[1]!.dependencies.push("tg-a");
-    });
+    // The operations refuse cycles; a raw field change through updateItem does not check them.
+    await updateItem(store, "tg-a", (it) => void it.dependencies.push("tg-b"));
+    await updateItem(store, "tg-b", (it) => void it.dependencies.push("tg-a"));
     await assert.rejects(
       () => rebuildCacheInto(store, drift),
       (e: unknown) => e instanceof TaskStoreError && e.code === "CycleDetected",

@@ -44,7 +44,8 @@ const MAX_SECS = 253402300799; // 9999-12-31T23:59:59Z
  *
  * @example
  * ```ts
- * import { claimLease, newItem, setClaimLease } from "@golem/golem";
+ * import { claimLease, newItem } from "@golem/golem";
+ * import { setClaimLease } from "./claims.ts";
  * import assert from "node:assert/strict";
  * const item = newItem("tg-1", "T", "2026-01-01T00:00:00Z");
  * item.status = "doing";

@@ -287,13 +287,7 @@ export function sortEvents(events: TaskEvent[]): TaskEvent[] {
  * @throws {TaskStoreError} `InvalidInput` over the cap; `StorageCorruption` on a short write.
  */
 export async function appendEvent(fs: FileSystem, path: string, ev: TaskEvent): Promise<void> {
-  const bytes = ENCODER.encode(serializeEvent(ev) + "\n");
-  if (bytes.length > MAX_EVENT_LINE_BYTES) {
-    const over = bytes.length - MAX_EVENT_LINE_BYTES;
-    throw invalidInput(
-      `Event line is ${bytes.length} bytes, exceeding the ${MAX_EVENT_LINE_BYTES}-byte cap by ${over} bytes. Shorten the text by at least ${over} bytes.`,
-    );
-  }
+  const bytes = encodeEventLine(ev);
   const n = await fs.appendOnce(path, bytes);
   if (n !== bytes.length) {
     throw storageCorruption(
@@ -303,32 +297,86 @@ export async function appendEvent(fs: FileSystem, path: string, ev: TaskEvent): 
 }
 
 /**
- * Moves every event of `taskId` from the active log to the archive log:
- * appends them in time order, then rewrites the active log without them.
- * Every other line, malformed or of another version included, is kept
+ * The bytes of an event's line (newline included), refused over the cap.
+ *
+ * @param ev The event.
+ * @returns UTF-8 bytes.
+ * @throws {TaskStoreError} `InvalidInput` over {@linkcode MAX_EVENT_LINE_BYTES}.
+ */
+export function encodeEventLine(ev: TaskEvent): Uint8Array {
+  const bytes = ENCODER.encode(serializeEvent(ev) + "\n");
+  if (bytes.length > MAX_EVENT_LINE_BYTES) {
+    const over = bytes.length - MAX_EVENT_LINE_BYTES;
+    throw invalidInput(
+      `Event line is ${bytes.length} bytes, exceeding the ${MAX_EVENT_LINE_BYTES}-byte cap by ${over} bytes. Shorten the text by at least ${over} bytes.`,
+    );
+  }
+  return bytes;
+}
+
+/**
+ * The event with its text shortened (ending in `…`) so that its line fits
+ * {@linkcode MAX_EVENT_LINE_BYTES}; the event itself when it already fits.
+ *
+ * @param ev The event.
+ * @returns An event whose line fits.
+ *
+ * @example
+ * ```ts
+ * import { fitEvent, MAX_EVENT_LINE_BYTES, serializeEvent } from "@golem/golem";
+ * import assert from "node:assert/strict";
+ * const ev = fitEvent({
+ *   v: 1, task_id: "tg-1", ts: "2026-04-15T14:30:22.123456Z", author: "pg",
+ *   type: "note", text: "é".repeat(3000),
+ * });
+ * const size = new TextEncoder().encode(serializeEvent(ev) + "\n").length;
+ * assert.ok(size <= MAX_EVENT_LINE_BYTES && size > MAX_EVENT_LINE_BYTES - 8);
+ * assert.ok(ev.text.endsWith("…"));
+ * ```
+ */
+export function fitEvent(ev: TaskEvent): TaskEvent {
+  const size = (text: string) => ENCODER.encode(serializeEvent({ ...ev, text }) + "\n").length;
+  if (size(ev.text) <= MAX_EVENT_LINE_BYTES) return ev;
+  const chars = [...ev.text];
+  let lo = 0;
+  let hi = chars.length;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (size(chars.slice(0, mid).join("") + "…") <= MAX_EVENT_LINE_BYTES) lo = mid;
+    else hi = mid - 1;
+  }
+  return { ...ev, text: chars.slice(0, lo).join("") + "…" };
+}
+
+/**
+ * Moves every event of the given tasks from the active log to the archive
+ * log: appends them in time order, then rewrites the active log without
+ * them. Every other line, malformed or of another version included, is kept
  * verbatim (upstream dropped them). Call it under the store lock.
  *
  * @param fs File system.
  * @param activePath `events.jsonl`.
  * @param archivePath `events.archive.jsonl`.
- * @param taskId The task.
+ * @param taskIds The tasks.
  * @param warn Receives read warnings.
  * @returns How many events moved.
  */
-export async function moveEventsForTask(
+export async function moveEventsForTasks(
   fs: FileSystem,
   activePath: string,
   archivePath: string,
-  taskId: string,
+  taskIds: ReadonlySet<string>,
   warn: WarningSink,
 ): Promise<number> {
+  if (taskIds.size === 0) return 0;
   const lines = await readEventLines(fs, activePath, warn);
-  const moving = lines.filter((l) => l.event?.task_id === taskId);
+  const moves = (l: ReadEventLine) => l.event !== null && taskIds.has(l.event.task_id);
+  const moving = lines.filter(moves);
   if (moving.length === 0) return 0;
   for (const ev of sortEvents(moving.map((l) => l.event!))) {
     await appendEvent(fs, archivePath, ev);
   }
-  const keep = lines.filter((l) => l.event?.task_id !== taskId);
+  const keep = lines.filter((l) => !moves(l));
   const size = keep.reduce((n, l) => n + l.bytes.length + 1, 0);
   const next = new Uint8Array(size);
   let off = 0;

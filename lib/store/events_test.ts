@@ -4,10 +4,12 @@ import { FakeProcessRunner, type ProcessRunner } from "../io/process_runner.ts";
 import { TaskStoreError } from "./errors.ts";
 import {
   appendEvent,
+  encodeEventLine,
   eventToPrettyJson,
+  fitEvent,
   makeEvent,
   MAX_EVENT_LINE_BYTES,
-  moveEventsForTask,
+  moveEventsForTasks,
   parseEventLine,
   readEventLines,
   readEvents,
@@ -171,6 +173,56 @@ Deno.test("appendEvent() reports a short write as StorageCorruption without retr
   assert.equal(calls, 1);
 });
 
+Deno.test("encodeEventLine() returns the line with its newline, up to the cap", () => {
+  const e = ev("tg-1", 0, "hello", "doing");
+  assert.deepEqual(encodeEventLine(e), ENC.encode(serializeEvent(e) + "\n"));
+  const base = encodeEventLine(makeEvent("tg-1", "note", "", "me", T0)).length;
+  const fits = makeEvent("tg-1", "note", "x".repeat(MAX_EVENT_LINE_BYTES - base), "me", T0);
+  assert.equal(encodeEventLine(fits).length, MAX_EVENT_LINE_BYTES);
+  const over = makeEvent("tg-1", "note", "é".repeat(MAX_EVENT_LINE_BYTES), "me", T0);
+  const n = base + 2 * MAX_EVENT_LINE_BYTES;
+  assert.throws(() => encodeEventLine(over), (e) => {
+    assert.ok(e instanceof TaskStoreError);
+    assert.equal(e.code, "InvalidInput");
+    assert.equal(
+      e.message,
+      `Event line is ${n} bytes, exceeding the 2048-byte cap by ${n - 2048} bytes. ` +
+        `Shorten the text by at least ${n - 2048} bytes.`,
+    );
+    return true;
+  });
+});
+
+Deno.test("fitEvent() returns an event that fits unchanged (the same object)", () => {
+  const e = ev("tg-1", 0, "short", "blocked");
+  assert.equal(fitEvent(e), e);
+  const base = encodeEventLine(makeEvent("tg-1", "note", "", "me", T0)).length;
+  const exact = makeEvent("tg-1", "note", "x".repeat(MAX_EVENT_LINE_BYTES - base), "me", T0);
+  assert.equal(fitEvent(exact), exact, "a line of exactly 2048 bytes is not shortened");
+});
+
+Deno.test("fitEvent() shortens the text with '…' to the longest prefix that fits", () => {
+  const e = makeEvent("tg-1", "status_transition", "y".repeat(3000), "me", T0, "blocked");
+  const base = encodeEventLine({ ...e, text: "" }).length;
+  const fitted = fitEvent(e);
+  assert.notEqual(fitted, e);
+  assert.equal(e.text.length, 3000, "the input is not changed");
+  // "…" is three bytes; one-byte characters fill the line up to the cap exactly.
+  assert.equal(encodeEventLine(fitted).length, MAX_EVENT_LINE_BYTES);
+  assert.equal(fitted.text, "y".repeat(MAX_EVENT_LINE_BYTES - base - 3) + "…");
+  assert.deepEqual({ ...fitted, text: "" }, { ...e, text: "" }, "only the text changes");
+});
+
+Deno.test("fitEvent() never splits a character, whatever its UTF-8 length", () => {
+  for (const ch of ["é", "€", "😀"]) {
+    const fitted = fitEvent(makeEvent("tg-1", "note", ch.repeat(2000), "me", T0));
+    const size = encodeEventLine(fitted).length;
+    assert.ok(size <= MAX_EVENT_LINE_BYTES && size > MAX_EVENT_LINE_BYTES - ENC.encode(ch).length);
+    assert.ok(fitted.text.endsWith("…"));
+    assert.equal(fitted.text.slice(0, -1), ch.repeat([...fitted.text].length - 1), ch);
+  }
+});
+
 // --- parsing -----------------------------------------------------------------------------
 
 Deno.test("parseEventLine() reads a v1 event and normalizes its timestamp", () => {
@@ -270,7 +322,7 @@ Deno.test("readEvents() returns valid events sorted by ts, stable", async () => 
 
 // --- moving to the archive log ----------------------------------------------------------------
 
-Deno.test("moveEventsForTask() moves a task's events and keeps other lines verbatim", async () => {
+Deno.test("moveEventsForTasks() moves a task's events and keeps other lines verbatim", async () => {
   const fs = await memFs();
   const mine2 = serializeEvent(ev("tg-a", 9, "later", "done"));
   const mine1 = serializeEvent(ev("tg-a", 1, "earlier", "doing"));
@@ -280,7 +332,13 @@ Deno.test("moveEventsForTask() moves a task's events and keeps other lines verba
   const junk = "torn {";
   await fs.writeFile(ACTIVE, ENC.encode([mine2, other, "", future, mine1, junk].join("\n") + "\n"));
   const warnings: string[] = [];
-  const n = await moveEventsForTask(fs, ACTIVE, ARCHIVE, "tg-a", (m) => warnings.push(m));
+  const n = await moveEventsForTasks(
+    fs,
+    ACTIVE,
+    ARCHIVE,
+    new Set(["tg-a"]),
+    (m) => warnings.push(m),
+  );
   assert.equal(n, 2);
   assert.equal(await read(fs, ARCHIVE), mine1 + "\n" + mine2 + "\n", "moved in time order");
   assert.equal(await read(fs, ACTIVE), [other, future, junk].join("\n") + "\n");
@@ -288,39 +346,66 @@ Deno.test("moveEventsForTask() moves a task's events and keeps other lines verba
   assert.match(warnings[0]!, /^Warning: \/s\/events\.jsonl: skipping malformed line 6: /);
 });
 
-Deno.test("moveEventsForTask() keeps a line that is not UTF-8 byte for byte", async () => {
+Deno.test("moveEventsForTasks() keeps a line that is not UTF-8 byte for byte", async () => {
   const fs = await memFs();
   const mine = serializeEvent(ev("tg-a", 1));
   const bad = new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]); // "{", two invalid bytes, "}"
   const bytes = new Uint8Array([...ENC.encode(mine + "\n"), ...bad, 0x0a]);
   await fs.writeFile(ACTIVE, bytes);
   const warnings: string[] = [];
-  assert.equal(await moveEventsForTask(fs, ACTIVE, ARCHIVE, "tg-a", (m) => warnings.push(m)), 1);
+  assert.equal(
+    await moveEventsForTasks(fs, ACTIVE, ARCHIVE, new Set(["tg-a"]), (m) => warnings.push(m)),
+    1,
+  );
   assert.deepEqual(await fs.readFile(ACTIVE), new Uint8Array([...bad, 0x0a]));
   assert.match(warnings[0]!, /skipping malformed line 2: stream did not contain valid UTF-8/);
 });
 
-Deno.test("moveEventsForTask() appends after existing archive lines", async () => {
+Deno.test("moveEventsForTasks() appends after existing archive lines", async () => {
   const fs = await memFs();
   const old = serializeEvent(ev("tg-z", 0, "old"));
   await fs.writeFile(ARCHIVE, ENC.encode(old + "\n"));
   const mine = serializeEvent(ev("tg-a", 1));
   await fs.writeFile(ACTIVE, ENC.encode(mine + "\n"));
-  assert.equal(await moveEventsForTask(fs, ACTIVE, ARCHIVE, "tg-a", () => {}), 1);
+  assert.equal(await moveEventsForTasks(fs, ACTIVE, ARCHIVE, new Set(["tg-a"]), () => {}), 1);
   assert.equal(await read(fs, ARCHIVE), old + "\n" + mine + "\n");
   assert.equal(await read(fs, ACTIVE), "", "an empty file when nothing remains");
 });
 
-Deno.test("moveEventsForTask() does nothing when the task has no events", async () => {
+Deno.test("moveEventsForTasks() does nothing when the task has no events", async () => {
   const fs = await memFs();
   const content = serializeEvent(ev("tg-b", 0)) + "\n\n";
   await fs.writeFile(ACTIVE, ENC.encode(content));
   const before = await fs.stat(ACTIVE);
-  assert.equal(await moveEventsForTask(fs, ACTIVE, ARCHIVE, "tg-a", () => {}), 0);
+  assert.equal(await moveEventsForTasks(fs, ACTIVE, ARCHIVE, new Set(["tg-a"]), () => {}), 0);
   assert.deepEqual(await fs.stat(ACTIVE), before);
   assert.equal(await read(fs, ACTIVE), content);
   assert.equal(await fs.readFile(ARCHIVE), null);
-  assert.equal(await moveEventsForTask(fs, "/s/none.jsonl", ARCHIVE, "tg-a", () => {}), 0);
+  assert.equal(
+    await moveEventsForTasks(fs, "/s/none.jsonl", ARCHIVE, new Set(["tg-a"]), () => {}),
+    0,
+  );
+});
+
+Deno.test("moveEventsForTasks() moves the events of two tasks in one pass, in time order", async () => {
+  const fs = await memFs();
+  const a1 = serializeEvent(ev("tg-a", 1, "", "doing"));
+  const b1 = serializeEvent(ev("tg-b", 2, "", "doing"));
+  const c1 = serializeEvent(ev("tg-c", 3, "stays"));
+  const a2 = serializeEvent(ev("tg-a", 4, "", "done"));
+  const b0 = serializeEvent(ev("tg-b", 0, "first note"));
+  await fs.writeFile(ACTIVE, ENC.encode([a1, b1, c1, a2, b0].join("\n") + "\n"));
+  const moved = await moveEventsForTasks(fs, ACTIVE, ARCHIVE, new Set(["tg-a", "tg-b"]), () => {});
+  assert.equal(moved, 4);
+  assert.equal(await read(fs, ARCHIVE), [b0, a1, b1, a2].join("\n") + "\n");
+  assert.equal(await read(fs, ACTIVE), c1 + "\n");
+  // A set naming a task with no events moves only the others'.
+  assert.equal(
+    await moveEventsForTasks(fs, ACTIVE, ARCHIVE, new Set(["tg-x", "tg-c"]), () => {}),
+    1,
+  );
+  assert.equal(await read(fs, ACTIVE), "");
+  assert.equal(await moveEventsForTasks(fs, ACTIVE, ARCHIVE, new Set(), () => {}), 0);
 });
 
 // --- author ------------------------------------------------------------------------------------

@@ -46,7 +46,7 @@ export function parseDotPath(key: string): string[] {
  *
  * @example
  * ```ts
- * import { parseSetValue } from "@golem/golem";
+ * import { parseSetValue } from "./extensions.ts";
  * import assert from "node:assert/strict";
  * assert.equal(parseSetValue(" 42"), 42n);
  * assert.equal(parseSetValue("1e400"), "1e400");

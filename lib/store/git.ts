@@ -19,14 +19,33 @@ async function git(runner: ProcessRunner, root: string, args: string[]): Promise
   return r.stdout;
 }
 
+/** The store files that are committed with the project, relative to its root. */
+export const COMMITTED_STORE_FILES: readonly string[] = [
+  ".task-golem/tasks.jsonl",
+  ".task-golem/archive.jsonl",
+  ".task-golem/events.jsonl",
+  ".task-golem/events.archive.jsonl",
+];
+
 /**
- * `git add -- .task-golem/tasks.jsonl .task-golem/archive.jsonl`.
+ * Stages the store files that changed: `tasks.jsonl`, `archive.jsonl` and
+ * the two event logs (`git add` of those `git status` lists).
  *
  * @param runner Process runner.
  * @param root Repository root.
  */
 export async function stageSelf(runner: ProcessRunner, root: string): Promise<void> {
-  await git(runner, root, ["add", "--", ".task-golem/tasks.jsonl", ".task-golem/archive.jsonl"]);
+  const status = await git(runner, root, [
+    "status",
+    "--porcelain",
+    "-z",
+    "--untracked-files=all",
+    "--",
+    ...COMMITTED_STORE_FILES,
+  ]);
+  const dirty = status.split("\0").filter((e) => e.length > 3).map((e) => e.slice(3))
+    .filter((p) => COMMITTED_STORE_FILES.includes(p));
+  if (dirty.length > 0) await git(runner, root, ["add", "--", ...dirty]);
 }
 
 /**

@@ -3,12 +3,29 @@ import { DenoProcessRunner, FakeProcessRunner, type ProcessRunner } from "../io/
 import { TaskStoreError } from "./errors.ts";
 import { commit, stageSelf } from "./git.ts";
 
-Deno.test("stageSelf() adds tasks.jsonl and archive.jsonl in the repository root", async () => {
-  const runner = new FakeProcessRunner();
+Deno.test("stageSelf() adds the changed store files (items and event logs) in the repository root", async () => {
+  const runner = new FakeProcessRunner([
+    { stdout: " M .task-golem/tasks.jsonl\0?? .task-golem/events.jsonl\0" },
+    {},
+  ]);
   await stageSelf(runner, "/repo");
   assert.deepEqual(runner.calls.map((c) => [c.cmd, c.args, c.options.cwd]), [
-    ["git", ["add", "--", ".task-golem/tasks.jsonl", ".task-golem/archive.jsonl"], "/repo"],
+    ["git", [
+      "status",
+      "--porcelain",
+      "-z",
+      "--untracked-files=all",
+      "--",
+      ".task-golem/tasks.jsonl",
+      ".task-golem/archive.jsonl",
+      ".task-golem/events.jsonl",
+      ".task-golem/events.archive.jsonl",
+    ], "/repo"],
+    ["git", ["add", "--", ".task-golem/tasks.jsonl", ".task-golem/events.jsonl"], "/repo"],
   ]);
+  const clean = new FakeProcessRunner([{ stdout: "" }]);
+  await stageSelf(clean, "/repo");
+  assert.equal(clean.calls.length, 1, "nothing to add");
 });
 
 Deno.test("commit() commits and returns the trimmed HEAD sha", async () => {
@@ -40,7 +57,7 @@ Deno.test("stageSelf() reports a git that cannot start", async () => {
     stageSelf(missing, "/repo"),
     (e) =>
       e instanceof TaskStoreError && e.code === "Io" &&
-      e.message === "Failed to run git add: No such file or directory (os error 2)",
+      e.message === "Failed to run git status: No such file or directory (os error 2)",
   );
 });
 
@@ -55,9 +72,19 @@ Deno.test("commit() works with a real git repository", async () => {
     await Deno.mkdir(`${dir}/.task-golem`);
     await Deno.writeTextFile(`${dir}/.task-golem/tasks.jsonl`, '{"schema_version":1}\n');
     await Deno.writeTextFile(`${dir}/.task-golem/archive.jsonl`, '{"schema_version":1}\n');
+    await Deno.writeTextFile(`${dir}/.task-golem/events.jsonl`, "");
     const runner = new DenoProcessRunner();
     await stageSelf(runner, dir);
     const sha = await commit(runner, dir, "init store");
+    const files = await new Deno.Command("git", {
+      args: ["show", "--name-only", "--format=", "HEAD"],
+      cwd: dir,
+    }).output();
+    assert.deepEqual(new TextDecoder().decode(files.stdout).trim().split("\n").sort(), [
+      ".task-golem/archive.jsonl",
+      ".task-golem/events.jsonl",
+      ".task-golem/tasks.jsonl",
+    ]);
     assert.match(sha, /^[0-9a-f]{40}$/);
     await assert.rejects(commit(runner, dir, "again"), /^TaskStoreError: git commit failed/);
   } finally {

@@ -21,6 +21,7 @@ import {
   stringifyCompact,
   stringifyPretty,
 } from "./json.ts";
+import { invalidInput } from "./errors.ts";
 import { isStatus, type Status } from "./status.ts";
 import { canonicalTimestamp, isCanonicalTimestamp } from "./timestamp.ts";
 
@@ -73,6 +74,27 @@ export interface Item {
   parent: string | null;
   /** Extension fields; every key starts with `x-`. */
   extensions: JsonObject;
+}
+
+/**
+ * Checks an item title: one line, not blank (tg.md §3.3).
+ *
+ * @param title The title.
+ * @throws {TaskStoreError} `InvalidInput`.
+ *
+ * @example
+ * ```ts
+ * import { validateTitle } from "@golem/golem";
+ * import assert from "node:assert/strict";
+ * validateTitle("Write the docs");
+ * assert.throws(() => validateTitle("two\nlines"), /single line/);
+ * ```
+ */
+export function validateTitle(title: string): void {
+  if (title.includes("\n") || title.includes("\r")) {
+    throw invalidInput("Title must be a single line (no newlines)");
+  }
+  if (title.trim() === "") throw invalidInput("Title cannot be empty");
 }
 
 /** Known item field names, in serialization order. */

@@ -555,7 +555,7 @@ function upstreamFloat(token: string): number | null {
  *
  * @example
  * ```ts
- * import { formatFloat } from "@golem/golem";
+ * import { formatFloat } from "./json.ts";
  * import assert from "node:assert/strict";
  * assert.equal(formatFloat(1), "1.0");
  * assert.equal(formatFloat(1e16), "1e+16");
@@ -593,7 +593,7 @@ export function formatFloat(x: number): string {
  *
  * @example
  * ```ts
- * import { compareCodePoints } from "@golem/golem";
+ * import { compareCodePoints } from "./json.ts";
  * import assert from "node:assert/strict";
  * assert.ok(compareCodePoints("\uffff", "😀") < 0); // "<" says the opposite
  * ```

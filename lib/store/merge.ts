@@ -112,7 +112,8 @@ function parseSide(bytes: Uint8Array, side: string): Item[] {
  *
  * @example
  * ```ts
- * import { mergeTaskFiles, newItem, encodeItemsFile } from "@golem/golem";
+ * import { mergeTaskFiles, newItem } from "@golem/golem";
+ * import { encodeItemsFile } from "./jsonl.ts";
  * import assert from "node:assert/strict";
  * const a = newItem("tg-a", "A", "2026-01-01T00:00:00Z");
  * const b = newItem("tg-b", "B", "2026-01-01T00:00:00Z");

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { ensureFreshCache } from "./cache.ts";
 import { TaskStoreError } from "./errors.ts";
 import { newItem } from "./item.ts";
+import { importItems } from "./ops/add.ts";
 import { type QueryResult, runSandboxedQuery, skipSqlTrivia } from "./query_sandbox.ts";
 import { TaskStore } from "./store.ts";
 import { xxh3 } from "./xxh3.ts";
@@ -57,8 +58,8 @@ async function withCache(
   try {
     const store = new TaskStore(`${root}/.task-golem`);
     await store.init();
-    await store.withLock((items) => {
-      items.push(newItem("tg-a", "A", "2026-01-01T00:00:00Z", { tags: ["x"] }));
+    await importItems(store, {
+      active: [newItem("tg-a", "A", "2026-01-01T00:00:00Z", { tags: ["x"] })],
     });
     const cache = await ensureFreshCache(store);
     await fn((sql) => runSandboxedQuery(cache, sql), store.dir);

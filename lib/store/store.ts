@@ -1,7 +1,6 @@
 /**
- * `TaskStore`: the `.task-golem` directory and every operation on it —
- * locked load → mutate → save, archive appends, events, and the ordered
- * commits of status changes.
+ * `TaskStore`: the `.task-golem` directory, its paths, effects and reads.
+ * Writes are the store operations in `ops/`.
  *
  * @module
  */
@@ -10,31 +9,18 @@ import type { Clock } from "../io/clock.ts";
 import { SystemClock } from "../io/clock.ts";
 import { DenoFileSystem, type FileSystem } from "../io/fs.ts";
 import { DenoProcessRunner, type ProcessRunner } from "../io/process_runner.ts";
-import { ioError, itemNotFound } from "./errors.ts";
-import {
-  appendEvent,
-  makeEvent,
-  moveEventsForTask,
-  readEvents,
-  resolveAuthor,
-  sortEvents,
-  type TaskEvent,
-} from "./events.ts";
-import { type Item, serializeItem } from "./item.ts";
-import {
-  encodeItemsFile,
-  parseActiveFile,
-  parseArchiveFile,
-  SCHEMA_HEADER,
-  sortById,
-  type WarningSink,
-} from "./jsonl.ts";
+import { ioError } from "./errors.ts";
+import { readEvents, resolveAuthor, sortEvents, type TaskEvent } from "./events.ts";
+import type { RandomBytes } from "./id.ts";
+import type { Item } from "./item.ts";
+import { parseActiveFile, parseArchiveFile, SCHEMA_HEADER, type WarningSink } from "./jsonl.ts";
 import { acquireLock } from "./lock.ts";
-import { sameBytes } from "../io/bytes.ts";
 import { ActiveDoc } from "./active_doc.ts";
 import { findStoreDir } from "./root.ts";
 import { formatTimestamp } from "./timestamp.ts";
-import type { StatusChange } from "./transitions.ts";
+import { findLineSpan, parseLineAt } from "./_lines.ts";
+import { registerInternals } from "./_internals.ts";
+import { ScratchFile } from "./_scratch.ts";
 
 /** Lines `.task-golem/.gitignore` must contain. */
 export const GITIGNORE_LINES: readonly string[] = [
@@ -61,6 +47,8 @@ export interface TaskStoreOptions {
   lockTimeoutMs?: number;
   /** Author of events (default: `TG_AUTHOR`, git email, `unknown`). */
   author?: () => Promise<string>;
+  /** Randomness for new IDs (default: `crypto.getRandomValues`). */
+  random?: RandomBytes;
 }
 
 function denoEnv(name: string): string | undefined {
@@ -72,12 +60,14 @@ function denoEnv(name: string): string | undefined {
 }
 
 /**
- * A task store: the `.task-golem` directory and the operations on it. The
- * object holds no item state; every read goes to the files.
+ * A task store: the `.task-golem` directory, its effects and its reads. The
+ * object holds no item state; every read goes to the files. Changes go
+ * through the store operations (`addItem`, `startItem`, `completeItem`,
+ * `updateItem`, …), which are the only code that writes the files.
  *
  * @example Add an item and read it back (in memory)
  * ```ts
- * import { FixedClock, MemoryFileSystem, newItem, TaskStore } from "@golem/golem";
+ * import { addItem, FixedClock, MemoryFileSystem, TaskStore } from "@golem/golem";
  * import assert from "node:assert/strict";
  *
  * const fs = new MemoryFileSystem();
@@ -86,9 +76,7 @@ function denoEnv(name: string): string | undefined {
  *   clock: new FixedClock({ secs: 1767225600, nanos: 0 }),
  * });
  * await store.init();
- * await store.withLock((items) => {
- *   items.push(newItem("tg-abcde", "Write the docs", store.now()));
- * });
+ * await addItem(store, { title: "Write the docs" });
  * const items = await store.loadActive();
  * assert.equal(items[0]?.title, "Write the docs");
  * assert.equal(items[0]?.created_at, "2026-01-01T00:00:00Z");
@@ -105,6 +93,8 @@ export class TaskStore {
   readonly #lockTimeoutMs: number;
   readonly #authorFn: (() => Promise<string>) | undefined;
   #author: Promise<string> | undefined;
+  /** Idle read/encode buffers (a large store is read again and again by a long-lived process). */
+  readonly #scratchPool: ScratchFile[] = [];
 
   /**
    * Opens a store directory (no I/O happens here).
@@ -121,6 +111,13 @@ export class TaskStore {
     this.#warn = options.warn ?? (() => {});
     this.#lockTimeoutMs = options.lockTimeoutMs ?? 5000;
     this.#authorFn = options.author;
+    registerInternals(this, {
+      clock: this.#clock,
+      warn: this.#warn,
+      lockTimeoutMs: this.#lockTimeoutMs,
+      random: options.random,
+      withScratch: (fn) => this.#withScratch(fn),
+    });
   }
 
   /**
@@ -226,66 +223,9 @@ export class TaskStore {
     }
   }
 
-  /**
-   * Under the lock: loads the active items, lets `fn` change the array and
-   * its items, and saves them (sorted by ID) when the file would change.
-   * When `fn` throws, nothing is written.
-   *
-   * @param fn Mutates `items`; its result is returned.
-   * @returns What `fn` returns.
-   */
-  withLock<T>(fn: (items: Item[]) => Promise<T> | T): Promise<T> {
-    return this.lock(async () => {
-      const bytes = await this.#read(this.tasksPath);
-      const items = parseActiveFile(bytes);
-      const result = await fn(items);
-      const next = encodeItemsFile(sortById([...items]));
-      if (!sameBytes(bytes, next)) await this.#writeAtomic(this.tasksPath, next);
-      return result;
-    });
-  }
-
-  /**
-   * Under the lock: reads `tasks.jsonl` as an {@linkcode ActiveDoc} (items
-   * are built only when asked for), lets `fn` edit it, and saves when the file
-   * would change. Lines of untouched items are written back as read, which
-   * keeps single-item edits fast on large stores. When `fn` throws, nothing is
-   * written.
-   *
-   * @param fn Edits the document; its result is returned.
-   * @returns What `fn` returns.
-   */
-  editActive<T>(fn: (doc: ActiveDoc) => Promise<T> | T): Promise<T> {
-    return this.lock(async () => {
-      const bytes = await this.#read(this.tasksPath);
-      const doc = ActiveDoc.parse(bytes);
-      const result = await fn(doc);
-      const next = doc.encode();
-      if (!sameBytes(bytes, next)) await this.#writeAtomic(this.tasksPath, next);
-      return result;
-    });
-  }
-
-  /**
-   * Reads `tasks.jsonl` as an {@linkcode ActiveDoc} (no lock; see {@linkcode editActive}).
-   *
-   * @returns The document.
-   */
-  async loadActiveDoc(): Promise<ActiveDoc> {
-    return ActiveDoc.parse(await this.#read(this.tasksPath));
-  }
-
   async #read(path: string): Promise<Uint8Array | null> {
     try {
       return await this.#fs.readFile(path);
-    } catch (e) {
-      throw ioError(e);
-    }
-  }
-
-  async #writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
-    try {
-      await this.#fs.writeFileAtomic(path, bytes);
     } catch (e) {
       throw ioError(e);
     }
@@ -298,18 +238,6 @@ export class TaskStore {
    */
   async loadActive(): Promise<Item[]> {
     return parseActiveFile(await this.#read(this.tasksPath));
-  }
-
-  /**
-   * Writes `tasks.jsonl` atomically, sorted by ID. Hold the lock.
-   *
-   * @param items The complete active set, or a document read under the same lock.
-   */
-  async saveActive(items: readonly Item[] | ActiveDoc): Promise<void> {
-    await this.#writeAtomic(
-      this.tasksPath,
-      items instanceof ActiveDoc ? items.encode() : encodeItemsFile(sortById([...items])),
-    );
   }
 
   /**
@@ -361,33 +289,6 @@ export class TaskStore {
     return ids;
   }
 
-  /**
-   * Appends an item to an archive file: header first when the file is
-   * missing or empty, a newline first when a torn append left none, then the
-   * line, in one write, fsynced.
-   *
-   * @param item The item.
-   * @param path Archive file (default `archive.jsonl`).
-   */
-  async appendToArchive(item: Item, path: string = this.archivePath): Promise<void> {
-    const line = serializeItem(item) + "\n";
-    try {
-      const tail = await this.#fs.tail(path);
-      const prefix = tail === null || tail.size === 0
-        ? SCHEMA_HEADER
-        : tail.lastByte !== 0x0a
-        ? "\n"
-        : "";
-      const bytes = ENCODER.encode(prefix + line);
-      const n = await this.#fs.appendOnce(path, bytes);
-      if (n !== bytes.length) {
-        throw new Error(`Short write on archive append: wrote ${n} of ${bytes.length} bytes`);
-      }
-    } catch (e) {
-      throw ioError(e);
-    }
-  }
-
   /** The author recorded on events (resolved once per store). */
   author(): Promise<string> {
     this.#author ??= this.#authorFn
@@ -396,105 +297,37 @@ export class TaskStore {
     return this.#author;
   }
 
-  async #appendTransition(change: StatusChange): Promise<void> {
-    change.redeem();
-    const ev = makeEvent(
-      change.taskId,
-      "status_transition",
-      change.text,
-      await this.author(),
-      this.#clock.now(),
-      change.status,
-    );
-    await appendEvent(this.#fs, this.eventsPath, ev).catch((e) => {
-      throw ioError(e);
-    });
-  }
-
   /**
-   * Commits a status change: appends its event, then saves `items`. Hold the lock.
+   * One active item, read without the lock. Only its line is parsed when
+   * it is where the canonical writer puts it; otherwise the file is read in
+   * full (every line validated).
    *
-   * @param items The complete active set (or document), change applied.
-   * @param change The token from an `apply*` call.
+   * @param id The exact ID.
+   * @returns The item, or `null` when it is not active.
+   * @throws {TaskStoreError} `StorageCorruption` for a bad line.
    */
-  async commitStatusChange(
-    items: readonly Item[] | ActiveDoc,
-    change: StatusChange,
-  ): Promise<void> {
-    await this.#appendTransition(change);
-    await this.saveActive(items);
-  }
-
-  /**
-   * Commits `done`: event, archive append, save without the item, move its
-   * events to the archive log. Hold the lock.
-   *
-   * @param items The active set (or document) without the done item.
-   * @param doneItem The item, status `done`.
-   * @param change The token from `applyDone`.
-   */
-  async commitDone(
-    items: readonly Item[] | ActiveDoc,
-    doneItem: Item,
-    change: StatusChange,
-  ): Promise<void> {
-    await this.#appendTransition(change);
-    await this.appendToArchive(doneItem);
-    await this.saveActive(items);
-    await this.moveEvents(doneItem.id);
-  }
-
-  /**
-   * Moves a task's events from `events.jsonl` to `events.archive.jsonl`. Hold the lock.
-   *
-   * @param taskId The task.
-   * @returns How many moved.
-   */
-  async moveEvents(taskId: string): Promise<number> {
-    try {
-      return await moveEventsForTask(
-        this.#fs,
-        this.eventsPath,
-        this.eventsArchivePath,
-        taskId,
-        this.#warn,
-      );
-    } catch (e) {
-      throw ioError(e);
-    }
-  }
-
-  /**
-   * Appends a note to an active task's log, under the lock (upstream did not
-   * lock, and could lose a note to a concurrent archive move).
-   *
-   * @param id The task's ID (must be active).
-   * @param text The note.
-   * @returns The event written.
-   * @throws {TaskStoreError} `ItemNotFound`; `InvalidInput` when over the size cap.
-   */
-  async appendNote(id: string, text: string): Promise<TaskEvent> {
-    const author = await this.author();
-    return await this.lock(async () => {
-      const active = await this.loadActive();
-      if (!active.some((it) => it.id === id)) throw itemNotFound(id);
-      const ev = makeEvent(id, "note", text, author, this.#clock.now());
-      await appendEvent(this.#fs, this.eventsPath, ev).catch((e) => {
+  getItem(id: string): Promise<Item | null> {
+    return this.#withScratch(async (scratch) => {
+      let bytes: Uint8Array | null;
+      try {
+        bytes = await scratch.read(this.tasksPath);
+      } catch (e) {
         throw ioError(e);
-      });
-      return ev;
+      }
+      if (bytes === null) return null;
+      const span = findLineSpan(bytes, id);
+      if (span !== null) return parseLineAt(bytes, span);
+      return ActiveDoc.parse(bytes).get(id) ?? null;
     });
   }
 
-  /**
-   * Appends an arbitrary event (for tools that keep their own event types of `status_transition`/`note`).
-   *
-   * @param ev The event.
-   */
-  async appendEvent(ev: TaskEvent): Promise<void> {
-    await appendEvent(this.#fs, this.eventsPath, ev).catch((e) => {
-      throw ioError(e);
-    });
+  async #withScratch<T>(fn: (scratch: ScratchFile) => Promise<T>): Promise<T> {
+    const scratch = this.#scratchPool.pop() ?? new ScratchFile(this.#fs);
+    try {
+      return await fn(scratch);
+    } finally {
+      if (this.#scratchPool.length < 2) this.#scratchPool.push(scratch);
+    }
   }
 
   /**

@@ -1,149 +1,124 @@
 /**
- * Status transitions on an item in memory. Each returns a
- * {@linkcode StatusChange} token that must be committed through the store,
- * which writes the matching event before the item.
+ * What each native status change does to an item's fields, and which
+ * changes the store accepts. The store operations apply these in memory;
+ * the store then writes a `status_transition` event for every status that
+ * changed before it writes the item, so no caller can change a status
+ * without leaving its trace in the log.
  *
  * @module
  */
 
 import { clearClaimLease } from "./claims.ts";
+import { invalidTransition } from "./errors.ts";
 import type { Item } from "./item.ts";
-import type { Status } from "./status.ts";
-
-const TOKEN = Symbol("StatusChange");
+import { canTransition, type Status } from "./status.ts";
 
 /**
- * Proof that a transition was applied in memory; redeem it with
- * `TaskStore.commitStatusChange` or `TaskStore.commitDone`. Tokens cannot be
- * built outside this module and can be redeemed once.
+ * Whether the store accepts a status change: the native rule
+ * ({@linkcode canTransition}), plus leaving `blocked` for `todo` or `doing`
+ * (an unblock).
+ *
+ * @param from The status read.
+ * @param to The status written.
+ * @returns Whether the change may be written.
  *
  * @example
  * ```ts
- * import { applyDo, newItem } from "@golem/golem";
+ * import { isStatusChangeAllowed } from "@golem/golem";
  * import assert from "node:assert/strict";
- * const item = newItem("tg-1", "T", "2026-01-01T00:00:00Z");
- * const change = applyDo(item, null, "2026-01-02T00:00:00Z");
- * assert.equal(change.status, "doing");
- * assert.equal(item.status, "doing");
+ * assert.ok(isStatusChangeAllowed("blocked", "doing"));
+ * assert.ok(!isStatusChangeAllowed("done", "todo"));
  * ```
  */
-export class StatusChange {
-  /** The task. */
-  readonly taskId: string;
-  /** Its new status. */
-  readonly status: Status;
-  /** Event text (block reason or empty). */
-  readonly text: string;
-  #redeemed = false;
-
-  /** @internal Use the `apply*` functions. */
-  constructor(key: symbol, taskId: string, status: Status, text: string) {
-    if (key !== TOKEN) throw new TypeError("StatusChange tokens come from apply* functions");
-    this.taskId = taskId;
-    this.status = status;
-    this.text = text;
-  }
-
-  /** Whether the change has been committed. */
-  get redeemed(): boolean {
-    return this.#redeemed;
-  }
-
-  /** @internal Marks the token used; throws when already used. */
-  redeem(): void {
-    if (this.#redeemed) throw new TypeError(`StatusChange for ${this.taskId} already committed`);
-    this.#redeemed = true;
-  }
-}
-
-function change(item: Item, text = ""): StatusChange {
-  return new StatusChange(TOKEN, item.id, item.status, text);
+export function isStatusChangeAllowed(from: Status, to: Status): boolean {
+  if (from === to) return true;
+  if (from === "blocked") return to === "todo" || to === "doing";
+  return canTransition(from, to);
 }
 
 /**
- * `todo|doing → doing`; with `claim`, sets `claimed_by` and `claimed_at`.
+ * Throws `InvalidTransition` unless {@linkcode isStatusChangeAllowed}.
  *
- * @param item The item (mutated).
+ * @param from The status read.
+ * @param to The status written.
+ * @throws {TaskStoreError} `InvalidTransition`.
+ */
+export function checkStatusChange(from: Status, to: Status): void {
+  if (!isStatusChangeAllowed(from, to)) throw invalidTransition(from, to);
+}
+
+function clearClaim(item: Item): void {
+  item.claimed_by = null;
+  item.claimed_at = null;
+  clearClaimLease(item);
+}
+
+/**
+ * `→ doing`; with `claim`, sets `claimed_by` and `claimed_at`.
+ *
+ * @param item The item (changed in place).
  * @param claim Agent name, or `null`.
  * @param now Canonical timestamp.
- * @returns The token.
  */
-export function applyDo(item: Item, claim: string | null, now: string): StatusChange {
+export function applyDo(item: Item, claim: string | null, now: string): void {
   item.status = "doing";
   if (claim !== null) {
     item.claimed_by = claim;
     item.claimed_at = now;
   }
   item.updated_at = now;
-  return change(item);
 }
 
 /**
  * `→ done`; clears the claim (and its lease, `x-tg-claim-lease`).
  *
- * @param item The item (mutated).
+ * @param item The item (changed in place).
  * @param now Canonical timestamp.
- * @returns The token.
  */
-export function applyDone(item: Item, now: string): StatusChange {
+export function applyDone(item: Item, now: string): void {
   item.status = "done";
-  item.claimed_by = null;
-  item.claimed_at = null;
-  clearClaimLease(item);
+  clearClaim(item);
   item.updated_at = now;
-  return change(item);
 }
 
 /**
  * `→ todo`; clears the claim (and its lease).
  *
- * @param item The item (mutated).
+ * @param item The item (changed in place).
  * @param now Canonical timestamp.
- * @returns The token.
  */
-export function applyTodo(item: Item, now: string): StatusChange {
+export function applyTodo(item: Item, now: string): void {
   item.status = "todo";
-  item.claimed_by = null;
-  item.claimed_at = null;
-  clearClaimLease(item);
+  clearClaim(item);
   item.updated_at = now;
-  return change(item);
 }
 
 /**
  * `→ blocked`; remembers the previous status, stores the reason, and clears
  * the claim when the item was `doing`.
  *
- * @param item The item (mutated).
+ * @param item The item (changed in place).
  * @param reason Why, or `null`.
  * @param now Canonical timestamp.
- * @returns The token (its text is the reason or empty).
  */
-export function applyBlock(item: Item, reason: string | null, now: string): StatusChange {
+export function applyBlock(item: Item, reason: string | null, now: string): void {
   const from = item.status;
   item.blocked_from_status = from;
   item.status = "blocked";
   item.blocked_reason = reason;
-  if (from === "doing") {
-    item.claimed_by = null;
-    item.claimed_at = null;
-    clearClaimLease(item);
-  }
+  if (from === "doing") clearClaim(item);
   item.updated_at = now;
-  return change(item, reason ?? "");
 }
 
 /**
  * `blocked → blocked_from_status` (or `todo`); clears reason and origin.
  *
- * @param item The item (mutated).
+ * @param item The item (changed in place).
  * @param now Canonical timestamp.
- * @returns The token.
  */
-export function applyUnblock(item: Item, now: string): StatusChange {
+export function applyUnblock(item: Item, now: string): void {
   item.status = item.blocked_from_status ?? "todo";
   item.blocked_reason = null;
   item.blocked_from_status = null;
   item.updated_at = now;
-  return change(item);
 }

@@ -17,6 +17,7 @@ import { isBlockedFromStatus } from "../../adapter/pg_status.ts";
 import { generateId, type RandomBytes } from "../../store/id.ts";
 import { type Item, serializeItem } from "../../store/item.ts";
 import type { WarningSink } from "../../io/warning.ts";
+import { importItems } from "../../store/ops/add.ts";
 import type { TaskStore } from "../../store/store.ts";
 import { parseTimestamp } from "../../store/timestamp.ts";
 import { type PgConfig, resolvePipeline } from "../config/config.ts";
@@ -203,8 +204,8 @@ export interface ApplyMigrationOptions {
  * Writes a plan under one store lock: checks every ID against the store
  * (an item already there exactly as planned is skipped — that is what makes
  * a second run a no-op; one that differs is a conflict and nothing is
- * written), appends done items to the archive, generates inbox IDs against
- * every known ID, then saves `tasks.jsonl` once.
+ * written), generates inbox IDs against every known ID, then imports the
+ * items in one store write (done items to the archive).
  *
  * @param store The store (must exist).
  * @param plan What to write.
@@ -212,60 +213,60 @@ export interface ApplyMigrationOptions {
  * @returns What was written and what was skipped.
  * @throws {MigrationError} `Conflict` listing every clashing ID.
  */
-export function applyMigration(
+export async function applyMigration(
   store: TaskStore,
   plan: MigrationPlan,
   options: ApplyMigrationOptions,
 ): Promise<MigrationResult> {
-  return store.lock(async () => {
-    const active = await store.loadActive();
-    const archive = await store.loadArchive();
-    const existing = new Map<string, string>();
-    for (const it of archive) existing.set(it.id, serializeItem(it));
-    for (const it of active) existing.set(it.id, serializeItem(it));
-    const result: MigrationResult = { active: [], archived: [], inbox: [], skipped: [] };
-    const conflicts: string[] = [];
-    const check = (item: Item, into: Item[]) => {
-      const there = existing.get(item.id);
-      if (there === undefined) into.push(item);
-      else if (there === serializeItem(item)) result.skipped.push(item);
-      else conflicts.push(`${item.id} already exists in the store with different content`);
-    };
-    for (const item of plan.active) check(item, result.active);
-    for (const item of plan.archived) check(item, result.archived);
-    if (conflicts.length > 0) {
-      throw new MigrationError(
-        "Conflict",
-        "Cannot migrate: items already in the store (nothing was written):",
-        conflicts,
-      );
+  // Decided on a snapshot; the import re-checks under the lock that every
+  // ID is still new, so a concurrent writer makes it fail, never clash.
+  const active = await store.loadActive();
+  const archive = await store.loadArchive();
+  const existing = new Map<string, string>();
+  for (const it of archive) existing.set(it.id, serializeItem(it));
+  for (const it of active) existing.set(it.id, serializeItem(it));
+  const result: MigrationResult = { active: [], archived: [], inbox: [], skipped: [] };
+  const conflicts: string[] = [];
+  const check = (item: Item, into: Item[]) => {
+    const there = existing.get(item.id);
+    if (there === undefined) into.push(item);
+    else if (there === serializeItem(item)) result.skipped.push(item);
+    else conflicts.push(`${item.id} already exists in the store with different content`);
+  };
+  for (const item of plan.active) check(item, result.active);
+  for (const item of plan.archived) check(item, result.archived);
+  if (conflicts.length > 0) {
+    throw new MigrationError(
+      "Conflict",
+      "Cannot migrate: items already in the store (nothing was written):",
+      conflicts,
+    );
+  }
+  const inboxKeys = new Set<string>();
+  for (const it of [...active, ...archive]) {
+    const key = inboxKey(it);
+    if (key !== null) inboxKeys.add(key);
+  }
+  const known = new Set(existing.keys());
+  for (const item of plan.inbox) {
+    const key = inboxKey(item)!;
+    if (inboxKeys.has(key)) {
+      result.skipped.push(item);
+      continue;
     }
-    const inboxKeys = new Set<string>();
-    for (const it of [...active, ...archive]) {
-      const key = inboxKey(it);
-      if (key !== null) inboxKeys.add(key);
-    }
-    const known = new Set(existing.keys());
-    for (const item of plan.inbox) {
-      const key = inboxKey(item)!;
-      if (inboxKeys.has(key)) {
-        result.skipped.push(item);
-        continue;
-      }
-      inboxKeys.add(key);
-      const id = generateId(known, {
-        prefix: options.prefix,
-        ...(options.random ? { random: options.random } : {}),
-      });
-      known.add(id);
-      result.inbox.push({ ...item, id });
-    }
-    for (const item of result.archived) await store.appendToArchive(item);
-    if (result.active.length + result.inbox.length > 0) {
-      await store.saveActive([...active, ...result.active, ...result.inbox]);
-    }
-    return result;
+    inboxKeys.add(key);
+    const id = generateId(known, {
+      prefix: options.prefix,
+      ...(options.random ? { random: options.random } : {}),
+    });
+    known.add(id);
+    result.inbox.push({ ...item, id });
+  }
+  await importItems(store, {
+    active: [...result.active, ...result.inbox],
+    archived: result.archived,
   });
+  return result;
 }
 
 /** Identity of an inbox import: origin `inbox`, same title and description. */

@@ -7,6 +7,7 @@ import { TaskStore } from "../../store/store.ts";
 import { defaultConfig, type PgConfig } from "../config/config.ts";
 import { MigrationError } from "./legacy_backlog.ts";
 import { describePlan, migrateBacklog, type MigrateOptions } from "./migrate.ts";
+import { importItems } from "../../store/ops/add.ts";
 
 const ENC = new TextEncoder();
 
@@ -114,10 +115,10 @@ Deno.test("migrateBacklog() refuses IDs that exist in the store with other conte
       item("WRK-002", "done") + item("WRK-003", "new"),
   });
   await env.store.init();
-  await env.store.withLock((items) => {
-    items.push(newItem("WRK-001", "Someone else's item", "2026-01-01T00:00:00Z"));
+  await importItems(env.store, {
+    active: [newItem("WRK-001", "Someone else's item", "2026-01-01T00:00:00Z")],
+    archived: [newItem("WRK-002", "Archived other", "2026-01-01T00:00:00Z")],
   });
-  await env.store.appendToArchive(newItem("WRK-002", "Archived other", "2026-01-01T00:00:00Z"));
   const before = [
     await bytes(env.fs, env.store.tasksPath),
     await bytes(env.fs, env.store.archivePath),
@@ -143,7 +144,7 @@ Deno.test("migrateBacklog() resumes after a crash between the archive append and
   // First attempt: only the archive append happened.
   const dry = await migrateBacklog(opts(env, { dryRun: true }));
   await env.store.init();
-  await env.store.appendToArchive(dry.plan.archived[0]!);
+  await importItems(env.store, { archived: [dry.plan.archived[0]!] });
   const report = await migrateBacklog(opts(env));
   assert.deepEqual(report.result!.active.map((i) => i.id), ["WRK-001"]);
   assert.deepEqual(report.result!.skipped.map((i) => i.id), ["WRK-002"]);
@@ -157,9 +158,7 @@ Deno.test("migrateBacklog() keeps existing store items and adds to them", async 
   await env.store.init();
   const mine = newItem("tg-abcde", "From tg", "2026-01-01T00:00:00Z");
   mine.extensions["x-other"] = true;
-  await env.store.withLock((items) => {
-    items.push(mine);
-  });
+  await importItems(env.store, { active: [mine] });
   await migrateBacklog(opts(env));
   const items = await env.store.loadActive();
   assert.deepEqual(items.map((i) => i.id), ["WRK-001", "tg-abcde"]);

@@ -1,9 +1,11 @@
 /**
  * The coordinator (pg.md §6): the one place where a run changes the store,
  * the git index and the worklog. Commands run strictly one at a time in
- * arrival order (a promise queue); every store change is one load → mutate
- * → save under the store lock, with lock timeouts retried (§6.2). Nothing
- * is cached: the store file is the truth.
+ * arrival order (a promise queue); every store change is one store
+ * operation (`updateItem`, `addItems`, `mergeItem`), with lock timeouts
+ * retried (§6.2), so pg follows the same rules as `tg` and its status
+ * changes reach the event log. Nothing is cached: the store file is the
+ * truth.
  *
  * Phase completion follows the storage design's order (§6.4 [Target]):
  * stage the phase's artifacts → update the item (and archive it when Done)
@@ -20,40 +22,33 @@ import { applyUpdate, type ItemUpdate } from "../../adapter/item_update.ts";
 import { PgError, toPgError } from "../../adapter/pg_error.ts";
 import { PgItem } from "../../adapter/pg_item.ts";
 import {
-  mutateStore,
-  type MutateStoreOptions,
   readItem,
   readSnapshot,
+  type StoreRetryOptions,
   withStoreRetry,
 } from "../../adapter/store_access.ts";
-import { ScratchFile } from "../../io/scratch_file.ts";
 import type { Clock } from "../../io/clock.ts";
 import type { FileSystem } from "../../io/fs.ts";
-import { generateId, type RandomBytes } from "../../store/id.ts";
-import { sameBytes } from "../../io/bytes.ts";
-import { ActiveDoc } from "../../store/active_doc.ts";
-import { type Item, serializeItem } from "../../store/item.ts";
+import type { Logger } from "../../io/logger.ts";
+import { ioError, TaskStoreError } from "../../store/errors.ts";
+import type { Item } from "../../store/item.ts";
+import { DEFAULT_ID_LENGTH } from "../../store/id.ts";
+import { addItems } from "../../store/ops/add.ts";
+import { mergeItem } from "../../store/ops/merge.ts";
+import { updateItem, type UpdateOutcome } from "../../store/ops/update.ts";
 import type { TaskStore } from "../../store/store.ts";
+import type { FollowUp } from "../execution/phase_result.ts";
+import { followUpRequest, followUpTitleProblem } from "../rules/follow_up.ts";
+import { combineDuplicate } from "../rules/item_merge.ts";
+import { unblockItem } from "../rules/unblock.ts";
+import { type SnapshotEntry, SnapshotReader } from "../scheduling/snapshot_reader.ts";
 import {
   batchCommitMessage,
   type BatchEntry,
   haltCommitMessage,
   phaseCommitMessage,
 } from "./commit_message.ts";
-import { followUpItem, followUpTitleProblem } from "../rules/follow_up.ts";
 import { type GitRepo, STORE_FILES, WORKLOG_DIR } from "./git.ts";
-import type { Logger } from "../../io/logger.ts";
-import { mergeItems } from "../rules/item_merge.ts";
-import {
-  findItemLine,
-  findLineSpan,
-  parseStoreLine,
-  type SnapshotEntry,
-  SnapshotReader,
-} from "../scheduling/snapshot_reader.ts";
-import { ioError, TaskStoreError } from "../../store/errors.ts";
-import type { FollowUp } from "../execution/phase_result.ts";
-import { unblockItem } from "../rules/unblock.ts";
 import { appendWorklog, type WorklogEntry } from "./worklog.ts";
 
 /** What kind of commit was made. */
@@ -89,8 +84,6 @@ export interface CoordinatorOptions {
   retryDelaysMs?: readonly number[];
   /** How to wait between retries (default: a timer). */
   sleep?: (ms: number) => Promise<void>;
-  /** Randomness for follow-up IDs. */
-  random?: RandomBytes;
   /**
    * Paths staged by someone else before the run; default: whatever is
    * staged when the coordinator starts.
@@ -116,10 +109,14 @@ export interface CompletePhaseRequest {
   commitSummary: string | null;
   /** Commit now (destructive phases, sub-phases, triage) or join the batch. */
   destructive: boolean;
-  /** Item updates that result from the phase, applied before the store is staged. */
+  /**
+   * Item updates that result from the phase, applied before the store is
+   * staged. When they make the item Done, the store moves it to the archive
+   * (unless it still has active children).
+   */
   updates: readonly ItemUpdate[];
-  /** Move the item to the archive after the updates (it became Done). */
-  archive?: boolean;
+  /** A note for the item's event log (the phase, its outcome and summary). */
+  note?: string;
   /**
    * The item may be gone (merged away by its own triage): then there is
    * nothing to update, but the artifacts are still staged and committed.
@@ -135,6 +132,12 @@ export interface CompletePhaseOutcome {
   commitError: string | null;
   /** Whether the item was archived. */
   archived: boolean;
+}
+
+/** Options for {@linkcode Coordinator.updateItem}. */
+export interface UpdateItemRequestOptions {
+  /** A note for the item's event log, written with the change. */
+  note?: string;
 }
 
 /** Follow-ups created and the ones skipped. */
@@ -170,7 +173,6 @@ export class Coordinator {
   #commitFailed = false;
   readonly #pending: BatchEntry[] = [];
   readonly #reader: SnapshotReader;
-  readonly #scratch: ScratchFile;
 
   private constructor(
     options: CoordinatorOptions,
@@ -179,7 +181,6 @@ export class Coordinator {
   ) {
     this.#o = options;
     this.#reader = options.reader ?? new SnapshotReader();
-    this.#scratch = new ScratchFile(options.fs);
     this.#foreign = foreign;
     this.#artifactExclude = new Set([...foreign, ...STORE_FILES]);
     this.#storeExisted = storeExisted;
@@ -198,7 +199,7 @@ export class Coordinator {
   static async start(options: CoordinatorOptions): Promise<Coordinator> {
     options = { ...options, reader: options.reader ?? new SnapshotReader() };
     try {
-      options.reader!.read(await options.fs.readFile(options.store.tasksPath), () => {});
+      await options.reader!.read(options.store, () => {});
     } catch (e) {
       throw toPgError(e instanceof TaskStoreError ? e : ioError(e));
     }
@@ -277,101 +278,27 @@ export class Coordinator {
     }
   }
 
-  async #mutate<T>(fn: (items: Item[]) => Promise<T> | T): Promise<T> {
+  /** Runs a store operation with the §6.2 retries, after checking the store is still there. */
+  async #write<T>(op: () => Promise<T>): Promise<T> {
     await this.#checkStore();
-    return await mutateStore(this.#o.store, fn, this.#retryOptions());
-  }
-
-  /** Store-retry options: the §6.2 schedule unless the caller injected another. */
-  #retryOptions(): MutateStoreOptions {
-    const options: MutateStoreOptions = { warn: (m) => this.#o.log.warn(m) };
+    const options: StoreRetryOptions = { warn: (m) => this.#o.log.warn(m) };
     if (this.#o.retryDelaysMs !== undefined) options.delaysMs = this.#o.retryDelaysMs;
     if (this.#o.sleep !== undefined) options.sleep = this.#o.sleep;
-    return options;
+    return await withStoreRetry(this.#o.store, op, options);
   }
 
-  /** `tasks.jsonl` read into the reused buffer (`null` when missing). */
-  async #readTasks(): Promise<Uint8Array | null> {
-    try {
-      return await this.#scratch.read(this.#o.store.tasksPath);
-    } catch (e) {
-      throw ioError(e);
-    }
-  }
-
-  /** Replaces `tasks.jsonl` atomically unless the bytes are unchanged. */
-  async #writeTasksIfChanged(before: Uint8Array | null, after: Uint8Array): Promise<void> {
-    if (sameBytes(before, after)) return;
-    try {
-      await this.#o.fs.writeFileAtomic(this.#o.store.tasksPath, after);
-    } catch (e) {
-      throw ioError(e);
-    }
-  }
-
-  /**
-   * One-item changes under the store lock: only the touched lines are
-   * re-serialized, and the file is read and encoded in reused buffers.
-   */
-  async #mutateDoc<T>(fn: (doc: ActiveDoc) => Promise<T> | T): Promise<T> {
-    await this.#checkStore();
-    const options = this.#retryOptions();
-    const store = this.#o.store;
-    return await withStoreRetry(store, () =>
-      store.lock(async () => {
-        const before = await this.#readTasks();
-        const doc = ActiveDoc.parse(before);
-        const result = await fn(doc);
-        const after = this.#scratch.encode(doc.encodeText());
-        await this.#writeTasksIfChanged(before, after);
-        return result;
-      }), options);
-  }
-
-  /**
-   * Changes one item under the store lock, touching only its line: the line
-   * is found in the raw bytes, parsed, changed by `fn`, re-serialized (or
-   * removed) and spliced back; the rest of the file is copied as it is.
-   * When the line cannot be found that way, the whole document is read.
-   *
-   * @returns `false` when the item is not active (nothing written).
-   */
-  async #mutateOne(
+  /** Applies pg's updates to one item through the store (only its line is rewritten). */
+  #update(
     id: string,
-    fn: (item: Item) => Promise<"keep" | "remove"> | "keep" | "remove",
-  ): Promise<boolean> {
-    await this.#checkStore();
-    const options = this.#retryOptions();
-    const store = this.#o.store;
-    return await withStoreRetry(store, () =>
-      store.lock(async () => {
-        const before = await this.#readTasks();
-        const span = before === null ? null : findLineSpan(before, id);
-        let after: Uint8Array;
-        if (span !== null) {
-          let text: string;
-          try {
-            text = new TextDecoder("utf-8", { fatal: true }).decode(
-              before!.subarray(span.start, span.end),
-            );
-          } catch (e) {
-            throw ioError(e);
-          }
-          const item = parseStoreLine(text, span.lineNo);
-          const action = await fn(item);
-          after = action === "remove"
-            ? this.#scratch.splice(before!, span.start, Math.min(span.end + 1, before!.length), "")
-            : this.#scratch.splice(before!, span.start, span.end, serializeItem(item));
-        } else {
-          const doc = ActiveDoc.parse(before);
-          const item = doc.get(id);
-          if (item === undefined) return false;
-          if ((await fn(item)) === "remove") doc.remove(item);
-          after = this.#scratch.encode(doc.encodeText());
-        }
-        await this.#writeTasksIfChanged(before, after);
-        return true;
-      }), options);
+    updates: readonly ItemUpdate[],
+    note: string | undefined,
+  ): Promise<UpdateOutcome<void>> {
+    return this.#write(() =>
+      updateItem(this.#o.store, id, (item) => {
+        const pg = this.#view(item);
+        for (const u of updates) applyUpdate(pg, u);
+      }, note === undefined ? {} : { note })
+    );
   }
 
   #view(item: Item): PgItem {
@@ -425,14 +352,8 @@ export class Coordinator {
   views(): Promise<SnapshotEntry[]> {
     return this.#enqueue(async () => {
       await this.#checkStore();
-      let bytes: Uint8Array | null;
       try {
-        bytes = await this.#scratch.read(this.#o.store.tasksPath);
-      } catch (e) {
-        throw toPgError(ioError(e));
-      }
-      try {
-        return this.#reader.read(bytes, (m) => this.#o.log.warn(m));
+        return await this.#reader.read(this.#o.store, (m) => this.#o.log.warn(m));
       } catch (e) {
         throw toPgError(e);
       }
@@ -448,31 +369,26 @@ export class Coordinator {
   item(id: string): Promise<Item | null> {
     return this.#enqueue(async () => {
       await this.#checkStore();
-      try {
-        const fast = findItemLine(await this.#scratch.read(this.#o.store.tasksPath), id);
-        if (fast !== undefined) return fast;
-      } catch (e) {
-        throw toPgError(e instanceof TaskStoreError ? e : ioError(e));
-      }
       return await readItem(this.#o.store, id);
     });
   }
 
   /**
-   * Applies updates to one item under the lock.
+   * Applies updates to one item under the lock. Status changes get their
+   * events in the store's log (author: pg).
    *
    * @param id Item ID.
    * @param updates The updates, in order (skipped ones are warnings).
+   * @param options A note for the item's log.
    * @throws {PgError} `ItemNotFound`.
    */
-  updateItem(id: string, updates: readonly ItemUpdate[]): Promise<void> {
+  updateItem(
+    id: string,
+    updates: readonly ItemUpdate[],
+    options: UpdateItemRequestOptions = {},
+  ): Promise<void> {
     return this.#enqueue(async () => {
-      const found = await this.#mutateOne(id, (item) => {
-        const pg = this.#view(item);
-        for (const u of updates) applyUpdate(pg, u);
-        return "keep";
-      });
-      if (!found) throw new PgError("ItemNotFound", id);
+      await this.#update(id, updates, options.note);
     });
   }
 
@@ -537,27 +453,27 @@ export class Coordinator {
       await this.#checkStore();
       // Store files are staged after the update (step 3), never before.
       await this.#o.git.stageDirty({ exclude: this.#artifactExclude });
-      let archivedPhase: string | null = null;
-      let title = "";
-      const found = await this.#mutateOne(req.itemId, async (item): Promise<"keep" | "remove"> => {
-        const pg = this.#view(item);
-        for (const u of req.updates) applyUpdate(pg, u);
-        if (!req.archive) return "keep";
-        archivedPhase = pg.phase() ?? "unknown";
-        title = pg.title;
-        await this.#o.store.appendToArchive(item);
-        return "remove";
-      });
-      if (!found && !req.allowMissing) throw new PgError("ItemNotFound", req.itemId);
-      const archived = archivedPhase !== null;
+      let updated: UpdateOutcome<void> | null = null;
+      try {
+        updated = await this.#update(req.itemId, req.updates, req.note);
+      } catch (e) {
+        if (!(req.allowMissing && toPgError(e).code === "ItemNotFound")) throw e;
+      }
+      const archived = updated?.archived ?? false;
       if (archived) {
+        const pg = this.#view(updated!.item);
         await this.#worklog({
           id: req.itemId,
-          title,
-          phase: archivedPhase!,
+          title: pg.title,
+          phase: pg.phase() ?? "unknown",
           outcome: "Archived",
           summary: "Item archived",
         }).catch((e) => this.#o.log.warn(`Worklog write failed: ${(e as Error).message}`));
+      } else if (updated !== null && updated.activeChildren.length > 0) {
+        this.#o.log.info(
+          `${req.itemId} is done; it stays in tasks.jsonl until its children are done ` +
+            `(${updated.activeChildren.join(", ")}), then \`tg archive\` moves it`,
+        );
       }
       const outcome: CompletePhaseOutcome = { commit: null, commitError: null, archived };
       if (!req.destructive) {
@@ -609,33 +525,6 @@ export class Coordinator {
   }
 
   /**
-   * Moves an item to the archive (pg.md §6.7), then writes its `Archived`
-   * worklog entry.
-   *
-   * @param id Item ID.
-   * @throws {PgError} `ItemNotFound`; `Git` when the worklog cannot be written.
-   */
-  archiveItem(id: string): Promise<void> {
-    return this.#enqueue(async () => {
-      let phase = "unknown";
-      let title = "";
-      const found = await this.#mutateOne(id, async (item): Promise<"keep" | "remove"> => {
-        const pg = this.#view(item);
-        phase = pg.phase() ?? "unknown";
-        title = pg.title;
-        await this.#o.store.appendToArchive(item);
-        return "remove";
-      });
-      if (!found) throw new PgError("ItemNotFound", id);
-      try {
-        await this.#worklog({ id, title, phase, outcome: "Archived", summary: "Item archived" });
-      } catch (e) {
-        throw new PgError("Git", `Worklog write failed: ${(e as Error).message}`, { cause: e });
-      }
-    });
-  }
-
-  /**
    * Creates New items for follow-ups (pg.md §6.6) in one locked operation:
    * IDs `{prefix}-{random}` unique over active and archived items, origin
    * `origin`, suggested size and risk, context as description. **[Fix]**
@@ -660,25 +549,15 @@ export class Coordinator {
       });
       for (const s of skipped) this.#o.log.warn(s);
       if (accepted.length === 0) return { ids: [], skipped };
-      const archived = await this.#o.store.loadArchiveIds();
-      const ids = await this.#mutateDoc((doc) => {
-        const known = new Set([...doc.ids, ...archived]);
-        const now = this.#o.store.now();
-        const out: string[] = [];
-        for (const f of accepted) {
-          const opts: { prefix: string; random?: RandomBytes } = { prefix: this.#o.prefix };
-          if (this.#o.random !== undefined) opts.random = this.#o.random;
-          const id = generateId(known, opts);
-          known.add(id);
-          doc.push(followUpItem(id, f, origin, {
-            now,
-            clock: this.#o.clock,
-            warn: (m) => this.#o.log.warn(m),
-          }));
-          out.push(id);
-        }
-        return out;
-      });
+      const warn = (m: string) => this.#o.log.warn(m);
+      const added = await this.#write(() =>
+        addItems(
+          this.#o.store,
+          accepted.map((f) => followUpRequest(f, origin, { warn })),
+          { prefix: this.#o.prefix, length: DEFAULT_ID_LENGTH },
+        )
+      );
+      const ids = added.map((it) => it.id);
       return { ids, skipped };
     });
   }
@@ -692,12 +571,12 @@ export class Coordinator {
    */
   unblockItem(id: string, notes?: string): Promise<void> {
     return this.#enqueue(async () => {
-      const found = await this.#mutateOne(id, (item) => {
-        const r = unblockItem(this.#view(item), notes);
-        if (!r.ok) throw new PgError("InvalidTransition", r.error);
-        return "keep";
-      });
-      if (!found) throw new PgError("ItemNotFound", id);
+      await this.#write(() =>
+        updateItem(this.#o.store, id, (item) => {
+          const r = unblockItem(this.#view(item), notes);
+          if (!r.ok) throw new PgError("InvalidTransition", r.error);
+        })
+      );
     });
   }
 
@@ -714,15 +593,14 @@ export class Coordinator {
         new PgError("CycleDetected", `Cannot merge item ${source} into itself`),
       );
     }
-    return this.#enqueue(() =>
-      this.#mutate(async (items) => {
-        const removed = mergeItems(items, source, target, {
-          clock: this.#o.clock,
-          warn: (m) => this.#o.log.warn(m),
-        });
-        await this.#o.store.appendToArchive(removed);
-      })
-    );
+    return this.#enqueue(async () => {
+      const options = { clock: this.#o.clock, warn: (m: string) => this.#o.log.warn(m) };
+      await this.#write(() =>
+        mergeItem(this.#o.store, source, target, {
+          combine: (from, into) => combineDuplicate(from, into, options),
+        })
+      );
+    });
   }
 
   /**

@@ -2,6 +2,9 @@ import assert from "node:assert/strict";
 import { PgError } from "../../adapter/pg_error.ts";
 import { PgItem } from "../../adapter/pg_item.ts";
 import { DenoFileSystem } from "../../io/fs.ts";
+import { pgAuthor } from "../../adapter/pg_author.ts";
+import { DenoProcessRunner } from "../../io/process_runner.ts";
+import { importItems } from "../../store/ops/add.ts";
 import { TaskStore } from "../../store/store.ts";
 import { type CommitRecord, Coordinator, type CoordinatorOptions } from "./coordinator.ts";
 import { MemoryLogger } from "../../io/logger.ts";
@@ -52,7 +55,7 @@ Deno.test("Coordinator snapshots see its own updates and external edits", async 
     let snap = await coord.snapshot();
     assert.equal(new PgItem(snap[0]!).status(), "Scoping");
     // An edit by another process (tg) is seen at once: nothing is cached.
-    await repo.store.withLock((items) => void items.push(item("WRK-002", "New")));
+    await importItems(repo.store, { active: [item("WRK-002", "New")] });
     snap = await coord.snapshot();
     assert.deepEqual(snap.map((i) => i.id), ["WRK-001", "WRK-002"]);
     await assert.rejects(
@@ -97,19 +100,31 @@ Deno.test("Coordinator.completePhase() destructive: artifacts, item update and s
   }
 });
 
-Deno.test("Coordinator.completePhase() on Done archives the item in the same commit", async () => {
+Deno.test("Coordinator.completePhase() on Done archives the item and its events in the same commit", async () => {
   const repo = await testRepo([item("WRK-001", "InProgress", { phase: "review", pool: "main" })]);
   try {
-    const { coord } = await start(repo);
+    const store = new TaskStore(repo.store.dir, {
+      clock: testClock(),
+      author: () =>
+        pgAuthor({ env: () => undefined, runner: new DenoProcessRunner(), cwd: repo.dir }),
+    });
+    const { coord } = await start(repo, { store });
     const out = await coord.completePhase({
       itemId: "WRK-001",
       phase: "review",
       commitSummary: null,
       destructive: true,
       updates: [{ kind: "TransitionStatus", to: "Done" }],
-      archive: true,
+      note: "Phase review: complete — Looks good",
     });
     assert.ok(out.archived);
+    // The item's story is in the event log, by pg, and moved with it to the archive log.
+    const events = await repo.store.eventsFor("WRK-001");
+    assert.deepEqual(events.map((e) => [e.type, e.status ?? e.text, e.author]), [
+      ["note", "Phase review: complete — Looks good", "pg (test@test.com)"],
+      ["status_transition", "done", "pg (test@test.com)"],
+    ]);
+    assert.equal(await Deno.readTextFile(`${repo.dir}/.task-golem/events.jsonl`), "");
     assert.equal((await subjects(repo))[0], "[WRK-001][review] Phase output");
     assert.deepEqual(await repo.store.loadActive(), []);
     const archived = await repo.store.loadArchive();
@@ -117,6 +132,7 @@ Deno.test("Coordinator.completePhase() on Done archives the item in the same com
     assert.equal(archived[0]?.status, "done");
     const files = await headFiles(repo);
     assert.ok(files.includes(".task-golem/archive.jsonl"));
+    assert.ok(files.includes(".task-golem/events.archive.jsonl"), "the events are committed");
     assert.ok(files.some((f) => f.startsWith("_worklog/")), "archive worklog entry committed");
     const log = await Deno.readTextFile(
       `${repo.dir}/${files.find((f) => f.startsWith("_worklog/"))}`,
@@ -271,18 +287,53 @@ Deno.test("Coordinator head, ancestry, phase start and worklog", async () => {
   }
 });
 
-Deno.test("Coordinator.archiveItem() moves the item and writes an Archived entry", async () => {
-  const repo = await testRepo([item("WRK-001", "Done", { phase: "review" })]);
+Deno.test("Coordinator.completePhase() on Done keeps a parent with active children until they are done", async () => {
+  const parent = item("WRK-001", "InProgress", { phase: "review", pool: "main" });
+  const child = item("WRK-002", "New");
+  child.parent = "WRK-001";
+  const repo = await testRepo([parent, child]);
+  try {
+    const { coord, log } = await start(repo);
+    const out = await coord.completePhase({
+      itemId: "WRK-001",
+      phase: "review",
+      commitSummary: null,
+      destructive: true,
+      updates: [{ kind: "TransitionStatus", to: "Done" }],
+    });
+    assert.equal(out.archived, false);
+    assert.equal((await view(repo, "WRK-001"))?.status(), "Done");
+    assert.deepEqual(await repo.store.loadArchive(), []);
+    assert.ok(log.at("INFO").some((l) => l.includes("until its children are done (WRK-002)")));
+    assert.deepEqual((await repo.store.eventsFor("WRK-001")).map((e) => e.status), ["done"]);
+    assert.equal(await porcelain(repo), "");
+  } finally {
+    await repo.cleanup();
+  }
+});
+
+Deno.test("Coordinator.updateItem() writes status changes and notes to the event log", async () => {
+  const repo = await testRepo([item("WRK-001", "Ready", { phase: "build", pool: "main" })]);
   try {
     const { coord } = await start(repo);
-    await coord.archiveItem("WRK-001");
-    assert.deepEqual(await repo.store.loadActive(), []);
-    assert.equal((await repo.store.loadArchive())[0]?.id, "WRK-001");
-    assert.match(
-      await Deno.readTextFile(`${repo.dir}/_worklog/2026-01.md`),
-      /Phase:\*\* review\n- \*\*Outcome:\*\* Archived/,
+    await coord.updateItem("WRK-001", [{ kind: "TransitionStatus", to: "InProgress" }]);
+    await coord.updateItem("WRK-001", [{ kind: "SetBlocked", reason: "x".repeat(3000) }], {
+      note: "Phase build: blocked — needs a decision",
+    });
+    await coord.unblockItem("WRK-001", "go ahead");
+    const events = await repo.store.eventsFor("WRK-001");
+    assert.deepEqual(events.map((e) => [e.type, e.status ?? e.text]), [
+      ["status_transition", "doing"],
+      ["note", "Phase build: blocked — needs a decision"],
+      ["status_transition", "blocked"],
+      ["status_transition", "doing"],
+    ]);
+    const blocked = events[2]!;
+    assert.ok(
+      blocked.text.endsWith("…") && blocked.text.length < 2048,
+      "long reasons are shortened",
     );
-    await assert.rejects(() => coord.archiveItem("WRK-001"), /Item not found: WRK-001/);
+    assert.equal((await view(repo, "WRK-001"))?.blockedReason, null);
   } finally {
     await repo.cleanup();
   }
@@ -297,7 +348,8 @@ Deno.test("Coordinator.ingestFollowUps() creates unique New items and skips bad 
       buf.fill(n++ % 32);
       return buf;
     };
-    const { coord, log } = await start(repo, { random });
+    const store = new TaskStore(repo.store.dir, { clock: testClock(), random });
+    const { coord, log } = await start(repo, { store });
     const out = await coord.ingestFollowUps([
       { title: "  Add tests  " },
       { title: "Docs", context: "Explain the flags", suggestedSize: "small", suggestedRisk: "low" },

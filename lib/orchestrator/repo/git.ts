@@ -20,6 +20,7 @@ import { PgError } from "../../adapter/pg_error.ts";
 import type { FileSystem } from "../../io/fs.ts";
 import { resolve } from "../../io/path.ts";
 import type { ProcessRunner, RunResult } from "../../io/process_runner.ts";
+import { COMMITTED_STORE_FILES } from "../../store/git.ts";
 
 /** One entry of `git status --porcelain -z`. */
 export interface StatusEntry {
@@ -95,11 +96,8 @@ export function unstagedPaths(entries: readonly StatusEntry[]): string[] {
   return [...seen];
 }
 
-/** The store files pg stages after changing them. */
-export const STORE_FILES: readonly string[] = [
-  ".task-golem/tasks.jsonl",
-  ".task-golem/archive.jsonl",
-];
+/** The store files pg stages after changing them (the items and the event logs). */
+export const STORE_FILES: readonly string[] = COMMITTED_STORE_FILES;
 /** The worklog directory. */
 export const WORKLOG_DIR = "_worklog";
 

@@ -7,7 +7,8 @@
 
 import { emptyDescription } from "../../adapter/description.ts";
 import { newPgItem, PgItem, type PgItemOptions } from "../../adapter/pg_item.ts";
-import type { Item } from "../../store/item.ts";
+import { FixedClock } from "../../io/clock.ts";
+import type { AddItemRequest } from "../../store/ops/add.ts";
 import type { FollowUp } from "../execution/phase_result.ts";
 
 /**
@@ -27,30 +28,32 @@ export function followUpTitleProblem(title: string): string | null {
 }
 
 /**
- * Builds the New item for a follow-up: the trimmed title, `x-pg-origin`,
- * suggested size and risk, and a description with only `context` set when
- * the follow-up has one.
+ * The new item for a follow-up, as a request for the store's `addItems`:
+ * the trimmed title, a New pg status, `x-pg-origin`, suggested size and
+ * risk, and a description with only `context` set when the follow-up has
+ * one (mirrored into the native description).
  *
- * @param id The new ID.
  * @param followUp The follow-up (title already checked).
  * @param origin `{item_id}/{phase}` of the result.
- * @param options Creation time and the clock/warnings for the adapter.
- * @returns The item.
+ * @param options Warning sink for the adapter.
+ * @returns The request.
  */
-export function followUpItem(
-  id: string,
+export function followUpRequest(
   followUp: FollowUp,
   origin: string,
-  options: PgItemOptions & { now: string },
-): Item {
-  const item = newPgItem(id, followUp.title.trim(), { now: options.now });
-  const pg = new PgItem(item, options);
+  options: PgItemOptions = {},
+): AddItemRequest {
+  // The fields are shaped on a draft item; the store gives the real one its ID and timestamps.
+  const draft = newPgItem("draft", followUp.title.trim(), { now: DRAFT_TIME });
+  const pg = new PgItem(draft, { ...options, clock: DRAFT_CLOCK });
   pg.setOrigin(origin);
   if (followUp.suggestedSize !== undefined) pg.setSize(followUp.suggestedSize);
   if (followUp.suggestedRisk !== undefined) pg.setRisk(followUp.suggestedRisk);
   if (followUp.context !== undefined && followUp.context.trim() !== "") {
     pg.setDescription({ ...emptyDescription(), context: followUp.context });
   }
-  item.updated_at = options.now;
-  return item;
+  return { title: draft.title, description: draft.description, extensions: draft.extensions };
 }
+
+const DRAFT_TIME = "1970-01-01T00:00:00Z";
+const DRAFT_CLOCK = new FixedClock({ secs: 0, nanos: 0 });

@@ -1,12 +1,11 @@
 /**
- * Duplicate merges (pg.md §6.7, §7.9): folding one item into another, and
- * which of two duplicates survives. Pure functions over the active items.
+ * Duplicate merges (pg.md §6.7, §7.9): what pg carries from one duplicate
+ * into the other, and which of two duplicates survives. Pure.
  *
  * @module
  */
 
 import { emptyDescription } from "../../adapter/description.ts";
-import { PgError } from "../../adapter/pg_error.ts";
 import { PgItem, type PgItemOptions } from "../../adapter/pg_item.ts";
 import type { Item } from "../../store/item.ts";
 
@@ -35,61 +34,22 @@ export function mergeText(source: PgItem): string {
 }
 
 /**
- * Merges `sourceId` into `targetId` in `items` (changed in place): the
- * source is removed; its merge text is appended to the target's description
- * context (on a new line); its dependencies and **[Target]** tags are added
- * to the target's (no duplicates, no references to either item); every
- * remaining item stops depending on the source.
+ * What pg carries over when `source` is merged into `target` (pg.md §6.7),
+ * beyond what the store's merge does (dependencies, tags, dependents,
+ * archiving): the source's merge text appended to the target's description
+ * context, on a new line. Pass it as `combine` to the store's `mergeItem`.
  *
- * @param items The active items.
- * @param sourceId The item merged away.
- * @param targetId The item that stays.
- * @param options Clock and warning sink for the changed items.
- * @returns The removed source item (unchanged, for the archive).
- * @throws {PgError} `CycleDetected` for a self-merge; `ItemNotFound` when
- *   either item is missing.
+ * @param source The item merged away.
+ * @param target The item that stays (changed in place).
+ * @param options Clock and warning sink for the adapter.
  */
-export function mergeItems(
-  items: Item[],
-  sourceId: string,
-  targetId: string,
-  options: PgItemOptions = {},
-): Item {
-  if (sourceId === targetId) {
-    throw new PgError("CycleDetected", `Cannot merge item ${sourceId} into itself`);
-  }
-  const si = items.findIndex((it) => it.id === sourceId);
-  if (si < 0) throw new PgError("ItemNotFound", `Source item ${sourceId} not found`);
-  const ti = items.findIndex((it) => it.id === targetId);
-  if (ti < 0) throw new PgError("ItemNotFound", `Target item ${targetId} not found`);
-  const source = items[si]!;
-  const target = new PgItem(items[ti]!, options);
-  items.splice(si, 1);
-
+export function combineDuplicate(source: Item, target: Item, options: PgItemOptions = {}): void {
   const text = mergeText(new PgItem(source, options));
-  const desc = target.description() ?? {
-    ...emptyDescription(),
-    context: target.nativeDescription ?? "",
-  };
+  const kept = new PgItem(target, options);
+  const desc = kept.description() ??
+    { ...emptyDescription(), context: kept.nativeDescription ?? "" };
   desc.context = desc.context === "" ? text : `${desc.context}\n${text}`;
-  target.setDescription(desc);
-
-  const deps = [...target.dependencies];
-  for (const d of source.dependencies) {
-    if (d !== sourceId && d !== targetId && !deps.includes(d)) deps.push(d);
-  }
-  if (deps.length !== target.dependencies.length) target.setDependencies(deps);
-
-  const tags = [...target.tags];
-  for (const t of source.tags) if (!tags.includes(t)) tags.push(t);
-  if (tags.length !== target.tags.length) target.setTags(tags);
-
-  for (const it of items) {
-    if (it.dependencies.includes(sourceId)) {
-      new PgItem(it, options).setDependencies(it.dependencies.filter((d) => d !== sourceId));
-    }
-  }
-  return source;
+  kept.setDescription(desc);
 }
 
 /** Which of two duplicates is merged into which. */

@@ -125,6 +125,19 @@ export function resultCodeName(code: PhaseResult["result"]): string {
 }
 
 /** Handles finished tasks for one run. */
+/**
+ * The note a finished phase leaves in the item's event log:
+ * `Phase build: complete — Added the parser`.
+ *
+ * @param phase The phase (`triage` for triage).
+ * @param outcome How it ended.
+ * @param summary The result's summary or the reason.
+ * @returns The note text.
+ */
+export function phaseNote(phase: string, outcome: PhaseRunOutcome, summary: string): string {
+  return `Phase ${phase}: ${outcome.replace("_", " ")} — ${summary}`;
+}
+
 export class CompletionHandler {
   readonly #c: CompletionContext;
   /** The run's counters. */
@@ -370,6 +383,7 @@ export class CompletionHandler {
       commitSummary: r.commitSummary ?? null,
       destructive: true,
       updates: [...routing.updates, ...this.#history(TRIAGE_PHASE, outcome, stats)],
+      note: phaseNote(TRIAGE_PHASE, outcome, routing.blockedReason ?? r.summary),
     });
     if (routing.blockedReason !== null) {
       log.info(`[${id}][TRIAGE] Blocked: ${routing.blockedReason}`);
@@ -389,7 +403,9 @@ export class CompletionHandler {
     const resolved = resolvePipeline(this.#c.config, pg.pipelineType());
     if (resolved === null) {
       const reason = `Pipeline '${pg.pipelineType() ?? DEFAULT_PIPELINE}' not found`;
-      await this.#c.coordinator.updateItem(id, [{ kind: "SetBlocked", reason }]);
+      await this.#c.coordinator.updateItem(id, [{ kind: "SetBlocked", reason }], {
+        note: phaseNote(task.phase, "blocked", reason),
+      });
       this.#blockedNow(id, reason);
       return;
     }
@@ -432,7 +448,11 @@ export class CompletionHandler {
       commitSummary: r.commitSummary ?? null,
       destructive: phaseConfig?.is_destructive ?? false,
       updates,
-      archive: done,
+      note: phaseNote(
+        task.phase,
+        blocked ? "blocked" : "complete",
+        blocked?.kind === "SetBlocked" ? `${r.summary} (${blocked.reason})` : r.summary,
+      ),
     });
     if (done && outcome.archived) {
       this.state.itemsCompleted.push(id);
@@ -475,6 +495,7 @@ export class CompletionHandler {
       commitSummary: r.commitSummary ?? null,
       destructive: true,
       updates,
+      note: phaseNote(task.phase, "subphase_complete", r.summary),
     });
     this.state.previousSummaries.set(id, r.summary);
   }
@@ -495,7 +516,7 @@ export class CompletionHandler {
     await this.#c.coordinator.updateItem(id, [
       ...this.#history(task.phase, "failed", stats),
       { kind: "SetBlocked", reason },
-    ]);
+    ], { note: phaseNote(task.phase, "failed", reason) });
     this.#blockedNow(id, reason);
   }
 
@@ -527,7 +548,9 @@ export class CompletionHandler {
     if (result?.requiresHumanReview === true) {
       updates.push({ kind: "SetRequiresHumanReview", required: true });
     }
-    await this.#c.coordinator.updateItem(id, updates);
+    await this.#c.coordinator.updateItem(id, updates, {
+      note: phaseNote(task.phase, "blocked", reason),
+    });
     this.#blockedNow(id, reason);
   }
 

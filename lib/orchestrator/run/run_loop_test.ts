@@ -7,6 +7,8 @@ import { type HarnessRun, runHarness } from "../../_testing/run_harness.ts";
 import { phaseResult } from "../execution/agents/scripted_agent_runner.ts";
 import { item, porcelain, subjects } from "../../_testing/test_repo.ts";
 import { parseFilters } from "../scheduling/filter.ts";
+import { importItems } from "../../store/ops/add.ts";
+import { updateItem } from "../../store/ops/update.ts";
 
 async function done(run: HarnessRun): Promise<void> {
   await run.repo.cleanup();
@@ -441,10 +443,8 @@ Deno.test("run loop: triage duplicates merge the higher-numbered item into the l
     ],
     before: async (repo) => {
       // WRK-001 is Ready with its dependency unmet, so it is not promoted.
-      await repo.store.withLock((items) => {
-        items.push(item("WRK-000", "Blocked"));
-        items.find((i) => i.id === "WRK-001")!.dependencies = ["WRK-000"];
-      });
+      await importItems(repo.store, { active: [item("WRK-000", "Blocked")] });
+      await updateItem(repo.store, "WRK-001", (it) => void (it.dependencies = ["WRK-000"]));
       await repo.sh("commit", "-qam", "setup");
     },
   });
@@ -738,8 +738,8 @@ Deno.test("run loop: unblock notes reach the next prompt and are cleared after t
     items: [item("WRK-001", "InProgress", { phase: "prd", pool: "main" })],
     params: { cap: 1 },
     before: async (repo) => {
-      await repo.store.withLock((items) => {
-        items[0]!.extensions["x-pg-unblock-context"] = "Use the v2 API";
+      await updateItem(repo.store, "WRK-001", (it) => {
+        it.extensions["x-pg-unblock-context"] = "Use the v2 API";
       });
       await repo.sh("commit", "-qam", "notes");
     },

@@ -4,7 +4,7 @@ import { TaskStoreError } from "../../store/errors.ts";
 import { encodeItemsFile, parseActiveFile } from "../../store/jsonl.ts";
 import { type Item, serializeItem } from "../../store/item.ts";
 import { schedulerItemOf } from "./scheduler_item.ts";
-import { findItemLine, findLineSpan, SnapshotReader } from "./snapshot_reader.ts";
+import { SnapshotReader } from "./snapshot_reader.ts";
 import { item } from "../../_testing/test_repo.ts";
 
 const ENC = new TextEncoder();
@@ -27,7 +27,7 @@ function prng(seed: number): () => number {
   };
 }
 
-Deno.test("SnapshotReader.read() equals a full parse through random edits, inserts and removals", () => {
+Deno.test("SnapshotReader.readBytes() equals a full parse through random edits, inserts and removals", () => {
   for (let seed = 1; seed <= 30; seed++) {
     const rand = prng(seed);
     let items: Item[] = Array.from(
@@ -55,53 +55,41 @@ Deno.test("SnapshotReader.read() equals a full parse through random edits, inser
       const bytes = encodeItemsFile(
         [...items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
       );
-      assert.deepEqual(reader.read(bytes, () => {}), expected(bytes), `seed ${seed} step ${step}`);
+      assert.deepEqual(
+        reader.readBytes(bytes, () => {}),
+        expected(bytes),
+        `seed ${seed} step ${step}`,
+      );
     }
   }
 });
 
-Deno.test("SnapshotReader.read() handles blank lines, an empty or missing file, and reuses views", () => {
+Deno.test("SnapshotReader.readBytes() handles blank lines, an empty or missing file, and reuses views", () => {
   const reader = new SnapshotReader();
-  assert.deepEqual(reader.read(null, () => {}), []);
+  assert.deepEqual(reader.readBytes(null, () => {}), []);
   const a = item("WRK-001", "New");
   const b = item("WRK-002", "Ready");
   const text = '{"schema_version":1}\n' + serializeItem(a) + "\n\n" + serializeItem(b) + "\n";
-  const first = reader.read(ENC.encode(text), () => {});
+  const first = reader.readBytes(ENC.encode(text), () => {});
   assert.deepEqual(first.map((e) => e.view.id), ["WRK-001", "WRK-002"]);
-  const again = reader.read(ENC.encode(text), () => {});
+  const again = reader.readBytes(ENC.encode(text), () => {});
   assert.equal(again[0], first[0], "unchanged line: the same view object");
-  assert.deepEqual(reader.read(ENC.encode(""), () => {}), []);
+  assert.deepEqual(reader.readBytes(ENC.encode(""), () => {}), []);
 });
 
-Deno.test("SnapshotReader.read() reports corruption with its line number, and bad headers", () => {
+Deno.test("SnapshotReader.readBytes() reports corruption with its line number, and bad headers", () => {
   const reader = new SnapshotReader();
   const good = encodeItemsFile([item("WRK-001", "New")]);
-  reader.read(good, () => {});
+  reader.readBytes(good, () => {});
   const bad = ENC.encode(new TextDecoder().decode(good) + "{not json\n");
   assert.throws(
-    () => reader.read(bad, () => {}),
+    () => reader.readBytes(bad, () => {}),
     (e) => e instanceof TaskStoreError && /Malformed item on line 3/.test(e.message),
   );
   assert.throws(
-    () => reader.read(ENC.encode('{"schema_version":9}\n'), () => {}),
+    () => reader.readBytes(ENC.encode('{"schema_version":9}\n'), () => {}),
     (e) => e instanceof TaskStoreError && /Unsupported schema version 9/.test(e.message),
   );
   const badUtf8 = new Uint8Array([...good, 0xff, 0xfe, 0x0a]);
-  assert.throws(() => new SnapshotReader().read(badUtf8, () => {}), /UTF-8/);
-});
-
-Deno.test("findLineSpan() and findItemLine() find one canonical line without decoding the file", () => {
-  const items = [item("WRK-001", "New"), item("WRK-002", "Ready"), item("WRK-0021", "Ready")];
-  const bytes = encodeItemsFile(items);
-  const span = findLineSpan(bytes, "WRK-002")!;
-  assert.equal(span.lineNo, 3);
-  assert.equal(
-    new TextDecoder().decode(bytes.subarray(span.start, span.end)),
-    serializeItem(items[1]!),
-  );
-  assert.equal(findItemLine(bytes, "WRK-0021")?.id, "WRK-0021");
-  assert.equal(findItemLine(bytes, "WRK-9"), undefined);
-  assert.equal(findItemLine(null, "WRK-001"), undefined);
-  const tricky = item('a"b\\c', "New");
-  assert.equal(findItemLine(encodeItemsFile([tricky]), 'a"b\\c')?.id, 'a"b\\c');
+  assert.throws(() => new SnapshotReader().readBytes(badUtf8, () => {}), /UTF-8/);
 });

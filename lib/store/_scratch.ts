@@ -8,7 +8,7 @@
  * @module
  */
 
-import { DenoFileSystem, type FileSystem } from "./fs.ts";
+import { DenoFileSystem, type FileSystem } from "../io/fs.ts";
 
 const ENCODER = new TextEncoder();
 
