@@ -628,10 +628,17 @@ Deno.test("run loop: shutdown cancels the running agent; item unchanged; halt co
 Deno.test("run loop: non-destructive phases run concurrently and share a batch commit", async () => {
   let inFlight = 0;
   let maxInFlight = 0;
+  // Each agent waits until both run (or 5 s pass), so a slow machine cannot
+  // make concurrent phases look sequential.
+  let bothRunning!: () => void;
+  const together = new Promise<void>((r) => (bothRunning = r));
   const slow = (id: string) => async () => {
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
-    await new Promise((r) => setTimeout(r, 30));
+    if (inFlight === 2) bothRunning();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([together, new Promise((r) => (timer = setTimeout(r, 5000)))]);
+    clearTimeout(timer);
     inFlight--;
     return {
       result: phaseResult(id, "prd", "phase_complete", { commitSummary: `PRD ${id}` }),
