@@ -106,8 +106,10 @@ export {
 export {
   checkNewDependency,
   computeReadyQueue,
+  type DependencyLookup,
   detectAllCycles,
   detectAllParentCycles,
+  type ParentLookup,
   type ReadyQueue,
   sortByPriority,
   validateParent,
@@ -120,6 +122,7 @@ export {
   JsonSyntaxError,
   type JsonValue,
   parseJson,
+  type ParseJsonOptions,
   stringifyCompact,
 } from "./lib/store/json.ts";
 export {

@@ -48,6 +48,8 @@ export class ActiveViewCache<T> {
   #prevEntries: (T | null)[] = [];
 
   /**
+   * Creates an empty cache.
+   *
    * @param view Builds the view of an item (a pure function of the item).
    */
   constructor(view: ItemView<T>) {
