@@ -292,3 +292,10 @@ console.log(
   `pg run --cap 3 with 10000 items in the store: peak RSS ${mem.hwmMb.toFixed(0)} MB, ` +
     `total ${f(mem.total)}, per-phase median ${f(median(mem.gaps))}`,
 );
+
+// 4. Memory over a long run: 10 000 items in the store, 150 phases.
+const long = await viaCli(big, CONFIG_TOML(1, 1), ["--cap", "150"]);
+console.log(
+  `pg run --cap 150 with 10000 items in the store: peak RSS ${long.hwmMb.toFixed(0)} MB, ` +
+    `total ${f(long.total)}, per-phase median ${f(median(long.gaps))}`,
+);

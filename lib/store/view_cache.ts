@@ -13,6 +13,7 @@
 import type { WarningSink } from "../io/warning.ts";
 import { ioError } from "./errors.ts";
 import type { Item } from "./item.ts";
+import { sameBytes } from "../io/bytes.ts";
 import { activeLines, parseActiveLine } from "./jsonl.ts";
 import type { TaskStore } from "./store.ts";
 import { internalsOf } from "./_internals.ts";
@@ -43,9 +44,16 @@ export class ActiveViewCache<T> {
   #prev = new Uint8Array(0);
   #prevLen = 0;
   /** Start offsets of the previous read's lines (line 0 = header), plus the end. */
-  #prevStarts: number[] = [];
+  #prevStarts = new Int32Array(0);
+  /** How many lines the previous read had. */
+  #prevLines = 0;
   /** The previous read's view per physical line (`null` for blank lines and the header). */
   #prevEntries: (T | null)[] = [];
+  /** The previous read's result (`null` before the first read). */
+  #prevOut: T[] | null = null;
+  /** The line tables of the read before the previous one, reused by the next read. */
+  #spareStarts = new Int32Array(0);
+  #spareEntries: (T | null)[] = [];
 
   /**
    * Creates an empty cache.
@@ -90,81 +98,106 @@ export class ActiveViewCache<T> {
    */
   viewsOf(bytes: Uint8Array | null, warn: WarningSink): T[] {
     const data = bytes ?? new Uint8Array(0);
-    const starts = lineStarts(data);
-    const lines = starts.length - 1;
-    if (lines > 0 && !this.#sameLine(data, starts, 0, 0)) {
-      // A new or changed header: check it (and only it) the strict way.
-      activeLines(data.subarray(0, starts[1]!));
+    if (this.#prevOut !== null && sameBytes(this.#prev.subarray(0, this.#prevLen), data)) {
+      return this.#prevOut.slice(); // unchanged since the last read (the usual case)
     }
-    const entries: (T | null)[] = new Array(lines).fill(null);
+    // The two line tables take turns: the previous read's stays readable
+    // while this read fills the other, so no read allocates new ones.
+    const starts = lineStarts(data, this.#spareStarts);
+    const lines = starts.count - 1;
+    const s = starts.at;
+    if (lines > 0 && !this.#sameLine(data, s, 0, 0)) {
+      // A new or changed header: check it (and only it) the strict way.
+      activeLines(data.subarray(0, s[1]!));
+    }
+    const entries = this.#spareEntries;
+    entries.length = lines;
     const out: T[] = [];
-    const prevLines = this.#prevStarts.length - 1;
+    const prevLines = this.#prevLines;
     let j = 1;
     for (let i = 1; i < lines; i++) {
       let entry: T | null | undefined;
-      if (j < prevLines && this.#sameLine(data, starts, i, j)) {
+      if (j < prevLines && this.#sameLine(data, s, i, j)) {
         entry = this.#prevEntries[j];
         j++;
-      } else if (j + 1 < prevLines && this.#sameLine(data, starts, i, j + 1)) {
+      } else if (j + 1 < prevLines && this.#sameLine(data, s, i, j + 1)) {
         entry = this.#prevEntries[j + 1]; // the previous line j is gone
         j += 2;
       } else {
-        const item = parseLine(data, starts, i);
+        const item = parseLine(data, s, i);
         entry = item === null ? null : this.#view(item, warn);
         // An edited line replaces line j; an inserted one does not.
-        if (!(j < prevLines && i + 1 < lines && this.#sameLine(data, starts, i + 1, j))) j++;
+        if (!(j < prevLines && i + 1 < lines && this.#sameLine(data, s, i + 1, j))) j++;
       }
       entries[i] = entry ?? null;
       if (entry !== null && entry !== undefined) out.push(entry);
     }
+    if (lines > 0) entries[0] = null;
     if (this.#prev.length < data.length) this.#prev = new Uint8Array(Math.ceil(data.length * 1.25));
     this.#prev.set(data);
     this.#prevLen = data.length;
-    this.#prevStarts = starts;
+    this.#spareStarts = this.#prevStarts;
+    this.#prevStarts = s;
+    this.#prevLines = lines;
+    this.#spareEntries = this.#prevEntries;
     this.#prevEntries = entries;
-    return out;
+    this.#prevOut = out;
+    return out.slice();
   }
 
   /** Whether line `i` of `data` equals line `j` of the previous read. */
-  #sameLine(data: Uint8Array, starts: number[], i: number, j: number): boolean {
-    if (j >= this.#prevStarts.length - 1) return false;
+  #sameLine(data: Uint8Array, starts: Int32Array, i: number, j: number): boolean {
+    if (j >= this.#prevLines) return false;
     const a = starts[i]!;
-    const len = lineEnd(data, starts, i) - a;
+    const len = lineEnd(data, data.length, starts, i) - a;
     const b = this.#prevStarts[j]!;
-    if (lineEnd(this.#prev.subarray(0, this.#prevLen), this.#prevStarts, j) - b !== len) {
-      return false;
-    }
+    if (lineEnd(this.#prev, this.#prevLen, this.#prevStarts, j) - b !== len) return false;
     const prev = this.#prev;
     for (let k = 0; k < len; k++) if (data[a + k] !== prev[b + k]) return false;
     return true;
   }
 }
 
-/** Offsets where each line starts, plus a final entry for the end (no trailing empty line). */
-function lineStarts(data: Uint8Array): number[] {
-  const starts: number[] = [];
+/**
+ * Offsets where each line starts, plus a final entry for the end (no
+ * trailing empty line), in `buf` when it is large enough.
+ */
+function lineStarts(
+  data: Uint8Array,
+  buf: Int32Array<ArrayBuffer>,
+): { at: Int32Array<ArrayBuffer>; count: number } {
+  let at = buf;
+  let count = 0;
+  const put = (v: number) => {
+    if (count === at.length) {
+      const bigger = new Int32Array(Math.max(16, at.length * 2));
+      bigger.set(at);
+      at = bigger;
+    }
+    at[count++] = v;
+  };
   let pos = 0;
   while (pos < data.length) {
-    starts.push(pos);
+    put(pos);
     const nl = data.indexOf(0x0a, pos);
     pos = nl < 0 ? data.length : nl + 1;
   }
-  starts.push(data.length);
-  return starts;
+  put(data.length);
+  return { at, count };
 }
 
-/** The end of line `i` without its newline. */
-function lineEnd(data: Uint8Array, starts: number[], i: number): number {
+/** The end of line `i` without its newline (`size`: the bytes in use). */
+function lineEnd(data: Uint8Array, size: number, starts: Int32Array, i: number): number {
   const next = starts[i + 1]!;
-  return next > starts[i]! && data[next - 1] === 0x0a ? next - 1 : next;
+  return next > starts[i]! && next <= size && data[next - 1] === 0x0a ? next - 1 : next;
 }
 
 const LINE_DECODER = new TextDecoder("utf-8", { fatal: true });
 
-function parseLine(data: Uint8Array, starts: number[], i: number): Item | null {
+function parseLine(data: Uint8Array, starts: Int32Array, i: number): Item | null {
   let line: string;
   try {
-    line = LINE_DECODER.decode(data.subarray(starts[i]!, lineEnd(data, starts, i)));
+    line = LINE_DECODER.decode(data.subarray(starts[i]!, lineEnd(data, data.length, starts, i)));
   } catch (e) {
     throw ioError(new Error("stream did not contain valid UTF-8", { cause: e }));
   }
