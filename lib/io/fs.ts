@@ -99,11 +99,29 @@ function tempName(): string {
 /**
  * The real file system, on Deno's APIs.
  *
- * @example
- * ```ts ignore
+ * @example Replace a file atomically and lock it, in a temp dir
+ * ```ts
  * import { DenoFileSystem } from "@golem/golem";
+ * import assert from "node:assert/strict";
+ *
  * const fs = new DenoFileSystem();
- * await fs.writeFileAtomic("/tmp/x.txt", new TextEncoder().encode("hi\n"));
+ * const dir = await Deno.makeTempDir();
+ * try {
+ *   await fs.writeFileAtomic(`${dir}/x.txt`, new TextEncoder().encode("hi\n"));
+ *   assert.equal(new TextDecoder().decode((await fs.readFile(`${dir}/x.txt`))!), "hi\n");
+ *   assert.deepEqual(await fs.readDir(dir), ["x.txt"]); // no temp file left behind
+ *   assert.equal(await fs.readFile(`${dir}/missing.txt`), null);
+ *
+ *   const lock = await fs.tryLock(`${dir}/x.lock`);
+ *   assert.ok(lock !== null);
+ *   assert.equal(await fs.tryLock(`${dir}/x.lock`), null); // held
+ *   await lock.release();
+ *   const again = await fs.tryLock(`${dir}/x.lock`);
+ *   assert.ok(again !== null);
+ *   await again.release();
+ * } finally {
+ *   await Deno.remove(dir, { recursive: true });
+ * }
  * ```
  */
 export class DenoFileSystem implements FileSystem {

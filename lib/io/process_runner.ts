@@ -39,10 +39,21 @@ export interface ProcessRunner {
 /**
  * Runs real processes with `Deno.Command`.
  *
- * @example
- * ```ts ignore
+ * @example Run a short process, with input and a timeout
+ * ```ts
  * import { DenoProcessRunner } from "@golem/golem";
- * const r = await new DenoProcessRunner().run("git", ["--version"]);
+ * import assert from "node:assert/strict";
+ *
+ * const runner = new DenoProcessRunner();
+ * const r = await runner.run("git", ["--version"]);
+ * assert.equal(r.code, 0);
+ * assert.match(r.stdout, /^git version /);
+ *
+ * const upper = await runner.run("tr", ["a-z", "A-Z"], { stdin: new TextEncoder().encode("hi") });
+ * assert.equal(upper.stdout, "HI");
+ *
+ * const slow = await runner.run("sleep", ["10"], { timeoutMs: 50 });
+ * assert.deepEqual([slow.code, slow.timedOut], [-1, true]);
  * ```
  */
 export class DenoProcessRunner implements ProcessRunner {

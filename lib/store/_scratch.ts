@@ -16,10 +16,28 @@ const ENCODER = new TextEncoder();
  * Reusable read and encode buffers. A returned view is valid until the next
  * call of the same method; copy it to keep it.
  *
- * @example
- * ```ts ignore
- * const scratch = new ScratchFile(new DenoFileSystem());
- * const bytes = await scratch.read("/repo/.task-golem/tasks.jsonl");
+ * @example Read, change one range, and see that views are reused
+ * ```ts
+ * import { MemoryFileSystem } from "@golem/golem";
+ * import { ScratchFile } from "./_scratch.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const fs = new MemoryFileSystem();
+ * await fs.mkdirp("/repo");
+ * await fs.writeFileAtomic("/repo/a.txt", new TextEncoder().encode("hello world\n"));
+ * const scratch = new ScratchFile(fs);
+ *
+ * const bytes = (await scratch.read("/repo/a.txt"))!;
+ * const changed = scratch.splice(bytes, 6, 11, "golem");
+ * assert.equal(new TextDecoder().decode(changed), "hello golem\n");
+ * assert.equal(await scratch.read("/repo/missing.txt"), null);
+ *
+ * // The next encode reuses the buffer behind `changed`: copy a view to keep it.
+ * const kept = changed.slice();
+ * const again = scratch.encode("bye");
+ * assert.equal(again.buffer, changed.buffer);
+ * assert.equal(new TextDecoder().decode(changed.subarray(0, 3)), "bye");
+ * assert.equal(new TextDecoder().decode(kept), "hello golem\n");
  * ```
  */
 export class ScratchFile {

@@ -301,13 +301,33 @@ async function buildFile(path: string, snap: StoreSnapshot): Promise<CacheRowCou
  * @throws {TaskStoreError} `StorageCorruption` (unreadable `tasks.jsonl`, duplicate IDs),
  *   `CycleDetected`, `ParentCycle`, `LockTimeout`, `Io`, `CacheRebuildFailed`.
  *
- * @example
- * ```ts ignore
- * import { cacheRowCounts, rebuildCacheInto, TaskStore } from "@golem/golem";
- * const store = await TaskStore.discover();
- * const built = await rebuildCacheInto(store, `${store.dir}/cache.db.drift-${Deno.pid}`);
- * const existing = await cacheRowCounts(store.cacheDbPath);
- * console.log(built.counts.tasks === existing.tasks);
+ * @example Doctor's drift check: a fresh build against the cache in place
+ * ```ts
+ * import {
+ *   addItem,
+ *   cacheRowCounts,
+ *   ensureFreshCache,
+ *   rebuildCacheInto,
+ *   TaskStore,
+ * } from "@golem/golem";
+ * import assert from "node:assert/strict";
+ *
+ * // The cache is a SQLite file next to the store, so the store lives in a temp dir.
+ * const root = await Deno.makeTempDir();
+ * try {
+ *   const store = new TaskStore(`${root}/.task-golem`, { author: () => Promise.resolve("me") });
+ *   await store.init();
+ *   await addItem(store, { title: "First", tags: ["docs"] });
+ *   await ensureFreshCache(store); // writes cache.db
+ *
+ *   const drift = `${store.dir}/cache.db.drift-${Deno.pid}`;
+ *   const built = await rebuildCacheInto(store, drift);
+ *   assert.deepEqual(built.counts, { tasks: 1, task_tags: 1, task_deps: 0, task_view: 1 });
+ *   assert.deepEqual(await cacheRowCounts(store.cacheDbPath), built.counts); // no drift
+ *   await Deno.remove(drift);
+ * } finally {
+ *   await Deno.remove(root, { recursive: true });
+ * }
  * ```
  */
 export async function rebuildCacheInto(

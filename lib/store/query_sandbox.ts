@@ -194,12 +194,31 @@ function checkVersion(db: DatabaseSync): void {
  * @throws {TaskStoreError} `QueryDenied`, `QuerySyntax`, `CacheCorrupt`,
  *   `CacheSchemaVersionMismatch` (the cache was replaced by another version).
  *
- * @example
- * ```ts ignore
- * import { ensureFreshCache, runSandboxedQuery, TaskStore } from "@golem/golem";
- * const store = await TaskStore.discover();
- * const cache = await ensureFreshCache(store);
- * const { rows } = await runSandboxedQuery(cache, "SELECT count(*) FROM task_view WHERE is_ready");
+ * @example Query a store's cache; writes are refused
+ * ```ts
+ * import { addItem, ensureFreshCache, runSandboxedQuery, TaskStore } from "@golem/golem";
+ * import assert from "node:assert/strict";
+ *
+ * // The cache is a SQLite file next to the store, so the store lives in a temp dir.
+ * const root = await Deno.makeTempDir();
+ * try {
+ *   const store = new TaskStore(`${root}/.task-golem`, { author: () => Promise.resolve("me") });
+ *   await store.init();
+ *   const first = await addItem(store, { title: "First" });
+ *   await addItem(store, { title: "Second", deps: [first.id] });
+ *
+ *   const cache = await ensureFreshCache(store);
+ *   const { columns, rows } = await runSandboxedQuery(
+ *     cache,
+ *     "SELECT title FROM task_view WHERE is_ready ORDER BY title",
+ *   );
+ *   assert.deepEqual(columns, ["title"]);
+ *   assert.deepEqual(rows, [["First"]]); // "Second" waits for "First"
+ *
+ *   await assert.rejects(runSandboxedQuery(cache, "DELETE FROM tasks"), { code: "QueryDenied" });
+ * } finally {
+ *   await Deno.remove(root, { recursive: true });
+ * }
  * ```
  */
 export async function runSandboxedQuery(source: QuerySource, sql: string): Promise<QueryResult> {

@@ -105,10 +105,26 @@ export interface ScanItemFileOptions {
  * @param options Whether the header may be missing.
  * @returns The header and every non-blank line.
  *
- * @example
- * ```ts ignore
- * const scan = scanItemFile(new TextEncoder().encode('{"schema_version":1}\nnot json\n'));
- * scan.lines[0].error; // the parser's complaint about line 2
+ * @example Every line is kept, readable or not
+ * ```ts
+ * import { newItem, SCHEMA_HEADER, serializeItem } from "@golem/golem";
+ * import { scanItemFile } from "./scan.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const good = serializeItem(newItem("tg-a1b2c", "First", "2025-01-01T00:00:00Z"));
+ * const text = SCHEMA_HEADER + good + "\nnot json\n\n" + good.replace('"todo"', '"wip"') + "\n";
+ * const scan = scanItemFile(new TextEncoder().encode(text));
+ *
+ * assert.equal(scan.header?.problem, null);
+ * assert.deepEqual(scan.lines.map((l) => l.line), [2, 3, 5]); // blank line 4 is skipped
+ * const [first, notJson, badStatus] = scan.lines;
+ * assert.equal(first?.item?.id, "tg-a1b2c");
+ * assert.equal(notJson?.item, null);
+ * assert.equal(notJson?.text, "not json");
+ * assert.match(notJson?.error ?? "", /expected a JSON object/);
+ * assert.equal(badStatus?.badStatus, "wip");
+ *
+ * assert.deepEqual(scanItemFile(null), { exists: false, header: null, lines: [] });
  * ```
  */
 export function scanItemFile(

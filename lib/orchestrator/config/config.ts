@@ -97,11 +97,18 @@ export interface AgentConfig {
 /**
  * A complete, validated configuration.
  *
- * @example
- * ```ts ignore
- * const config = parseConfigText('[project]\nprefix = "TG"\n', { format: "toml", path: "phase-golem.toml" });
- * config.project.prefix; // "TG"
- * Object.keys(config.pipelines); // ["feature"] (the default pipeline)
+ * @example Parse a TOML config; what it leaves out gets the defaults
+ * ```ts
+ * import { parseConfigText } from "./config.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const config = await parseConfigText('[project]\nprefix = "TG"\n', {
+ *   format: "toml",
+ *   path: "phase-golem.toml",
+ * });
+ * assert.equal(config.project.prefix, "TG");
+ * assert.equal(config.execution.max_wip, 1);
+ * assert.deepEqual(Object.keys(config.pipelines), ["feature"]); // the default pipeline
  * ```
  */
 export interface PgConfig {
@@ -152,13 +159,19 @@ export type ConfigErrorCode = "NotFound" | "Read" | "Parse" | "Invalid";
  * A config that could not be read, parsed or validated. `problems` lists
  * every problem found (key path first); `message` is the text to show.
  *
- * @example
- * ```ts ignore
- * try {
- *   parseConfigText("[execution]\nmax_wip = 0\n", { format: "toml", path: "phase-golem.toml" });
- * } catch (e) {
- *   (e as ConfigError).problems; // ["execution.max_wip must be >= 1"]
- * }
+ * @example A config that breaks a rule
+ * ```ts
+ * import { ConfigError, parseConfigText } from "./config.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const options = { format: "toml", path: "phase-golem.toml" } as const;
+ * await assert.rejects(parseConfigText("[execution]\nmax_wip = 0\n", options), (e) => {
+ *   assert.ok(e instanceof ConfigError);
+ *   assert.equal(e.code, "Invalid");
+ *   assert.equal(e.path, "phase-golem.toml");
+ *   assert.deepEqual(e.problems, ["execution.max_wip must be >= 1"]);
+ *   return true;
+ * });
  * ```
  */
 export class ConfigError extends Error {

@@ -19,10 +19,15 @@ import { unsafeNameReason } from "./agents/result_file.ts";
  * @returns Whether it is safe.
  *
  * @example
- * ```ts ignore
- * isSafeName("WRK-a1b2c"); // true
- * isSafeName("../etc"); // false
- * isSafeName("x;rm -rf ~"); // false
+ * ```ts
+ * import { isSafeName } from "./safe_name.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(isSafeName("WRK-a1b2c"), true);
+ * assert.equal(isSafeName("tech-research"), true);
+ * assert.equal(isSafeName("../etc"), false);
+ * assert.equal(isSafeName("x;rm -rf ~"), false);
+ * assert.equal(isSafeName(""), false);
  * ```
  */
 export function isSafeName(name: string): boolean {

@@ -38,9 +38,18 @@ function cleanSummary(itemId: string, phase: string, summary: string | null): st
  * @returns The message.
  *
  * @example
- * ```ts ignore
- * phaseCommitMessage("WRK-001", "build", "[WRK-001][build] Add parser");
- * // "[WRK-001][build] Add parser"
+ * ```ts
+ * import { phaseCommitMessage } from "./commit_message.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const message = phaseCommitMessage("WRK-001", "build", "Add parser");
+ * assert.equal(message, "[WRK-001][build] Add parser");
+ * // A summary that already carries the prefix does not get it twice.
+ * assert.equal(
+ *   phaseCommitMessage("WRK-001", "build", "[WRK-001][build] Add parser"),
+ *   "[WRK-001][build] Add parser",
+ * );
+ * assert.equal(phaseCommitMessage("WRK-001", "build", null), "[WRK-001][build] Phase output");
  * ```
  */
 export function phaseCommitMessage(

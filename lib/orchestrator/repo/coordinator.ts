@@ -153,13 +153,70 @@ const SHUT_DOWN = "coordinator shut down";
 /**
  * The serialized store/git/worklog actor of a run.
  *
- * @example
- * ```ts ignore
- * const coord = await Coordinator.start({ store, git, fs, clock, root, prefix: "WRK", log });
- * await coord.completePhase({
- *   itemId: "WRK-001", phase: "build", commitSummary: "Add parser", destructive: true,
- *   updates: [{ kind: "SetPhase", phase: "review" }],
- * });
+ * @example Complete a destructive phase: one commit holds the work and the item's update
+ * ```ts
+ * import {
+ *   DenoFileSystem,
+ *   DenoProcessRunner,
+ *   FixedClock,
+ *   importItems,
+ *   newPgItem,
+ *   PgItem,
+ *   TaskStore,
+ * } from "@golem/golem";
+ * import { MemoryLogger } from "../../io/logger.ts";
+ * import { Coordinator } from "./coordinator.ts";
+ * import { GitRepo } from "./git.ts";
+ * import assert from "node:assert/strict";
+ *
+ * // The coordinator drives git, so this runs in a temporary repository.
+ * const root = await Deno.makeTempDir();
+ * try {
+ *   const runner = new DenoProcessRunner();
+ *   const sh = (...args: string[]) => runner.run("git", args, { cwd: root });
+ *   await sh("init", "-q");
+ *   await sh("config", "user.name", "pg");
+ *   await sh("config", "user.email", "pg@example.com");
+ *   await sh("config", "commit.gpgsign", "false");
+ *   await sh("config", "core.hooksPath", ".no-hooks");
+ *   const fs = new DenoFileSystem();
+ *   const clock = new FixedClock({ secs: 1767225600, nanos: 0 });
+ *   const store = new TaskStore(`${root}/.task-golem`, {
+ *     fs,
+ *     clock,
+ *     author: () => Promise.resolve("pg"),
+ *   });
+ *   await store.init();
+ *   const now = "2026-01-01T00:00:00Z";
+ *   await importItems(store, {
+ *     active: [newPgItem("WRK-001", "Parser", { now, status: "InProgress" })],
+ *   });
+ *   await sh("add", "-A");
+ *   await sh("commit", "-q", "-m", "Initial");
+ *
+ *   const git = new GitRepo({ runner, root, fs });
+ *   const log = new MemoryLogger();
+ *   const coord = await Coordinator.start({ store, git, fs, clock, root, prefix: "WRK", log });
+ *   await Deno.writeTextFile(`${root}/parser.ts`, "export {};\n"); // the agent's work
+ *   const out = await coord.completePhase({
+ *     itemId: "WRK-001",
+ *     phase: "build",
+ *     commitSummary: "Add parser",
+ *     destructive: true,
+ *     updates: [{ kind: "SetPhase", phase: "review" }],
+ *   });
+ *
+ *   assert.equal(out.commit?.message, "[WRK-001][build] Add parser");
+ *   assert.equal(out.commit?.sha, await git.headSha());
+ *   const head = (await sh("show", "--name-only", "--format=", "HEAD")).stdout;
+ *   assert.deepEqual(head.trim().split("\n").sort(), [".task-golem/tasks.jsonl", "parser.ts"]);
+ *   const [item] = await store.loadActive();
+ *   assert.equal(new PgItem(item!).phase(), "review");
+ *   assert.ok(await git.isClean());
+ *   assert.deepEqual(log.lines, []);
+ * } finally {
+ *   await Deno.remove(root, { recursive: true });
+ * }
  * ```
  */
 export class Coordinator {

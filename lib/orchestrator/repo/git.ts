@@ -44,10 +44,15 @@ export interface StatusEntry {
  * @throws {SyntaxError} When an entry is malformed.
  *
  * @example
- * ```ts ignore
- * parsePorcelainZ("R  new name.txt\0old\0?? a\nb\0");
- * // [{ index: "R", worktree: " ", path: "new name.txt", origPath: "old" },
- * //  { index: "?", worktree: "?", path: "a\nb" }]
+ * ```ts
+ * import { parsePorcelainZ } from "./git.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(parsePorcelainZ("R  new name.txt\0old\0?? a\nb\0"), [
+ *   { index: "R", worktree: " ", path: "new name.txt", origPath: "old" },
+ *   { index: "?", worktree: "?", path: "a\nb" },
+ * ]);
+ * assert.throws(() => parsePorcelainZ("R  new\0"), SyntaxError); // a rename without its source
  * ```
  */
 export function parsePorcelainZ(out: string): StatusEntry[] {
@@ -127,12 +132,39 @@ const CHUNK = 500;
 /**
  * The git operations of one repository.
  *
- * @example
- * ```ts ignore
- * const git = new GitRepo({ runner: new DenoProcessRunner(), root: "/repo", fs: new DenoFileSystem() });
- * const before = await git.stagedPaths();
- * await git.stageDirty({ exclude: before });
- * await git.commit("[WRK-001][build] Add parser", { exclude: before });
+ * @example Commit a phase's work, never what someone else staged (in a temp repo)
+ * ```ts
+ * import { DenoFileSystem, DenoProcessRunner } from "@golem/golem";
+ * import { GitRepo } from "./git.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const root = await Deno.makeTempDir();
+ * try {
+ *   const runner = new DenoProcessRunner();
+ *   const sh = (...args: string[]) => runner.run("git", args, { cwd: root });
+ *   await sh("init", "-q");
+ *   await sh("config", "user.name", "pg");
+ *   await sh("config", "user.email", "pg@example.com");
+ *   await sh("config", "commit.gpgsign", "false");
+ *   await sh("config", "core.hooksPath", ".no-hooks");
+ *   const git = new GitRepo({ runner, root, fs: new DenoFileSystem() });
+ *   await Deno.writeTextFile(`${root}/notes.md`, "not pg's\n");
+ *   await git.stagePaths(["notes.md"]); // staged by someone else before the run
+ *
+ *   const before = await git.stagedPaths();
+ *   await Deno.writeTextFile(`${root}/parser.ts`, "export {};\n");
+ *   assert.deepEqual(await git.stageDirty({ exclude: before }), ["parser.ts"]);
+ *   const outcome = await git.commit("[WRK-001][build] Add parser", { exclude: before });
+ *   assert.deepEqual(outcome, { committed: true, sha: await git.headSha() });
+ *   // notes.md is still staged, and not in the commit.
+ *   assert.deepEqual(await git.stagedPaths(), new Set(["notes.md"]));
+ *   assert.deepEqual(await git.commit("Nothing", { exclude: before }), {
+ *     committed: false,
+ *     reason: "nothing_staged",
+ *   });
+ * } finally {
+ *   await Deno.remove(root, { recursive: true });
+ * }
  * ```
  */
 export class GitRepo {

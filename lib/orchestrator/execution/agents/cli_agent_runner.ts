@@ -42,13 +42,36 @@ const LINUX_MAX_ARG = 128 * 1024;
 /**
  * Runs one agent CLI (claude, opencode, codex or a command template).
  *
- * @example
- * ```ts ignore
- * const runner = new CliAgentRunner(claudeCli());
- * await runner.checkAvailable();
- * const outcome = await runner.run({
- *   prompt, resultPath: safeResultPath(root, "WRK-001", "prd"), cwd: root, timeoutMs: 30 * 60_000,
- * });
+ * @example Run a command template as the agent, in a temporary project
+ * ```ts
+ * import { commandCli } from "./agent_clis.ts";
+ * import { CliAgentRunner } from "./cli_agent_runner.ts";
+ * import { safeResultPath } from "./result_file.ts";
+ * import assert from "node:assert/strict";
+ *
+ * // A stand-in agent: `sh` writes a result whose summary is the prompt.
+ * const script = `printf '{"item_id":"WRK-001","phase":"prd","result":"phase_complete",` +
+ *   `"summary":"%s"}' "$1" > "$0"`;
+ * const runner = new CliAgentRunner(commandCli(["sh", "-c", script, "{result_path}", "{prompt}"]));
+ * const root = await Deno.makeTempDir();
+ * try {
+ *   await runner.checkAvailable(); // `sh` is on PATH
+ *   const resultPath = safeResultPath(root, "WRK-001", "prd");
+ *   const outcome = await runner.run({
+ *     prompt: "Write the PRD",
+ *     resultPath,
+ *     cwd: root,
+ *     timeoutMs: 10_000,
+ *   });
+ *   assert.equal(outcome.exitCode, 0);
+ *   assert.equal(outcome.result.result, "phase_complete");
+ *   assert.equal(outcome.result.summary, "Write the PRD");
+ *   assert.deepEqual(outcome.warnings, []);
+ *   // The result file is read, validated and deleted.
+ *   assert.equal(await Deno.stat(resultPath).catch(() => null), null);
+ * } finally {
+ *   await Deno.remove(root, { recursive: true });
+ * }
  * ```
  */
 export class CliAgentRunner implements AgentRunner {

@@ -63,14 +63,38 @@ const DRAIN_MS = 1000;
  * `run`/`triage`, shutdown).
  *
  * @example Run a command in its own group and stream its output
- * ```ts ignore
+ * ```ts
+ * import { ProcessGroups } from "./process_group.ts";
+ * import assert from "node:assert/strict";
+ *
  * const groups = new ProcessGroups();
+ * const decoder = new TextDecoder();
+ * let stdout = "";
  * const r = await groups.run("sh", ["-c", "echo hi"], {
  *   cwd: ".",
  *   timeoutMs: 10_000,
- *   onOutput: (chunk) => Deno.stdout.writeSync(chunk),
+ *   onOutput: (chunk, stream) => {
+ *     if (stream === "stdout") stdout += decoder.decode(chunk, { stream: true });
+ *   },
  * });
- * r.exitCode; // 0
+ * assert.equal(stdout, "hi\n");
+ * assert.equal(r.reason, "exit");
+ * assert.equal(r.exitCode, 0);
+ * assert.equal(r.stop, "none"); // nothing was left to stop
+ * assert.deepEqual(groups.pgids(), []);
+ * ```
+ *
+ * @example A timeout stops the whole group
+ * ```ts
+ * import { ProcessGroups } from "./process_group.ts";
+ * import assert from "node:assert/strict";
+ *
+ * // The shell and the `sleep` it starts are in one group; SIGTERM reaches both.
+ * const groups = new ProcessGroups({ graceMs: 1000 });
+ * const r = await groups.run("sh", ["-c", "sleep 10; echo never"], { cwd: ".", timeoutMs: 50 });
+ * assert.equal(r.reason, "timeout");
+ * assert.equal(r.signal, "SIGTERM");
+ * assert.equal(r.stop, "terminated");
  * ```
  */
 export class ProcessGroups {

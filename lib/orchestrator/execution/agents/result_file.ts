@@ -235,10 +235,27 @@ export interface CleanupReport {
  * @param options Warning sink.
  * @returns What was deleted and the log line.
  *
- * @example
- * ```ts ignore
- * const { message } = await cleanupResultFiles(".", "run");
- * if (message) log.info(message);
+ * @example Clean up a temporary project
+ * ```ts
+ * import { cleanupResultFiles } from "./result_file.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const root = await Deno.makeTempDir();
+ * try {
+ *   await Deno.mkdir(`${root}/.phase-golem`);
+ *   await Deno.writeTextFile(`${root}/.phase-golem/phase_result_WRK-001_prd.json`, "{}");
+ *   await Deno.writeTextFile(`${root}/.phase-golem/notes.txt`, "kept");
+ *
+ *   const report = await cleanupResultFiles(root, "run");
+ *   assert.equal(report.deleted, 1);
+ *   assert.equal(report.message, "[run] Cleaned up 1 stale result file(s) from .phase-golem/");
+ *   assert.equal(await Deno.readTextFile(`${root}/.phase-golem/notes.txt`), "kept");
+ *
+ *   // Nothing left to delete: no log line.
+ *   assert.deepEqual(await cleanupResultFiles(root, "run"), { deleted: 0, message: null });
+ * } finally {
+ *   await Deno.remove(root, { recursive: true });
+ * }
  * ```
  */
 export async function cleanupResultFiles(

@@ -58,12 +58,30 @@ export function phaseResult(
  * script is used up, a run fails with `MockAgentRunner: no more results in
  * sequence`.
  *
- * @example
- * ```ts ignore
+ * @example A result, then a timeout, then nothing left
+ * ```ts
+ * import { AgentError } from "./agent_runner.ts";
+ * import { ScriptedAgentRunner } from "./scripted_agent_runner.ts";
+ * import assert from "node:assert/strict";
+ *
  * const runner = new ScriptedAgentRunner([
  *   { result: { itemId: "WRK-001", phase: "prd", result: "phase_complete" } },
  *   { error: new AgentError("timeout", "Agent timed out after 60 seconds") },
  * ]);
+ * const request = {
+ *   prompt: "Write the PRD",
+ *   resultPath: "/repo/.phase-golem/phase_result_WRK-001_prd.json",
+ *   cwd: "/repo",
+ *   timeoutMs: 60_000,
+ * };
+ *
+ * const outcome = await runner.run(request);
+ * assert.equal(outcome.result.result, "phase_complete");
+ * assert.equal(outcome.result.summary, "prd of WRK-001: phase_complete");
+ * await assert.rejects(runner.run(request), { kind: "timeout" });
+ * await assert.rejects(runner.run(request), /no more results in sequence/);
+ * assert.equal(runner.requests.length, 3);
+ * assert.equal(runner.remaining, 0);
  * ```
  */
 export class ScriptedAgentRunner implements AgentRunner {
