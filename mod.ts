@@ -193,6 +193,8 @@ export {
   runSandboxedQuery,
 } from "./lib/store/query_sandbox.ts";
 
+export { xxh3 } from "./lib/store/xxh3.ts";
+
 // Git integration: the merge driver for the store files.
 export {
   mergeArchiveFiles,

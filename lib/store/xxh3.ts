@@ -451,7 +451,7 @@ function accumulateUnaligned(acc: Uint32Array, stripe: Uint8Array, secret: Uint8
  *
  * @example
  * ```ts
- * import { xxh3 } from "./xxh3.ts";
+ * import { xxh3 } from "@golem/golem";
  * import assert from "node:assert/strict";
  * assert.equal(xxh3(new TextEncoder().encode("abc")), 0x78af5f94892f3950n);
  * assert.equal(xxh3(new Uint8Array()).toString(), "3244421341483603138");
