@@ -150,3 +150,22 @@ export async function rejectsWith(
     return true;
   });
 }
+
+/** A test item with some fields set. */
+export function withFields(id: string, fields: Partial<Item>): Item {
+  return Object.assign(item(id), fields);
+}
+
+/**
+ * Runs `fn` (which must not write) and checks that no file was written:
+ * no mutating call was recorded, and the item files and the event log are
+ * as they were.
+ */
+export async function writesNothing(s: Setup, fn: () => Promise<void>): Promise<void> {
+  const files = [s.store.tasksPath, s.store.archivePath, s.store.eventsPath];
+  const before = await Promise.all(files.map((f) => text(s.mem, f)));
+  s.fs.log.length = 0;
+  await fn();
+  assert.deepEqual(s.fs.log, []);
+  assert.deepEqual(await Promise.all(files.map((f) => text(s.mem, f))), before);
+}

@@ -8,9 +8,8 @@ import {
   lines,
   rejectsWith,
   seed,
-  type Setup,
   setup,
-  text,
+  writesNothing,
 } from "../../_testing/store_fixtures.ts";
 import { addItem, addItems, importItems } from "./add.ts";
 
@@ -27,15 +26,6 @@ function done(id: string): Item {
 }
 
 /** Runs `fn`, which must fail, and checks that nothing was written. */
-async function writesNothing(s: Setup, fn: () => Promise<void>): Promise<void> {
-  const before = await text(s.mem, s.store.tasksPath);
-  const archive = await text(s.mem, s.store.archivePath);
-  s.fs.log.length = 0;
-  await fn();
-  assert.deepEqual(s.fs.log, []);
-  assert.equal(await text(s.mem, s.store.tasksPath), before);
-  assert.equal(await text(s.mem, s.store.archivePath), archive);
-}
 
 // --- addItem ------------------------------------------------------------------------------------
 

@@ -6,25 +6,13 @@ import {
   lines,
   rejectsWith,
   seed,
-  type Setup,
   setup,
   START,
-  text,
+  withFields,
+  writesNothing,
 } from "../../_testing/store_fixtures.ts";
 import { importItems } from "./add.ts";
 import { addDependency, editItem, removeDependency } from "./edit.ts";
-
-function withFields(id: string, fields: Partial<Item>): Item {
-  return Object.assign(item(id), fields);
-}
-
-async function writesNothing(s: Setup, fn: () => Promise<void>): Promise<void> {
-  const before = await text(s.mem, s.store.tasksPath);
-  s.fs.log.length = 0;
-  await fn();
-  assert.deepEqual(s.fs.log, []);
-  assert.equal(await text(s.mem, s.store.tasksPath), before);
-}
 
 Deno.test("editItem() applies every change, bumps updated_at, and writes no event", async () => {
   const s = await setup({ clock: new FixedClock({ secs: START.secs + 60, nanos: 0 }) });

@@ -10,7 +10,8 @@ import {
   type Setup,
   setup,
   START,
-  text,
+  withFields,
+  writesNothing,
 } from "../../_testing/store_fixtures.ts";
 import { importItems } from "./add.ts";
 import { mergeItem } from "./merge.ts";
@@ -18,18 +19,6 @@ import { startItem } from "./status.ts";
 
 /** A clock a minute after the seeded items' timestamps. */
 const LATER = new FixedClock({ secs: START.secs + 60, nanos: 0 });
-
-function withFields(id: string, fields: Partial<Item>): Item {
-  return Object.assign(item(id), fields);
-}
-
-async function writesNothing(s: Setup, fn: () => Promise<void>): Promise<void> {
-  const before = await text(s.mem, s.store.tasksPath);
-  s.fs.log.length = 0;
-  await fn();
-  assert.deepEqual(s.fs.log, []);
-  assert.equal(await text(s.mem, s.store.tasksPath), before);
-}
 
 async function active(s: Setup): Promise<Map<string, Item>> {
   return new Map((await s.store.loadActive()).map((it) => [it.id, it]));

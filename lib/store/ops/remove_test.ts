@@ -6,25 +6,13 @@ import {
   lines,
   rejectsWith,
   seed,
-  type Setup,
   setup,
-  text,
+  withFields,
+  writesNothing,
 } from "../../_testing/store_fixtures.ts";
 import { importItems } from "./add.ts";
 import { removeItem } from "./remove.ts";
 import { startItem } from "./status.ts";
-
-function withFields(id: string, fields: Partial<Item>): Item {
-  return Object.assign(item(id), fields);
-}
-
-async function writesNothing(s: Setup, fn: () => Promise<void>): Promise<void> {
-  const before = await text(s.mem, s.store.tasksPath);
-  s.fs.log.length = 0;
-  await fn();
-  assert.deepEqual(s.fs.log, []);
-  assert.equal(await text(s.mem, s.store.tasksPath), before);
-}
 
 const DEPENDED_ON =
   "Use --force to remove anyway, or --force --clear-deps to also remove this ID " +

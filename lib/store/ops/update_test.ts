@@ -10,26 +10,14 @@ import {
   lines,
   rejectsWith,
   seed,
-  type Setup,
   setup,
   text,
+  withFields,
+  writesNothing,
 } from "../../_testing/store_fixtures.ts";
 import { importItems } from "./add.ts";
 import { startItem } from "./status.ts";
 import { updateItem } from "./update.ts";
-
-function withFields(id: string, fields: Partial<Item>): Item {
-  return Object.assign(item(id), fields);
-}
-
-async function writesNothing(s: Setup, fn: () => Promise<void>): Promise<void> {
-  const before = await text(s.mem, s.store.tasksPath);
-  s.fs.log.length = 0;
-  await fn();
-  assert.deepEqual(s.fs.log, []);
-  assert.equal(await text(s.mem, s.store.tasksPath), before);
-  assert.equal(await s.mem.readFile(s.store.eventsPath), null);
-}
 
 Deno.test("updateItem() rewrites only the item's line, byte for byte elsewhere", async () => {
   const s = await setup();
