@@ -12,7 +12,7 @@ import { CliError } from "../_main.ts";
 import { PgItem } from "../../lib/adapter/pg_item.ts";
 import { SystemClock } from "../../lib/io/clock.ts";
 import { CompletionHandler } from "../../lib/orchestrator/run/completion.ts";
-import type { ExecutorContext } from "../../lib/orchestrator/execution/executor.ts";
+import { executorContext } from "../../lib/orchestrator/run/executor_context.ts";
 import {
   backlogLines,
   executeTriage,
@@ -47,30 +47,18 @@ export async function triage(_p: Parsed, ctx: PgContext, deps: RunDeps = {}): Pr
       .map((it) => it.id)
       .sort();
     const clock = new SystemClock();
-    const start = performance.now();
-    const exec: ExecutorContext = {
+    const exec = executorContext({
       store: coordinator,
       runner,
-      fs: ctx.fs,
-      root: ctx.root,
+      config,
       configBase: base,
-      maxRetries: config.execution.max_retries,
-      timeoutMs: config.execution.phase_timeout_minutes * 60_000,
-      signal: s.shutdown.signal,
+      root: ctx.root,
+      fs: ctx.fs,
       log: out,
+      observer: out,
+      signal: s.shutdown.signal,
       now: () => formatTimestamp(clock.now()),
-      elapsedMs: () => performance.now() - start,
-      onAttempt: (itemId, phase, attempt, maxAttempts) =>
-        out.event({
-          type: "phase_started",
-          "item_id": itemId,
-          title: itemId,
-          phase,
-          attempt,
-          "max_attempts": maxAttempts,
-        }),
-      onOutput: (id, chunk, stream) => out.agentOutput(id, chunk, stream),
-    };
+    });
     const completion = new CompletionHandler({
       coordinator,
       config,
