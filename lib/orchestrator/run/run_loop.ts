@@ -43,7 +43,7 @@ export type HaltReason =
 /** Consecutive failed executions that trip the circuit breaker. */
 export const CIRCUIT_BREAKER_THRESHOLD = 2;
 
-/** What the loop needs. */
+/** What the run loop (and the triage loop of `pg triage`) needs. */
 export interface RunLoopContext {
   /** The coordinator. */
   coordinator: Coordinator;
@@ -67,7 +67,7 @@ export interface RunLoopContext {
   now: () => string;
   /** Monotonic milliseconds. */
   elapsedMs?: () => number;
-  /** How long to wait when nothing is in flight (default 10 ms). */
+  /** How long the run loop waits when nothing is in flight (default 10 ms). */
   idleMs?: number;
 }
 
