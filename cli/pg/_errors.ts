@@ -23,6 +23,7 @@ const USER_FACING: ReadonlySet<string> = new Set([
   "MigrationError",
   "PgError",
   "RunLockError",
+  "RunStartError",
   "TaskStoreError",
 ]);
 

@@ -17,8 +17,8 @@
  */
 
 import type { Io } from "../_io.ts";
-import type { Logger } from "../../lib/io/logger.ts";
-import type { RunEvent, RunObserver } from "../../lib/orchestrator/run/run_events.ts";
+import type { RunEvent } from "../../lib/orchestrator/run/run_events.ts";
+import type { RunSink } from "../../lib/orchestrator/run/run_session.ts";
 
 /** How output is shown. */
 export type OutputMode = "live" | "plain" | "json";
@@ -85,8 +85,8 @@ function cut(s: string, width: number): string {
   return width <= 1 ? chars.slice(0, width).join("") : chars.slice(0, width - 1).join("") + "…";
 }
 
-/** The log sink and event observer of a run, writing to the CLI's streams. */
-export class RunOutput implements Logger, RunObserver {
+/** The sink of a run session (log lines, events, agent output), writing to the CLI's streams. */
+export class RunOutput implements RunSink {
   readonly #io: Io;
   readonly #mode: OutputMode;
   readonly #level: number;
@@ -181,7 +181,7 @@ export class RunOutput implements Logger, RunObserver {
   }
 
   // -------------------------------------------------------------------------
-  // RunObserver
+  // Events
 
   /** @param e The event. */
   event(e: RunEvent): void {

@@ -15,6 +15,7 @@ import { CompletionHandler, type FinishedTask, newRunState, type RunState } from
 import { type PgConfig, resolvePipeline } from "../config/config.ts";
 import type { Coordinator } from "../repo/coordinator.ts";
 import { executePhase, type ExecutionResult, type ExecutorContext } from "../execution/executor.ts";
+import { executorContext } from "./executor_context.ts";
 import { type FilterCriterion, formatFilters, matchesFilters } from "../scheduling/filter.ts";
 import type { Logger } from "../../io/logger.ts";
 import { NULL_OBSERVER, type RunObserver } from "./run_events.ts";
@@ -42,7 +43,7 @@ export type HaltReason =
 /** Consecutive failed executions that trip the circuit breaker. */
 export const CIRCUIT_BREAKER_THRESHOLD = 2;
 
-/** What the loop needs. */
+/** What the run loop (and the triage loop of `pg triage`) needs. */
 export interface RunLoopContext {
   /** The coordinator. */
   coordinator: Coordinator;
@@ -66,7 +67,7 @@ export interface RunLoopContext {
   now: () => string;
   /** Monotonic milliseconds. */
   elapsedMs?: () => number;
-  /** How long to wait when nothing is in flight (default 10 ms). */
+  /** How long the run loop waits when nothing is in flight (default 10 ms). */
   idleMs?: number;
 }
 
@@ -133,6 +134,8 @@ class RunLoop {
   readonly #inFlight = new Map<string, InFlight>();
   readonly #abort = new AbortController();
   readonly #exec: ExecutorContext;
+  /** Item titles from the latest snapshot, for `phase_started` events. */
+  readonly #titles = new Map<string, string>();
   #targetIndex = 0;
 
   constructor(ctx: RunLoopContext, params: RunParams) {
@@ -146,39 +149,19 @@ class RunLoop {
       log: ctx.log,
       observer: this.#observer,
     }, this.#state);
-    const signal = AbortSignal.any([ctx.signal, this.#abort.signal]);
-    const start = performance.now();
-    this.#exec = {
+    this.#exec = executorContext({
       store: ctx.coordinator,
       runner: ctx.runner,
-      fs: ctx.fs,
-      root: ctx.root,
+      config: ctx.config,
       configBase: ctx.configBase,
-      maxRetries: ctx.config.execution.max_retries,
-      timeoutMs: ctx.config.execution.phase_timeout_minutes * 60_000,
-      signal,
+      root: ctx.root,
+      fs: ctx.fs,
       log: ctx.log,
+      observer: this.#observer,
+      signal: AbortSignal.any([ctx.signal, this.#abort.signal]),
       now: ctx.now,
-      elapsedMs: ctx.elapsedMs ?? (() => performance.now() - start),
-      onAttempt: (itemId, phase, attempt, maxAttempts) =>
-        this.#attemptStarted(itemId, phase, attempt, maxAttempts),
-    };
-    const observer = this.#observer;
-    if (observer.agentOutput !== undefined) {
-      this.#exec.onOutput = (id, chunk, stream) => observer.agentOutput!(id, chunk, stream);
-    }
-  }
-
-  #titles = new Map<string, string>();
-
-  #attemptStarted(itemId: string, phase: string, attempt: number, maxAttempts: number): void {
-    this.#observer.event({
-      type: "phase_started",
-      "item_id": itemId,
-      title: this.#titles.get(itemId) ?? itemId,
-      phase,
-      attempt,
-      "max_attempts": maxAttempts,
+      ...(ctx.elapsedMs === undefined ? {} : { elapsedMs: ctx.elapsedMs }),
+      title: (itemId) => this.#titles.get(itemId),
     });
   }
 

@@ -1,0 +1,87 @@
+/**
+ * What `pg run` and `pg triage` set up around their run session: the
+ * output it reports to, SIGINT/SIGTERM handlers that abort it (pg.md
+ * §8.11), and its options wired from the command context.
+ *
+ * @module
+ */
+
+import type { PgContext } from "./_context.ts";
+import { outputMode, RunOutput } from "./_run_output.ts";
+import { installShutdownSignals } from "./_signals.ts";
+import type { RunnerFactory, RunSessionOptions } from "../../lib/orchestrator/run/run_session.ts";
+
+/** Effects `pg run` and `pg triage` take from outside (tests replace them). */
+export interface RunDeps {
+  /** Builds the agent runner (default: the CLI named by `agent.cli`). */
+  createRunner?: RunnerFactory;
+  /** Aborts the run as a signal would. */
+  signal?: AbortSignal;
+  /** Install SIGINT/SIGTERM handlers (default true). */
+  signals?: boolean;
+  /** This process's ID (run lock). */
+  pid?: number;
+  /** Redraw interval of the live status block (default 1000 ms). */
+  tickMs?: number;
+}
+
+/** The output and the session options of one command; disposing removes the handlers and closes the output. */
+export interface RunIo extends Disposable {
+  /** Where the session's lines and events go, and the command's own output. */
+  readonly out: RunOutput;
+  /** The session's options. */
+  readonly options: RunSessionOptions;
+}
+
+/**
+ * Opens the output and installs the shutdown handlers.
+ *
+ * @param ctx The command context.
+ * @param deps Injected effects.
+ * @param json Whether `--json` was given.
+ * @returns The output and the session options.
+ */
+export function openRunIo(ctx: PgContext, deps: RunDeps, json: boolean): RunIo {
+  using opened = new DisposableStack(); // undone if a step below throws
+  const out = opened.adopt(
+    new RunOutput({
+      io: ctx.io,
+      mode: outputMode(ctx.io, json),
+      level: ctx.level,
+      ...(deps.tickMs === undefined ? {} : { tickMs: deps.tickMs }),
+    }),
+    (o) => o.close(),
+  );
+  const shutdown = new AbortController();
+  const external = deps.signal;
+  if (external !== undefined) {
+    const onAbort = () => shutdown.abort();
+    external.addEventListener("abort", onAbort, { once: true });
+    opened.defer(() => external.removeEventListener("abort", onAbort));
+  }
+  if (deps.signals !== false) {
+    opened.defer(
+      installShutdownSignals(
+        shutdown,
+        (sig) => out.warn(`Received ${sig}; shutting down gracefully`),
+      ),
+    );
+  }
+  const close = opened.move();
+  return {
+    out,
+    options: {
+      root: ctx.root,
+      fs: ctx.fs,
+      processRunner: ctx.runner,
+      store: ctx.store(),
+      loadConfig: () => ctx.config(),
+      sink: out,
+      signal: shutdown.signal,
+      pid: deps.pid ?? Deno.pid,
+      searchPath: ctx.io.env("PATH"),
+      ...(deps.createRunner === undefined ? {} : { createRunner: deps.createRunner }),
+    },
+    [Symbol.dispose]: () => close.dispose(),
+  };
+}

@@ -1,0 +1,505 @@
+/**
+ * One `pg run` or `pg triage` from start to finish (pg.md §2.4, §2.6): the
+ * startup checks in their order, the work, and the cleanup.
+ *
+ * Opening takes the run lock (committing what a killed run left behind),
+ * deletes stale result files (`run`), checks git, loads the config and
+ * builds and checks the agent runner. `run()` then reads the backlog,
+ * checks targets, filters and the cap, logs the overview, runs preflight,
+ * starts the coordinator and runs the loop; `triage()` starts the
+ * coordinator and triages the New items.
+ *
+ * Closing runs once, whether the work finished, failed or was aborted, and
+ * always in this order: agents stopped, halt commit, stale result files
+ * deleted and leftover changes reported (`run`), run lock released. A step
+ * runs even when one before it throws. Once the lock is taken, closing is
+ * registered on an `AsyncDisposableStack`; a session that fails to open
+ * closes itself before the error reaches the caller.
+ *
+ * Nothing here prints or exits: lines and events go to the {@linkcode RunSink},
+ * failed checks are thrown ({@linkcode RunStartError} and the errors of the
+ * steps), and shutdown comes in through an `AbortSignal`.
+ *
+ * @module
+ */
+
+import { toPgError } from "../../adapter/pg_error.ts";
+import { type Clock, SystemClock } from "../../io/clock.ts";
+import type { FileSystem } from "../../io/fs.ts";
+import type { Logger } from "../../io/logger.ts";
+import type { ProcessRunner } from "../../io/process_runner.ts";
+import type { TaskStore } from "../../store/store.ts";
+import { formatTimestamp } from "../../store/timestamp.ts";
+import type { PgConfig } from "../config/config.ts";
+import type { LoadedConfig } from "../config/config_file.ts";
+import type { AgentRunner } from "../execution/agents/agent_runner.ts";
+import { createAgentRunner } from "../execution/agents/create_agent_runner.ts";
+import { cleanupResultFiles } from "../execution/agents/result_file.ts";
+import { whichBinary } from "../execution/agents/which_binary.ts";
+import { type CommitRecord, Coordinator } from "../repo/coordinator.ts";
+import { GitRepo } from "../repo/git.ts";
+import { recoverInterruptedRun } from "../repo/recovery.ts";
+import { acquireRunLock } from "../repo/run_lock.ts";
+import { parseFilters } from "../scheduling/filter.ts";
+import { type SnapshotEntry, SnapshotReader } from "../scheduling/snapshot_reader.ts";
+import { validateTargets } from "../scheduling/targets.ts";
+import { formatPreflightError, runPreflight } from "./preflight.ts";
+import type { RunObserver } from "./run_events.ts";
+import { type RunLoopContext, runScheduler, type RunSummary } from "./run_loop.ts";
+import { RunStartError } from "./run_start_error.ts";
+import { backlogSummaryLines, configSummaryLines } from "./startup_summary.ts";
+import { triageNewItems } from "./triage_loop.ts";
+
+/** Where a session's output goes: log lines, run events and the agents' output. */
+export interface RunSink extends Logger, RunObserver {}
+
+/** Builds the agent runner for a config. */
+export type RunnerFactory = (config: PgConfig, root: string) => Promise<AgentRunner>;
+
+/**
+ * Which command a session serves: `run` also deletes stale result files
+ * when it opens and closes and reports leftover changes; `triage` does
+ * neither (pg.md §2.6).
+ */
+export type RunSessionKind = "run" | "triage";
+
+/** Options for {@linkcode openRunSession}. */
+export interface RunSessionOptions {
+  /** Project root, absolute. */
+  root: string;
+  /** File system. */
+  fs: FileSystem;
+  /** Runs git. */
+  processRunner: ProcessRunner;
+  /** The task store in the root. */
+  store: TaskStore;
+  /** Loads the configuration (called once, after the git checks). */
+  loadConfig: () => Promise<LoadedConfig>;
+  /** Receives log lines, events and agent output. */
+  sink: RunSink;
+  /** Aborting it shuts the session down gracefully (SIGINT, SIGTERM). */
+  signal?: AbortSignal;
+  /** This process's ID (written to the run lock's PID file). */
+  pid: number;
+  /** Builds the agent runner (default: the CLI that `agent.cli` names). */
+  createRunner?: RunnerFactory;
+  /** `PATH`, to log where the agent's binary is. */
+  searchPath?: string | undefined;
+  /** Clock (default: the system clock). */
+  clock?: Clock;
+}
+
+/** What `pg run` asks for. */
+export interface RunRequest {
+  /** `--target` values as given (trimmed, then checked against the backlog). */
+  targets?: readonly string[];
+  /** `--only` values as given (parsed after the targets are checked). */
+  only?: readonly string[];
+  /** Most phase executions, 0..4294967295 (default `execution.default_phase_cap`). */
+  cap?: number | undefined;
+  /** Skip a blocked target instead of halting. */
+  autoAdvance?: boolean;
+}
+
+/** How a `pg run` went, once its session is closed. */
+export interface RunOutcome {
+  /** Halt reason and counters. */
+  summary: RunSummary;
+  /** Commits made, the halt commit included. */
+  commits: number;
+}
+
+/** How a `pg triage` went, once its session is closed. */
+export interface TriageOutcome {
+  /** Items triaged. */
+  triaged: number;
+  /** Commits made, the halt commit included. */
+  commits: number;
+}
+
+/** An open session: the run lock is held and the agent runner is ready. */
+export interface RunSession extends AsyncDisposable {
+  /** Every commit made so far (the halt commit is added when the session closes). */
+  readonly commits: readonly CommitRecord[];
+  /**
+   * The rest of `pg run` (pg.md §2.4 steps 6–12): reads the backlog,
+   * checks the targets, the filter and the cap, logs the overview, runs
+   * preflight, starts the coordinator and runs the loop until it halts.
+   *
+   * @param request Targets, filter, cap.
+   * @returns The loop's summary.
+   * @throws {RunStartError} `StoreUnreadable`, `InvalidTargets`, `InvalidCap`, `PreflightFailed`.
+   * @throws {FilterError} For an unusable `--only` value.
+   * @throws {TypeError} In a `triage` session, or when the session was used or closed.
+   */
+  run(request: RunRequest): Promise<RunSummary>;
+  /**
+   * The rest of `pg triage` (pg.md §2.6): starts the coordinator and
+   * triages every New item.
+   *
+   * @returns How many items were triaged.
+   * @throws {TypeError} In a `run` session, or when the session was used or closed.
+   */
+  triage(): Promise<number>;
+  /** Closes the session: the cleanup steps, in order, once. */
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** The largest phase cap (`--cap` is a u32). */
+const MAX_CAP = 0xffffffff;
+
+/**
+ * Opens a session (pg.md §2.4 steps 3–5): takes the run lock and commits
+ * the task state an interrupted run left behind, deletes stale result files
+ * (`run`), checks git, loads the config, builds the agent runner and checks
+ * that its CLI is there. When a step fails, what was done is cleaned up
+ * before the error is thrown.
+ *
+ * @param kind `run` or `triage`.
+ * @param options Effects, store, config, sink and signal.
+ * @returns The open session; close it with `await using` or `[Symbol.asyncDispose]()`.
+ * @throws {RunLockError} When another run holds the lock.
+ * @throws {RunStartError} `GitPrecondition`.
+ * @throws {ConfigError} From `loadConfig`.
+ * @throws {AgentUnavailableError} When the agent CLI is missing.
+ */
+export async function openRunSession(
+  kind: RunSessionKind,
+  options: RunSessionOptions,
+): Promise<RunSession> {
+  await using closeOnFailure = new AsyncDisposableStack();
+  const session = closeOnFailure.use(new Session(kind, options));
+  await session.open();
+  closeOnFailure.move();
+  return session;
+}
+
+/**
+ * `pg run` (pg.md §2.4 steps 3–15): opens a session, runs the loop and
+ * closes the session, then reports the `halted` event.
+ *
+ * @param options Effects, store, config, sink and signal.
+ * @param request Targets, filter, cap.
+ * @returns The summary and the number of commits.
+ * @throws What {@linkcode openRunSession} and {@linkcode RunSession.run} throw, after closing.
+ */
+export async function runPipeline(
+  options: RunSessionOptions,
+  request: RunRequest,
+): Promise<RunOutcome> {
+  const session = await openRunSession("run", options);
+  const summary = await closeAfter(session, () => session.run(request));
+  const commits = session.commits.length;
+  const st = summary.state;
+  options.sink.event({
+    type: "halted",
+    reason: summary.haltReason,
+    "phases_executed": st.phasesExecuted,
+    "items_completed": st.itemsCompleted,
+    "items_blocked": [...st.itemsBlocked].sort(),
+    "follow_ups_created": st.followUpsCreated,
+    "items_merged": st.itemsMerged,
+    commits,
+  });
+  return { summary, commits };
+}
+
+/**
+ * `pg triage` (pg.md §2.6): opens a session, triages every New item and
+ * closes the session (halt commit `TriageCompleted`).
+ *
+ * @param options Effects, store, config, sink and signal.
+ * @returns How many items were triaged, and the number of commits.
+ * @throws What {@linkcode openRunSession} and {@linkcode RunSession.triage} throw, after closing.
+ */
+export async function runTriage(options: RunSessionOptions): Promise<TriageOutcome> {
+  const session = await openRunSession("triage", options);
+  const triaged = await closeAfter(session, () => session.triage());
+  return { triaged, commits: session.commits.length };
+}
+
+/** Does the work, then closes the session, whether the work succeeded or not. */
+async function closeAfter<T>(session: RunSession, work: () => Promise<T>): Promise<T> {
+  await using _closing = session;
+  return await work();
+}
+
+/**
+ * Registers steps on a stack so that they run in the order given (a stack
+ * runs the step registered last first). Each runs even when one before it
+ * throws.
+ */
+function deferInOrder(stack: AsyncDisposableStack, steps: readonly (() => Promise<void>)[]): void {
+  for (const step of [...steps].reverse()) stack.defer(step);
+}
+
+class Session implements RunSession {
+  readonly #kind: RunSessionKind;
+  readonly #o: RunSessionOptions;
+  readonly #sink: RunSink;
+  readonly #git: GitRepo;
+  readonly #clock: Clock;
+  /** Aborted by the caller's signal, and when closing (stops the agents). */
+  readonly #shutdown = new AbortController();
+  /** The closing steps, registered as what they clean up is taken. */
+  readonly #closing = new AsyncDisposableStack();
+  readonly #commits: CommitRecord[] = [];
+  /** The halt commit's reason: the loop's halt reason once it has one. */
+  #haltReason: string;
+  #loaded: LoadedConfig | null = null;
+  #runner: AgentRunner | null = null;
+  #coordinator: Coordinator | null = null;
+  #used = false;
+
+  constructor(kind: RunSessionKind, options: RunSessionOptions) {
+    this.#kind = kind;
+    this.#o = options;
+    this.#sink = options.sink;
+    this.#git = new GitRepo({ runner: options.processRunner, root: options.root, fs: options.fs });
+    this.#clock = options.clock ?? new SystemClock();
+    this.#haltReason = kind === "run" ? "RunError" : "TriageCompleted";
+  }
+
+  get commits(): readonly CommitRecord[] {
+    return this.#commits;
+  }
+
+  /** Startup steps 3–5; closing is registered as soon as the lock is held. */
+  async open(): Promise<void> {
+    const { signal } = this.#o;
+    if (signal !== undefined) {
+      const onAbort = () => this.#shutdown.abort();
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.#closing.defer(() => signal.removeEventListener("abort", onAbort));
+    }
+    const lock = await acquireRunLock({
+      fs: this.#o.fs,
+      root: this.#o.root,
+      pid: this.#o.pid,
+      warn: (m) => this.#sink.warn(m),
+    });
+    // From here on, closing does these steps, in this order, each of them.
+    deferInOrder(this.#closing, [
+      () => this.#stopAgents(),
+      () => this.#haltCommit(),
+      ...(this.#kind === "run"
+        ? [() => this.#cleanResultFiles("post"), () => this.#reportLeftovers()]
+        : []),
+      () => lock.release(),
+    ]);
+    await this.#recover(lock.previousPid);
+    if (this.#kind === "run") await this.#cleanResultFiles("pre");
+    const failure = await this.#git.preconditionFailure();
+    if (failure !== null) throw new RunStartError("GitPrecondition", failure);
+    this.#loaded = await this.#o.loadConfig();
+    await this.#startRunner(this.#loaded.config);
+  }
+
+  async run(request: RunRequest): Promise<RunSummary> {
+    const { config, path, base } = this.#begin("run");
+    const store = this.#o.store;
+    const sink = this.#sink;
+    const reader = new SnapshotReader();
+    let entries: SnapshotEntry[];
+    try {
+      entries = await reader.read(store, (m) => sink.warn(m));
+    } catch (e) {
+      throw new RunStartError(
+        "StoreUnreadable",
+        `Failed to load task-golem store: ${toPgError(e).message}`,
+        { cause: e },
+      );
+    }
+    const items = entries.map((e) => e.view);
+    const checked = validateTargets(request.targets ?? [], new Set(items.map((it) => it.id)));
+    if (checked.problems.length > 0) {
+      throw new RunStartError(
+        "InvalidTargets",
+        `Target validation failed:\n${checked.problems.map((m) => `  - ${m}`).join("\n")}`,
+        { problems: checked.problems },
+      );
+    }
+    const filter = parseFilters(request.only ?? []);
+    const cap = request.cap ?? config.execution.default_phase_cap;
+    if (!Number.isInteger(cap) || cap < 0 || cap > MAX_CAP) {
+      throw new RunStartError(
+        "InvalidCap",
+        `Invalid phase cap ${cap}: expected an integer 0..${MAX_CAP}`,
+      );
+    }
+    const scope = { targets: checked.targets, filter, cap };
+    for (const line of configSummaryLines(config, scope)) sink.info(line);
+    for (const line of backlogSummaryLines(items)) sink.info(line);
+
+    const archiveIds = new Set(await store.loadArchiveIds().catch(() => []));
+    const errors = await runPreflight({
+      fs: this.#o.fs,
+      root: this.#o.root,
+      config,
+      configBase: base,
+      configName: path === null ? "phase-golem.toml" : path.split("/").pop()!,
+      items,
+      archiveIds,
+    });
+    if (errors.length > 0) {
+      const shown = errors.map(formatPreflightError);
+      sink.error("[pre] Preflight FAILED:");
+      for (const e of shown) sink.error("  " + e);
+      throw new RunStartError(
+        "PreflightFailed",
+        `${errors.length} preflight error(s) -- fix all issues before running`,
+        { problems: shown },
+      );
+    }
+
+    const coordinator = await this.#startCoordinator(reader);
+    const summary = await runScheduler(this.#loopContext(coordinator), {
+      ...scope,
+      autoAdvance: request.autoAdvance === true,
+    });
+    this.#haltReason = summary.haltReason;
+    return summary;
+  }
+
+  async triage(): Promise<number> {
+    this.#begin("triage");
+    const coordinator = await this.#startCoordinator(null);
+    return await triageNewItems(this.#loopContext(coordinator));
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.#closing.disposeAsync();
+  }
+
+  /** Checks the session may do `kind`'s work now, and returns the config. */
+  #begin(kind: RunSessionKind): LoadedConfig {
+    if (kind !== this.#kind) {
+      throw new TypeError(`Cannot ${kind} in a session opened for ${this.#kind}`);
+    }
+    if (this.#used || this.#closing.disposed) {
+      throw new TypeError(`Cannot ${kind}: the session was already used or closed`);
+    }
+    this.#used = true;
+    return this.#loaded!;
+  }
+
+  /** Commits the task state a killed run left behind (its PID was still in the file). */
+  async #recover(previousPid: number | null): Promise<void> {
+    if (previousPid === null) return;
+    this.#sink.warn(`Warning: the previous run (PID ${previousPid}) did not finish`);
+    try {
+      const sha = await recoverInterruptedRun(this.#git);
+      if (sha !== null) this.#sink.info(`Committed the task state it left behind: ${sha}`);
+    } catch (e) {
+      this.#sink.warn(
+        `Warning: could not commit the task state it left behind: ${(e as Error).message}`,
+      );
+    }
+  }
+
+  /** Deletes stale `.phase-golem/phase_result_*.json` files (pg.md §8.8). */
+  async #cleanResultFiles(context: "pre" | "post"): Promise<void> {
+    const report = await cleanupResultFiles(this.#o.root, context, {
+      onWarning: (m) => this.#sink.warn(m),
+    });
+    if (report.message !== null) this.#sink.info(report.message);
+  }
+
+  /** Builds the runner, checks its CLI is there, and logs it (pg.md §2.4 step 5). */
+  async #startRunner(config: PgConfig): Promise<void> {
+    const create = this.#o.createRunner ?? defaultRunnerFactory;
+    const runner = await create(config, this.#o.root);
+    this.#runner = runner;
+    await runner.checkAvailable();
+    this.#sink.info(`Agent: ${runner.displayName} (model: ${config.agent.model ?? "default"})`);
+    if (config.agent.cli === "opencode") this.#sink.info("OpenCode support is experimental");
+    const path = await whichBinary(runner.binary, this.#o.searchPath);
+    if (path === null) this.#sink.warn(`Warning: could not resolve ${runner.binary} on PATH`);
+    else this.#sink.debug(`Agent binary: ${path}`);
+  }
+
+  /** Starts the coordinator (its startup probe), its commits reported as `commit` events. */
+  async #startCoordinator(reader: SnapshotReader | null): Promise<Coordinator> {
+    this.#coordinator = await Coordinator.start({
+      store: this.#o.store,
+      git: this.#git,
+      fs: this.#o.fs,
+      clock: this.#clock,
+      root: this.#o.root,
+      prefix: this.#loaded!.config.project.prefix,
+      log: this.#sink,
+      ...(reader === null ? {} : { reader }),
+      onCommit: (c) => {
+        this.#commits.push(c);
+        this.#sink.event({
+          type: "commit",
+          sha: c.sha,
+          subject: c.message.split("\n")[0]!,
+          kind: c.kind,
+        });
+      },
+    });
+    return this.#coordinator;
+  }
+
+  #loopContext(coordinator: Coordinator): RunLoopContext {
+    const { config, base } = this.#loaded!;
+    return {
+      coordinator,
+      runner: this.#runner!,
+      config,
+      configBase: base,
+      root: this.#o.root,
+      fs: this.#o.fs,
+      log: this.#sink,
+      observer: this.#sink,
+      signal: this.#shutdown.signal,
+      now: () => formatTimestamp(this.#clock.now()),
+    };
+  }
+
+  // Closing steps, in the order they run.
+
+  /** Step 1 (pg.md §2.4 step 13): cancels the work and kills the agents' process groups. */
+  async #stopAgents(): Promise<void> {
+    this.#shutdown.abort();
+    try {
+      const n = await this.#runner?.killAll?.();
+      if (n) this.#sink.info(`Stopped ${n} agent process group(s)`);
+    } catch (e) {
+      this.#sink.warn(`Warning: stopping agents failed: ${(e as Error).message}`);
+    }
+  }
+
+  /** Step 2 (step 14): waits for the coordinator, then commits the final task state. */
+  async #haltCommit(): Promise<void> {
+    const coordinator = this.#coordinator;
+    if (coordinator === null) return;
+    await coordinator.drain().catch(() => {});
+    await coordinator.haltCommit(this.#haltReason);
+  }
+
+  /** Step 3b (`run`): tells the user about changes pg did not commit. */
+  async #reportLeftovers(): Promise<void> {
+    if (this.#coordinator === null) return;
+    try {
+      const entries = await this.#git.status();
+      const foreign = this.#coordinator.foreignStaged;
+      const paths = entries.map((e) => e.path).filter((p) => !foreign.has(p));
+      if (paths.length === 0) return;
+      const shown = paths.slice(0, 5).join(", ") +
+        (paths.length > 5 ? `, … (${paths.length})` : "");
+      this.#sink.warn(
+        `Warning: uncommitted changes left in the working tree: ${shown}. ` +
+          "Review and commit or discard them before the next run.",
+      );
+    } catch {
+      // not a repository, or git failed: the precondition check said so already
+    }
+  }
+}
+
+/** The runner for `agent.cli` (claude, opencode, codex or a command template). */
+function defaultRunnerFactory(config: PgConfig, root: string): Promise<AgentRunner> {
+  return Promise.resolve(createAgentRunner(config.agent, { root }));
+}

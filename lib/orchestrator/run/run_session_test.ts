@@ -1,0 +1,291 @@
+// The run session's lifecycle against a temp git repo and a scripted agent:
+// startup order, and closing steps that run in order, once, whatever ends
+// the work (a failed step, an aborted signal, a failing loop).
+
+import assert from "node:assert/strict";
+import { DenoFileSystem, type LockHandle } from "../../io/fs.ts";
+import { DenoProcessRunner } from "../../io/process_runner.ts";
+import { testConfig } from "../../_testing/scheduler_fixtures.ts";
+import { item, type TestRepo, testRepo } from "../../_testing/test_repo.ts";
+import type { Item } from "../../store/item.ts";
+import { AgentError, type AgentRunRequest } from "../execution/agents/agent_runner.ts";
+import { ScriptedAgentRunner, type ScriptStep } from "../execution/agents/scripted_agent_runner.ts";
+import type { RunEvent } from "./run_events.ts";
+import {
+  openRunSession,
+  runPipeline,
+  type RunSessionOptions,
+  type RunSink,
+  runTriage,
+} from "./run_session.ts";
+import { RunStartError } from "./run_start_error.ts";
+
+/** Everything the session did that the tests look at, in one ordered list. */
+class Journal implements RunSink {
+  readonly entries: string[] = [];
+  error(m: string): void {
+    this.entries.push(`ERROR ${m}`);
+  }
+  warn(m: string): void {
+    this.entries.push(`WARN ${m}`);
+  }
+  info(m: string): void {
+    this.entries.push(`INFO ${m}`);
+  }
+  debug(m: string): void {
+    this.entries.push(`DEBUG ${m}`);
+  }
+  event(e: RunEvent): void {
+    this.entries.push(`EVENT ${e.type}`);
+  }
+  /** The entries that start with one of the prefixes, in order. */
+  only(...prefixes: string[]): string[] {
+    return this.entries.filter((e) => prefixes.some((p) => e.startsWith(p)));
+  }
+}
+
+/** The real file system, with the run lock's release written to the journal. */
+class JournalFs extends DenoFileSystem {
+  readonly #journal: Journal;
+  constructor(journal: Journal) {
+    super();
+    this.#journal = journal;
+  }
+  override async tryLock(path: string): Promise<LockHandle | null> {
+    const handle = await super.tryLock(path);
+    if (handle === null) return null;
+    return {
+      release: () => {
+        this.#journal.entries.push("LOCK released");
+        return handle.release();
+      },
+    };
+  }
+}
+
+/** The scripted runner, with `killAll` and an optional failing CLI check. */
+class Runner extends ScriptedAgentRunner {
+  readonly #journal: Journal;
+  readonly #unavailable: Error | null;
+  constructor(journal: Journal, steps: ScriptStep[], unavailable: Error | null = null) {
+    super(steps);
+    this.#journal = journal;
+    this.#unavailable = unavailable;
+  }
+  override checkAvailable(): Promise<void> {
+    return this.#unavailable === null ? Promise.resolve() : Promise.reject(this.#unavailable);
+  }
+  killAll(): Promise<number> {
+    this.#journal.entries.push("STOP agents");
+    return Promise.resolve(1);
+  }
+}
+
+interface Setup {
+  repo: TestRepo;
+  journal: Journal;
+  runner: Runner;
+  options: RunSessionOptions;
+}
+
+async function setup(
+  items: Item[],
+  steps: ScriptStep[],
+  o: { signal?: AbortSignal; unavailable?: Error } = {},
+): Promise<Setup> {
+  const repo = await testRepo(items);
+  const journal = new Journal();
+  const runner = new Runner(journal, steps, o.unavailable ?? null);
+  const config = testConfig();
+  config.execution.max_retries = 0;
+  return {
+    repo,
+    journal,
+    runner,
+    options: {
+      root: repo.dir,
+      fs: new JournalFs(journal),
+      processRunner: new DenoProcessRunner(),
+      store: repo.store,
+      loadConfig: () => Promise.resolve({ config, path: null, base: repo.dir }),
+      sink: journal,
+      pid: Deno.pid,
+      createRunner: () => Promise.resolve(runner),
+      ...(o.signal === undefined ? {} : { signal: o.signal }),
+    },
+  };
+}
+
+/** A step that leaves a stale result file and an untracked file, then hangs until aborted. */
+function leaveTracesThenHang(dir: string, abort: () => void): ScriptStep {
+  return async (req: AgentRunRequest) => {
+    await Deno.writeTextFile(`${dir}/.phase-golem/phase_result_WRK-001_old.json`, "{}");
+    await Deno.writeTextFile(`${dir}/scratch.txt`, "half-written");
+    abort();
+    const signal = req.signal!;
+    if (!signal.aborted) {
+      await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
+    }
+    throw new AgentError("shutdown", "Shutdown requested");
+  };
+}
+
+Deno.test("runPipeline() on abort: agents stopped, halt commit, result files, leftovers, lock released, then halted", async () => {
+  const ctrl = new AbortController();
+  const s = await setup(
+    [item("WRK-001", "InProgress", { phase: "build", pool: "main" })],
+    [],
+    { signal: ctrl.signal },
+  );
+  try {
+    s.runner.push(leaveTracesThenHang(s.repo.dir, () => ctrl.abort()));
+    await Deno.writeTextFile(`${s.repo.dir}/.phase-golem/phase_result_WRK-009_prd.json`, "{}");
+
+    const outcome = await runPipeline(s.options, {});
+
+    assert.equal(outcome.summary.haltReason, "ShutdownRequested");
+    assert.deepEqual(
+      s.journal.only(
+        "INFO [pre]",
+        "INFO Agent:",
+        "INFO [config] Run",
+        "STOP",
+        "INFO Stopped",
+        "INFO Committed task state on halt",
+        "INFO [post]",
+        "WARN Warning: uncommitted",
+        "LOCK",
+        "EVENT halted",
+      ).map((e) => e.replace(/halt: [0-9a-f]+$/, "halt: SHA")),
+      [
+        "INFO [pre] Cleaned up 1 stale result file(s) from .phase-golem/",
+        "INFO Agent: Scripted agent (model: default)",
+        "INFO [config] Run: all items | cap 100",
+        "STOP agents",
+        "INFO Stopped 1 agent process group(s)",
+        "INFO Committed task state on halt: SHA",
+        "INFO [post] Cleaned up 1 stale result file(s) from .phase-golem/",
+        "WARN Warning: uncommitted changes left in the working tree: scratch.txt. " +
+        "Review and commit or discard them before the next run.",
+        "LOCK released",
+        "EVENT halted",
+      ],
+    );
+    assert.equal(
+      (await s.repo.sh("log", "-1", "--format=%s")).trim(),
+      "[phase-golem] Save task state on halt (ShutdownRequested)",
+    );
+    assert.equal(outcome.commits, 1, "the halt commit is counted");
+    assert.equal(
+      await Deno.stat(`${s.repo.dir}/.phase-golem/phase-golem.pid`).catch(() => null),
+      null,
+    );
+  } finally {
+    await s.repo.cleanup();
+  }
+});
+
+Deno.test("openRunSession() stops the agents and releases the lock when a startup step fails", async () => {
+  const unavailable = new Error("Scripted agent not found on PATH");
+  const s = await setup([item("WRK-001", "New")], [], { unavailable });
+  try {
+    await assert.rejects(() => openRunSession("run", s.options), (e) => e === unavailable);
+    assert.deepEqual(s.journal.only("STOP", "LOCK", "INFO Committed", "EVENT"), [
+      "STOP agents",
+      "LOCK released",
+    ]);
+  } finally {
+    await s.repo.cleanup();
+  }
+});
+
+Deno.test("openRunSession() checks git after the lock and before the config, and cleans up", async () => {
+  const s = await setup([item("WRK-001", "New")], []);
+  try {
+    await Deno.writeTextFile(`${s.repo.dir}/dirty.txt`, "x");
+    let configLoaded = false;
+    const options = {
+      ...s.options,
+      loadConfig: () => {
+        configLoaded = true;
+        return s.options.loadConfig();
+      },
+    };
+    await assert.rejects(
+      () => openRunSession("triage", options),
+      (e) => e instanceof RunStartError && e.code === "GitPrecondition",
+    );
+    assert.equal(configLoaded, false);
+    assert.deepEqual(s.journal.only("STOP", "LOCK"), ["LOCK released"], "no runner yet");
+    // The lock is free again.
+    await Deno.remove(`${s.repo.dir}/dirty.txt`);
+    const session = await openRunSession("triage", options);
+    await session[Symbol.asyncDispose]();
+  } finally {
+    await s.repo.cleanup();
+  }
+});
+
+Deno.test("RunSession closes once, and refuses work after closing or of the other kind", async () => {
+  const s = await setup([item("WRK-001", "New")], []);
+  try {
+    const session = await openRunSession("triage", s.options);
+    await assert.rejects(() => session.run({}), TypeError);
+    await session[Symbol.asyncDispose]();
+    await session[Symbol.asyncDispose]();
+    assert.deepEqual(s.journal.only("STOP", "LOCK"), ["STOP agents", "LOCK released"]);
+    await assert.rejects(() => session.triage(), TypeError);
+  } finally {
+    await s.repo.cleanup();
+  }
+});
+
+Deno.test("runPipeline() rethrows a failing loop after every closing step ran, lock last", async () => {
+  const s = await setup(
+    [item("WRK-001", "InProgress", { phase: "prd", pool: "main" })],
+    [],
+  );
+  try {
+    s.runner.push(async () => {
+      await Deno.writeTextFile(`${s.repo.dir}/.task-golem/tasks.jsonl`, "not json\n");
+      throw new AgentError("no_result", "agent wrote nothing");
+    });
+    await assert.rejects(
+      () => runPipeline(s.options, {}),
+      (e) => e instanceof Error && e.message.startsWith("Storage corruption"),
+    );
+    assert.deepEqual(
+      s.journal.only(
+        "STOP",
+        "WARN Shutdown commit",
+        "WARN Warning: uncommitted",
+        "LOCK",
+        "EVENT halted",
+      ),
+      [
+        "STOP agents",
+        "WARN Shutdown commit skipped: coordinator shut down",
+        "WARN Warning: uncommitted changes left in the working tree: .task-golem/tasks.jsonl. " +
+        "Review and commit or discard them before the next run.",
+        "LOCK released",
+      ],
+      "every closing step, in order; no halted event",
+    );
+  } finally {
+    await s.repo.cleanup();
+  }
+});
+
+Deno.test("runTriage() commits TriageCompleted and releases the lock", async () => {
+  const s = await setup([item("WRK-001", "New")], [{
+    result: { itemId: "WRK-001", phase: "triage", result: "phase_complete" },
+  }]);
+  try {
+    const outcome = await runTriage(s.options);
+    assert.equal(outcome.triaged, 1);
+    assert.ok(s.journal.only("LOCK").length === 1);
+    assert.equal(s.journal.only("INFO [pre]", "INFO [post]").length, 0, "no result-file cleanup");
+  } finally {
+    await s.repo.cleanup();
+  }
+});
