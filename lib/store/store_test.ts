@@ -59,8 +59,6 @@ Deno.test("TaskStore.discover() ignores a .task-golem that is a file", async () 
   assert.equal((await TaskStore.discover("/a/b", { fs })).dir, "/a/.task-golem");
 });
 
-// --- withLock --------------------------------------------------------------------------
-
 // --- lock ------------------------------------------------------------------------------------
 
 Deno.test("TaskStore.lock() makes a second locker wait, then time out with LockTimeout", async () => {
