@@ -60,14 +60,94 @@ export interface CommandSpec {
   footer?: string;
 }
 
-/** The result of a successful parse. */
-export interface Parsed {
+/** An option value as parsed: a flag, a value, or the values of a repeatable option. */
+type OptValue = true | string | string[];
+
+/**
+ * The result of a successful parse. Options are read by kind: `flag()` for
+ * a switch, `value()` for an option with one value, `values()` for a
+ * repeatable one. Asking for an option the command does not have, or for
+ * the wrong kind, is a programming error (`TypeError`), so a misspelt
+ * option name fails the first test that runs the command.
+ */
+export class Parsed {
   /** Subcommand chain, e.g. `["dep", "add"]`. */
-  path: string[];
+  readonly path: readonly string[];
   /** Positional values by name. */
-  args: Record<string, string | undefined>;
-  /** Option values by long name: `true`, a string, or a string array. */
-  opts: Record<string, string | string[] | boolean | undefined>;
+  readonly args: Readonly<Record<string, string | undefined>>;
+  readonly #values: ReadonlyMap<string, OptValue>;
+  readonly #specs: ReadonlyMap<string, OptSpec>;
+
+  /**
+   * @param path Subcommand chain.
+   * @param args Positional values.
+   * @param values Option values by long name.
+   * @param specs The options the command accepts (its own and the globals).
+   */
+  constructor(
+    path: readonly string[],
+    args: Record<string, string | undefined>,
+    values: ReadonlyMap<string, OptValue>,
+    specs: readonly OptSpec[],
+  ) {
+    this.path = path;
+    this.args = args;
+    this.#values = values;
+    this.#specs = new Map(specs.map((o) => [o.long, o]));
+  }
+
+  #spec(long: string, kind: "flag" | "value" | "values"): OptSpec {
+    const o = this.#specs.get(long);
+    const actual = o === undefined
+      ? null
+      : o.value === undefined
+      ? "flag"
+      : o.multiple
+      ? "values"
+      : "value";
+    if (actual !== kind) {
+      throw new TypeError(
+        `'${this.path.join(" ")}' has no ${kind} option --${long}` +
+          (actual === null ? "" : ` (it is a ${actual} option)`),
+      );
+    }
+    return o!;
+  }
+
+  /**
+   * Whether a switch was given.
+   *
+   * @param long The option's long name.
+   * @returns `true` when given.
+   */
+  flag(long: string): boolean {
+    this.#spec(long, "flag");
+    return this.#values.get(long) === true;
+  }
+
+  /**
+   * The value of an option that takes one.
+   *
+   * @param long The option's long name.
+   * @returns The value, or `undefined` when not given.
+   */
+  value(long: string): string | undefined {
+    this.#spec(long, "value");
+    const v = this.#values.get(long);
+    return typeof v === "string" ? v : undefined;
+  }
+
+  /**
+   * The values of a repeatable option, in command-line order.
+   *
+   * @param long The option's long name.
+   * @returns The values (empty when not given).
+   */
+  values(long: string): string[] {
+    this.#spec(long, "values");
+    const v = this.#values.get(long);
+    return Array.isArray(v) ? [...v] : [];
+  }
 }
 
 /** A command-line usage error. `message` is the short reason. */
@@ -139,7 +219,7 @@ export function parseArgs(root: CommandSpec, argv: readonly string[], programNam
   const path: string[] = [];
   let cmd = root;
   const args: Record<string, string | undefined> = {};
-  const opts: Parsed["opts"] = {};
+  const opts = new Map<string, OptValue>();
   const positionals: string[] = [];
   let onlyPositional = false;
 
@@ -162,13 +242,13 @@ export function parseArgs(root: CommandSpec, argv: readonly string[], programNam
         );
       }
     }
-    const prev = opts[o.long];
+    const prev = opts.get(o.long);
     if (o.multiple && value !== true) {
-      opts[o.long] = [...((prev as string[] | undefined) ?? []), value];
+      opts.set(o.long, [...((prev as string[] | undefined) ?? []), value]);
     } else if (prev !== undefined && !o.global) {
       fail(`the argument '${optLabel(o)}' cannot be used multiple times`);
     } else {
-      opts[o.long] = value;
+      opts.set(o.long, value);
     }
   };
 
@@ -303,12 +383,12 @@ export function parseArgs(root: CommandSpec, argv: readonly string[], programNam
   });
   for (const o of cmd.options ?? []) {
     for (const other of o.conflicts ?? []) {
-      if (opts[o.long] !== undefined && opts[other] !== undefined) {
+      if (opts.has(o.long) && opts.has(other)) {
         fail(`the argument '${optLabel(o)}' cannot be used with '--${other}'`);
       }
     }
   }
-  return { path, args, opts };
+  return new Parsed(path, args, opts, [...(cmd.options ?? []), ...globals]);
 }
 
 /** The candidate nearest to `name` (a few edits away, or a prefix), if any. */

@@ -349,7 +349,7 @@ export async function main(argv: string[], io: Io = new DenoIo()): Promise<numbe
       return 0;
     }
     const parsed = parseArgs(TG_COMMANDS, argv, "tg");
-    json = parsed.opts.json === true;
+    json = parsed.flag("json");
     const { TgContext } = await import("./tg/_context.ts");
     await dispatch(parsed, new TgContext(io, parsed));
     return 0;

@@ -66,15 +66,15 @@ export class PgContext {
    * @throws {CliError} For an invalid `--log-level`.
    */
   static create(io: Io, parsed: Parsed): PgContext {
-    const raw = (parsed.opts["log-level"] as string | undefined) ?? "info";
+    const raw = parsed.value("log-level") ?? "info";
     const level = raw.toLowerCase() as LogLevel;
     if (!LEVELS.includes(level)) {
       throw new CliError(`Invalid log level '${raw}': expected error, warn, info, or debug`);
     }
     return new PgContext(
       io,
-      (parsed.opts.root as string | undefined) ?? ".",
-      parsed.opts.config as string | undefined,
+      parsed.value("root") ?? ".",
+      parsed.value("config"),
       level,
     );
   }

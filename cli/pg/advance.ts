@@ -57,7 +57,7 @@ export function planAdvance(pg: PgItem, config: PgConfig, to: string | undefined
 export async function advance(p: Parsed, ctx: PgContext): Promise<void> {
   const { config } = await ctx.config();
   const id = p.args.item_id!;
-  const to = p.opts.to as string | undefined;
+  const to = p.value("to");
   const wasClean = await ctx.treeClean();
   const store = ctx.store();
   const outcome = await withStoreRetry(

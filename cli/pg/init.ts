@@ -12,7 +12,7 @@ const DIRS = ["_ideas", "_worklog", "changes", ".phase-golem"];
 
 /** Runs `pg init`. */
 export async function init(p: Parsed, ctx: PgContext): Promise<void> {
-  const prefix = (p.opts.prefix as string | undefined) ?? "WRK";
+  const prefix = p.value("prefix") ?? "WRK";
   if (!/^[A-Za-z0-9_-]*$/.test(prefix)) {
     throw new CliError(
       "Prefix must contain only alphanumeric characters, hyphens, and underscores",

@@ -32,8 +32,8 @@ async function run(p: Parsed, ctx: PgContext): Promise<void> {
     : config.project.backlog_path !== undefined
     ? resolve(base, config.project.backlog_path)
     : join(base, "BACKLOG.yaml");
-  const inbox = p.opts.inbox as string | undefined;
-  const dryRun = p.opts["dry-run"] === true;
+  const inbox = p.value("inbox");
+  const dryRun = p.flag("dry-run");
   // Warnings are held back until it is clear something is (or would be) migrated:
   // a repeated run skips every item and has nothing to warn about.
   const warnings: string[] = [];
@@ -72,7 +72,7 @@ async function run(p: Parsed, ctx: PgContext): Promise<void> {
     report.inboxPath === null ? "is" : "are"
   } no longer read by pg and may be deleted.\n`;
   await ctx.out(out);
-  if (p.opts.commit === true && n > 0) {
+  if (p.flag("commit") && n > 0) {
     try {
       await stageSelf(ctx.runner, ctx.root);
       if (report.createdStore) {

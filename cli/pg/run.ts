@@ -20,13 +20,13 @@ export const ALL_BLOCKED = "All targets blocked; no items completed";
 
 /** Runs `pg run`. */
 export async function run(p: Parsed, ctx: PgContext, deps: RunDeps = {}): Promise<void> {
-  const targets = (p.opts.target as string[] | undefined) ?? [];
-  const only = (p.opts.only as string[] | undefined) ?? [];
+  const targets = p.values("target");
+  const only = p.values("only");
   if (targets.length > 0 && only.length > 0) {
     throw new CliError("Cannot combine --target and --only flags. Use one or the other.");
   }
-  const rawCap = p.opts.cap;
-  using runIo = openRunIo(ctx, deps, p.opts.json === true);
+  const rawCap = p.value("cap");
+  using runIo = openRunIo(ctx, deps, p.flag("json"));
   const out = runIo.out;
   out.info("--- Phase Golem ---");
   let outcome: RunOutcome;
@@ -35,7 +35,7 @@ export async function run(p: Parsed, ctx: PgContext, deps: RunDeps = {}): Promis
       targets,
       only,
       cap: rawCap === undefined ? undefined : Number(rawCap),
-      autoAdvance: p.opts["auto-advance"] === true,
+      autoAdvance: p.flag("auto-advance"),
     });
   } catch (e) {
     if (e instanceof RunStartError && e.code === "InvalidCap") {

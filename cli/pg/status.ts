@@ -226,7 +226,7 @@ export async function status(p: Parsed, ctx: PgContext): Promise<void> {
   if (id !== undefined) {
     const pg = views.find((v) => v.id === id);
     if (pg === undefined) throw new CliError(`Item not found: ${id}`);
-    if (p.opts.json === true) {
+    if (p.flag("json")) {
       await ctx.out(
         JSON.stringify(
           { ...statusJson(statusRows([pg])[0]!), history: historyJson(pg.history()) },
@@ -242,7 +242,7 @@ export async function status(p: Parsed, ctx: PgContext): Promise<void> {
   }
   const rows = statusRows(views);
   const histories = new Map(views.map((v) => [v.id, v.history()]));
-  if (p.opts.json === true) {
+  if (p.flag("json")) {
     const json = rows.map((r) => {
       const o = statusJson(r);
       const h = histories.get(r.id) ?? [];

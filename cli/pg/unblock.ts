@@ -13,7 +13,7 @@ import type { PgContext } from "./_context.ts";
 export async function unblock(p: Parsed, ctx: PgContext): Promise<void> {
   await ctx.config();
   const id = p.args.item_id!;
-  const notes = p.opts.notes as string | undefined;
+  const notes = p.value("notes");
   const wasClean = await ctx.treeClean();
   const store = ctx.store();
   const outcome = await withStoreRetry(

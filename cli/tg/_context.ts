@@ -29,8 +29,8 @@ export class TgContext {
    */
   constructor(io: Io, parsed: Parsed) {
     this.io = io;
-    this.json = parsed.opts.json === true;
-    this.verbose = parsed.opts.verbose === true;
+    this.json = parsed.flag("json");
+    this.verbose = parsed.flag("verbose");
   }
 
   /** Whether to colour status words. */

@@ -5,7 +5,6 @@ import { invalidInput } from "../../lib/store/errors.ts";
 import { archiveMaintenance } from "../../lib/store/archive_maintenance.ts";
 import { quoteJsonString } from "../../lib/store/json.ts";
 import type { TgContext } from "./_context.ts";
-import { str } from "./_opts.ts";
 
 /**
  * Parses `YYYY-MM-DD` the way upstream's date parser does (leading
@@ -67,7 +66,7 @@ function jsonIds(ids: readonly string[]): string {
 /** Runs `tg archive`. */
 export async function archive(p: Parsed, ctx: TgContext): Promise<void> {
   const store = await ctx.store();
-  const before = str(p.opts.before);
+  const before = p.value("before");
   let cutoff: number | null = null;
   if (before !== undefined) {
     try {

@@ -9,13 +9,12 @@ import type { Parsed } from "../_args.ts";
 import { startItem } from "../../lib/store/ops/status.ts";
 import { formatHumanTimestamp, parseTimestamp } from "../../lib/store/timestamp.ts";
 import type { TgContext } from "./_context.ts";
-import { str } from "./_opts.ts";
 import { printOutcome } from "./_outcome.ts";
 
 /** Runs `tg do`. */
 export async function doCommand(p: Parsed, ctx: TgContext): Promise<void> {
-  const claim = str(p.opts.claim);
-  const outcome = await startItem(await ctx.store(), p.args.id!, { claim, ttl: str(p.opts.ttl) });
+  const claim = p.value("claim");
+  const outcome = await startItem(await ctx.store(), p.args.id!, { claim, ttl: p.value("ttl") });
   if (outcome.changed && outcome.takeover !== undefined) {
     const t = outcome.takeover;
     const expired = formatHumanTimestamp(parseTimestamp(t.expiredAt));

@@ -133,7 +133,7 @@ async function detect(store: TaskStore, backend: CacheBackend | null) {
 /** Runs `tg doctor`. */
 export async function doctor(p: Parsed, ctx: TgContext): Promise<void> {
   const store = await ctx.store();
-  const fix = p.opts.fix === true;
+  const fix = p.flag("fix");
   const backend = await loadCacheBackend();
   const { issues, cache } = await detect(store, backend);
   let remaining: DoctorIssue[] | null = null;

@@ -14,7 +14,7 @@ export async function dump(p: Parsed, ctx: TgContext): Promise<void> {
   const store = await ctx.store();
   const active = await store.loadActive();
   const archive = await store.loadArchive();
-  await ctx.out(p.opts.yaml === true ? await dumpYaml(active, archive) : dumpJson(active, archive));
+  await ctx.out(p.flag("yaml") ? await dumpYaml(active, archive) : dumpJson(active, archive));
 }
 
 function jsonList(items: readonly Item[]): string {

@@ -5,7 +5,6 @@ import type { Item } from "../../lib/store/item.ts";
 import { editItem } from "../../lib/store/ops/edit.ts";
 import type { TgContext } from "./_context.ts";
 import { itemJson } from "./_format.ts";
-import { str, strings } from "./_opts.ts";
 
 /** Prints the result of an edit. */
 export async function printEdited(item: Item, ctx: TgContext): Promise<void> {
@@ -14,19 +13,19 @@ export async function printEdited(item: Item, ctx: TgContext): Promise<void> {
 
 /** Runs `tg edit`. */
 export async function edit(p: Parsed, ctx: TgContext): Promise<void> {
-  const priority = str(p.opts.priority);
+  const priority = p.value("priority");
   const item = await editItem(await ctx.store(), {
     id: p.args.id!,
-    title: str(p.opts.title),
+    title: p.value("title"),
     priority: priority === undefined ? undefined : BigInt(priority),
-    description: str(p.opts.description),
-    rmDeps: strings(p.opts["rm-dep"]),
-    addDeps: strings(p.opts["add-dep"]),
-    addTags: strings(p.opts["add-tag"]),
-    rmTags: strings(p.opts["rm-tag"]),
-    sets: strings(p.opts.set),
-    parent: str(p.opts.parent),
-    parentClear: p.opts["parent-clear"] === true,
+    description: p.value("description"),
+    rmDeps: p.values("rm-dep"),
+    addDeps: p.values("add-dep"),
+    addTags: p.values("add-tag"),
+    rmTags: p.values("rm-tag"),
+    sets: p.values("set"),
+    parent: p.value("parent"),
+    parentClear: p.flag("parent-clear"),
   });
   await printEdited(item, ctx);
 }

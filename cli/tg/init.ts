@@ -24,7 +24,7 @@ export async function init(p: Parsed, ctx: TgContext): Promise<void> {
   const store = new TaskStore(dir, { warn: ctx.warn });
   const exists = (await store.fs.stat(dir)) !== null;
   if (exists) {
-    if (p.opts.force !== true) {
+    if (!p.flag("force")) {
       throw invalidInput(`Project already initialized at ${dir}. Use --force to reinitialize.`);
     }
     ctx.warn(
@@ -33,7 +33,7 @@ export async function init(p: Parsed, ctx: TgContext): Promise<void> {
   }
   await store.init();
   await ensureGitattributes(store.fs, ctx.io.cwd());
-  const configure = p.opts["merge-driver"] === true;
+  const configure = p.flag("merge-driver");
   if (configure) await configureDriver(store, ctx.io.cwd());
   await ctx.out(
     ctx.json

@@ -7,25 +7,24 @@ import type { Item } from "../../lib/store/item.ts";
 import { parseStatus, type Status } from "../../lib/store/status.ts";
 import type { TgContext } from "./_context.ts";
 import { itemsJson, table } from "./_format.ts";
-import { str } from "./_opts.ts";
 
 /** Runs `tg list`. */
 export async function list(p: Parsed, ctx: TgContext): Promise<void> {
   // Upstream's order: find the store, then check the filters.
   const store = await ctx.store();
   ctx.log(`Project root: ${store.dir}`);
-  const statusText = str(p.opts.status);
-  if (p.opts.blocked === true && statusText !== undefined) {
+  const statusText = p.value("status");
+  if (p.flag("blocked") && statusText !== undefined) {
     throw invalidInput(
       "--blocked cannot be combined with --status; --blocked is sugar for --status blocked",
     );
   }
-  const status: Status | undefined = p.opts.blocked === true
+  const status: Status | undefined = p.flag("blocked")
     ? "blocked"
     : statusText === undefined
     ? undefined
     : parseStatus(statusText);
-  const parentInput = str(p.opts.parent);
+  const parentInput = p.value("parent");
   let active: Item[] | undefined;
   let archive: Item[] | undefined;
   let parent: string | undefined;
@@ -46,7 +45,7 @@ export async function list(p: Parsed, ctx: TgContext): Promise<void> {
     source = active ?? await store.loadActive();
     ctx.log(`Loaded ${source.length} active items`);
   }
-  const tag = str(p.opts.tag);
+  const tag = p.value("tag");
   const selected = source.filter((it) =>
     (status === undefined ? it.status !== "done" : it.status === status) &&
     (tag === undefined || it.tags.includes(tag)) &&

@@ -17,7 +17,6 @@ import { invalidInput, TaskStoreError, type TaskStoreErrorCode } from "../../lib
 import { ensureFreshCache } from "../../lib/store/cache.ts";
 import type { QueryReply, QueryRequest } from "./_query_worker.ts";
 import type { TgContext } from "./_context.ts";
-import { str } from "./_opts.ts";
 
 const DEFAULT_TIMEOUT_SECS = 5;
 const MAX_TIMER_MS = 2147483647;
@@ -57,14 +56,14 @@ function ask(
 
 /** Runs `tg query`. */
 export async function query(p: Parsed, ctx: TgContext): Promise<void> {
-  if (p.opts.schema === true) {
+  if (p.flag("schema")) {
     const { schemaDocument } = await import("./_query_schema.ts");
     await ctx.out(schemaDocument());
     return;
   }
   const sql = p.args.sql;
   if (sql === undefined) throw invalidInput("tg query requires a SQL string (or pass --schema)");
-  const secs = str(p.opts.timeout) ?? String(DEFAULT_TIMEOUT_SECS);
+  const secs = p.value("timeout") ?? String(DEFAULT_TIMEOUT_SECS);
   const timeoutMs = Number(secs) * 1000;
   const store = await ctx.store();
   const worker = timeoutMs === 0

@@ -12,7 +12,6 @@ import { isClaimExpired } from "../../lib/store/claims.ts";
 import { formatTimestamp, parseTimestamp, timestampSortKey } from "../../lib/store/timestamp.ts";
 import type { TgContext } from "./_context.ts";
 import { itemsJson, table } from "./_format.ts";
-import { str } from "./_opts.ts";
 
 /** Largest duration the clock arithmetic accepts (upstream: i64 milliseconds). */
 const MAX_DURATION_NS = 9223372036854775807n * 1_000_000n;
@@ -69,13 +68,13 @@ function staleItems(active: readonly Item[], text: string, now: string): Item[] 
 export async function ready(p: Parsed, ctx: TgContext): Promise<void> {
   const { active, ready } = await readyQueue(ctx);
   let list = ready;
-  const stale = str(p.opts["include-stale"]);
+  const stale = p.value("include-stale");
   if (stale !== undefined) {
     const extra = staleItems(active, stale, (await ctx.store()).now());
     ctx.log(`Including ${extra.length} stale doing items`);
     list = [...ready, ...extra];
   }
-  if (p.opts["include-expired"] === true) {
+  if (p.flag("include-expired")) {
     const now = (await ctx.store()).now();
     const seen = new Set(list);
     const expired = sortByPriority(
@@ -84,7 +83,7 @@ export async function ready(p: Parsed, ctx: TgContext): Promise<void> {
     ctx.log(`Including ${expired.length} expired-claim doing items`);
     list = [...list, ...expired];
   }
-  const limit = str(p.opts.limit);
+  const limit = p.value("limit");
   if (limit !== undefined && BigInt(limit) < BigInt(list.length)) {
     list = list.slice(0, Number(limit));
   }

@@ -8,8 +8,8 @@ import type { TgContext } from "./_context.ts";
 /** Runs `tg rm`. */
 export async function rm(p: Parsed, ctx: TgContext): Promise<void> {
   const { id, clearedDepsFrom: cleared } = await removeItem(await ctx.store(), p.args.id!, {
-    force: p.opts.force === true,
-    clearDeps: p.opts["clear-deps"] === true,
+    force: p.flag("force"),
+    clearDeps: p.flag("clear-deps"),
   });
   if (ctx.json) {
     let out = `{\n  "removed": ${quoteJsonString(id)}`;

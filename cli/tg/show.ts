@@ -34,7 +34,7 @@ export async function show(p: Parsed, ctx: TgContext): Promise<void> {
     for (const c of children.slice(0, MAX_CHILDREN)) out += "  " + tableRow(c, ctx.color) + "\n";
     if (children.length > MAX_CHILDREN) out += `  (${children.length - MAX_CHILDREN} more)\n`;
   }
-  if (p.opts.events === true) {
+  if (p.flag("events")) {
     out += eventsTable(await store.eventsFor(item.id), ctx.io.stdoutIsTerminal());
   }
   await ctx.out(out);
