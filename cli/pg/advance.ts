@@ -67,7 +67,7 @@ export async function advance(p: Parsed, ctx: PgContext): Promise<void> {
       if (to !== undefined) applyUpdate(pg, { kind: "SetPhasePool", pool: "main" });
     }
     return plan;
-  }, { warn: ctx.warn });
+  }, { warn: ctx.warn, delaysMs: ctx.storeRetryDelaysMs() });
   if (!outcome.ok) throw new CliError(outcome.error);
   await ctx.out(outcome.message + "\n");
   await ctx.commitStore(wasClean, `[${id}][advance] Advanced to ${outcome.phase}`);

@@ -179,6 +179,7 @@ export async function startCoordinator(
     root: ctx.root,
     prefix: config.project.prefix,
     log: s.out,
+    retryDelaysMs: ctx.storeRetryDelaysMs(),
     ...(s.reader === null ? {} : { reader: s.reader }),
     onCommit: (c) => {
       s.commits.push(c);

@@ -17,7 +17,7 @@ export async function unblock(p: Parsed, ctx: PgContext): Promise<void> {
     const item = items.find((it) => it.id === id);
     if (item === undefined) return { ok: false, error: `Item not found: ${id}` };
     return unblockItem(new PgItem(item, { warn: ctx.warn }), notes);
-  }, { warn: ctx.warn });
+  }, { warn: ctx.warn, delaysMs: ctx.storeRetryDelaysMs() });
   if (!outcome.ok) throw new CliError(outcome.error);
   await ctx.out(`Unblocked ${id} -- restored to ${outcome.status}\n`);
   await ctx.commitStore(wasClean, `[${id}][unblock] Unblocked`);

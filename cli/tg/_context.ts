@@ -10,9 +10,10 @@ import { type Io, useColor } from "../_io.ts";
 import { loadStoreConfig, type StoreConfig } from "../../lib/store/config.ts";
 import type { Item } from "../../lib/store/item.ts";
 import { resolveId } from "../../lib/store/id.ts";
-import { TaskStore } from "../../lib/store/store.ts";
+import { TaskStore, type TaskStoreOptions } from "../../lib/store/store.ts";
 import { ActiveDoc } from "../../lib/store/active_doc.ts";
 import { invalidInput } from "../../lib/store/errors.ts";
+import { lockTimeoutFromEnv } from "../_lock_timeout.ts";
 
 /** Context shared by the `tg` commands. */
 export class TgContext {
@@ -56,12 +57,17 @@ export class TgContext {
     return this.io.write(text);
   }
 
-  /** The store at or above the working directory. */
+  /**
+   * The store at or above the working directory, with the lock timeout of
+   * `TG_LOCK_TIMEOUT`.
+   */
   async store(): Promise<TaskStore> {
-    this.#store ??= await TaskStore.discover(this.io.cwd(), {
-      warn: this.warn,
-      env: (n) => this.io.env(n),
-    });
+    if (this.#store === undefined) {
+      const options: TaskStoreOptions = { warn: this.warn, env: (n) => this.io.env(n) };
+      const lockTimeoutMs = lockTimeoutFromEnv(this.io);
+      if (lockTimeoutMs !== undefined) options.lockTimeoutMs = lockTimeoutMs;
+      this.#store = await TaskStore.discover(this.io.cwd(), options);
+    }
     return this.#store;
   }
 
