@@ -157,15 +157,23 @@ Deno.test("tg note takes the store lock (upstream appended without it)", async (
   try {
     const lock = await Deno.open(`${repo.dir}/.task-golem/tasks.lock`, { read: true, write: true });
     await lock.lock(true);
-    const pending = tg(["note", "tg-a", "waits"], { cwd: repo.dir });
-    await new Promise((r) => setTimeout(r, 700));
+    // While the lock is held, note waits for it (here only 300 ms) and writes nothing.
+    const t0 = performance.now();
+    const held = await tg(["note", "tg-a", "waits"], {
+      cwd: repo.dir,
+      env: { TG_LOCK_TIMEOUT: "300ms" },
+    });
+    assert.ok(performance.now() - t0 >= 290);
+    assert.equal(held.code, 2);
+    assert.match(held.stderr, /^Error: Lock timeout after 300ms\n/);
     assert.equal(
       await storeFile(repo, "events.jsonl"),
       null,
       "nothing written while the lock is held",
     );
+    // Once the lock is free, the note goes through.
     lock.close();
-    const r = await pending;
+    const r = await tg(["note", "tg-a", "waits"], { cwd: repo.dir });
     assert.equal(r.code, 0, r.stderr);
     assert.match((await storeFile(repo, "events.jsonl"))!, /"text":"waits"/);
   } finally {
