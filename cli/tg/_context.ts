@@ -59,13 +59,14 @@ export class TgContext {
 
   /**
    * The store at or above the working directory, with the lock timeout of
-   * `TG_LOCK_TIMEOUT`.
+   * `TG_LOCK_TIMEOUT` and the clock of the `Io` (when it has one).
    */
   async store(): Promise<TaskStore> {
     if (this.#store === undefined) {
       const options: TaskStoreOptions = { warn: this.warn, env: (n) => this.io.env(n) };
       const lockTimeoutMs = lockTimeoutFromEnv(this.io);
       if (lockTimeoutMs !== undefined) options.lockTimeoutMs = lockTimeoutMs;
+      if (this.io.clock !== undefined) options.clock = this.io.clock;
       this.#store = await TaskStore.discover(this.io.cwd(), options);
     }
     return this.#store;
