@@ -152,3 +152,53 @@ Deno.test("usage errors exit 1 with what to do; with --json they are a JSON obje
     assert.match(await ok(dir, ["--version"]), /^tg \d+\.\d+\.\d+\n$/);
   });
 });
+
+Deno.test("TG_LOCK_TIMEOUT: the lock wait of every locked command; an invalid value is a user error", async () => {
+  await withRepo(async (dir) => {
+    await writeStore(dir, [{ id: "tg-aaaaa" }]);
+    const before = await snapshot(dir);
+    const invalid: [string, string][] = [
+      ["5", "Invalid TG_LOCK_TIMEOUT '5': time unit needed, for example 5sec or 5ms"],
+      [
+        "1 parsec",
+        `Invalid TG_LOCK_TIMEOUT '1 parsec': unknown time unit "parsec", supported units: ns, us/µs, ms, sec, min, hours, days, weeks, months, years (and few variations)`,
+      ],
+    ];
+    for (const [value, message] of invalid) {
+      const env = { TG_LOCK_TIMEOUT: value };
+      // Every command that opens the store refuses it, read-only ones included.
+      for (const args of [["do", "aaaaa"], ["list"]]) {
+        const out = await run(dir, args, env);
+        assert.deepEqual(out, { code: 1, stdout: "", stderr: `Error: ${message}\n` }, value);
+        const j = await run(dir, ["--json", ...args], env);
+        assert.equal(j.code, 1);
+        assert.deepEqual(JSON.parse(j.stderr), { error: message, "exit_code": 1 });
+      }
+      // Commands that do not touch the store are unaffected.
+      assert.match(await ok(dir, ["--version"], env), /^tg /);
+      assert.match(await ok(dir, ["completions", "bash"], env), /_tg/);
+    }
+    assert.deepEqual(await snapshot(dir), before);
+    // An empty value means the default.
+    assert.equal(
+      await ok(dir, ["do", "aaaaa"], { TG_LOCK_TIMEOUT: "" }),
+      "Started: tg-aaaaa - TG-AAAAA [doing]\n",
+    );
+    // A valid one is the wait before `Lock timeout after …`, with the duration as given.
+    using lock = await Deno.open(`${dir}/.task-golem/tasks.lock`, { read: true, write: true });
+    await lock.lock(true);
+    const waits: [string, string, number][] = [
+      ["150ms", "150ms", 150],
+      ["0.2s", "200ms", 200],
+      ["0s", "0s", 0],
+    ];
+    for (const [value, shown, ms] of waits) {
+      const t0 = performance.now();
+      const out = await run(dir, ["todo", "aaaaa"], { TG_LOCK_TIMEOUT: value });
+      const waited = performance.now() - t0;
+      assert.equal(out.code, 2, value);
+      assert.match(out.stderr, new RegExp(`^Error: Lock timeout after ${shown}\n`), value);
+      assert.ok(waited >= ms - 5, `${value}: gave up after ${waited} ms`);
+    }
+  });
+});
