@@ -22,8 +22,9 @@ Deno.test("tg events and show --events print the same tables and NDJSON as the R
     }[];
     assert.ok(active.length > 20 && archived.length === 3);
     let withEvents = 0;
+    // Ours in-process: a hundred read-only comparisons.
     for (const { id } of [...active, ...archived]) {
-      const r = await t.tg(["events", id]);
+      const r = await t.tgInProcess(["events", id]);
       assert.equal(r.code, 0, r.stderr);
       if (t.rust) assert.equal(r.stdout, (await t.rustTg(["events", id])).stdout, id);
       if (r.stdout === "") continue;
@@ -31,7 +32,7 @@ Deno.test("tg events and show --events print the same tables and NDJSON as the R
       for (
         const args of [["events", id, "--json"], ["--json", "events", id], ["show", id, "--events"]]
       ) {
-        const o = await t.tg(args);
+        const o = await t.tgInProcess(args);
         assert.equal(o.code, 0, `${args.join(" ")}: ${o.stderr}`);
         if (t.rust) assert.equal(o.stdout, (await t.rustTg(args)).stdout, args.join(" "));
       }
