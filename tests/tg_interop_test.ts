@@ -769,9 +769,10 @@ rustTest(
         ["init"],
       ];
       const before = await storeFiles(dir);
+      // Ours in-process (90 commands): the exit code is what main returns to the binary.
       for (const args of cases) {
         for (const argv of [args, ["--json", ...args]]) {
-          const [r, o] = await Promise.all([rust(argv, dir), ours(argv, dir)]);
+          const [r, o] = await Promise.all([rust(argv, dir), oursInProcess(argv, dir)]);
           const what = `tg ${argv.join(" ")}`;
           assert.notEqual(r.code, 0, `${what}: rust succeeded`);
           assert.equal(o.code, r.code, `${what}: exit`);
