@@ -5,8 +5,12 @@
  * @module
  */
 
+import type { Clock } from "../lib/io/clock.ts";
+
 /** Streams and environment for a command. */
 export interface Io {
+  /** The clock for timestamps and claim expiry (absent = the system clock). */
+  readonly clock?: Clock;
   /** Writes to stdout (a closed pipe is ignored). */
   write(text: string): Promise<void>;
   /** Writes to stderr, in order with other stderr output. */
@@ -87,6 +91,8 @@ export interface BufferIoOptions {
   cwd?: string;
   /** Pretend stdout is a terminal. */
   terminal?: boolean;
+  /** The clock commands read (default: the system clock). */
+  clock?: Clock;
 }
 
 /** Captures output in memory (for in-process tests of `main`). */
@@ -95,6 +101,8 @@ export class BufferIo implements Io {
   stdout = "";
   /** Everything written to stderr. */
   stderr = "";
+  /** The clock given in the options, if any. */
+  readonly clock?: Clock;
   readonly #env: Record<string, string>;
   readonly #cwd: string;
   readonly #terminal: boolean;
@@ -104,6 +112,7 @@ export class BufferIo implements Io {
     this.#env = options.env ?? {};
     this.#cwd = options.cwd ?? "/";
     this.#terminal = options.terminal ?? false;
+    if (options.clock !== undefined) this.clock = options.clock;
   }
   /** Appends to `stdout`. */
   write(text: string): Promise<void> {

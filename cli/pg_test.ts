@@ -6,6 +6,7 @@ import { reportPgError } from "./pg/_errors.ts";
 import { formatStatusTable, type StatusRow, truncateTitle } from "./pg/status.ts";
 import { UsageError } from "./_args.ts";
 import { PgError } from "../lib/adapter/pg_error.ts";
+import { PgContext } from "./pg/_context.ts";
 
 async function inTemp<T>(fn: (dir: string) => Promise<T>): Promise<T> {
   const dir = await Deno.realPath(await Deno.makeTempDir({ prefix: "pg-main-" }));
@@ -47,6 +48,41 @@ Deno.test("main() shows help on stdout with exit 0 and lists the exit codes", as
   assert.match(sub.stdout, /Usage: pg advance \[OPTIONS\] <ITEM_ID>/);
   assert.match(sub.stdout, /--to <PHASE>/);
   assert.match(sub.stdout, /--root <PATH>/);
+});
+
+Deno.test("PgContext takes the lock timeout from TG_LOCK_TIMEOUT and caps the retry pauses at it", async () => {
+  const pauses = (env: Record<string, string>) =>
+    new PgContext(new BufferIo({ env }), ".", undefined, "info").storeRetryDelaysMs();
+  assert.deepEqual(pauses({}), [1000, 1000]);
+  assert.deepEqual(pauses({ TG_LOCK_TIMEOUT: "5s" }), [1000, 1000]);
+  assert.deepEqual(pauses({ TG_LOCK_TIMEOUT: "250ms" }), [250, 250]);
+  assert.deepEqual(pauses({ TG_LOCK_TIMEOUT: "0s" }), [0, 0]);
+  await inTemp(async (dir) => {
+    const ctx = new PgContext(
+      new BufferIo({ cwd: dir, env: { TG_LOCK_TIMEOUT: "50ms" } }),
+      ".",
+      undefined,
+      "info",
+    );
+    await ctx.store().init();
+    using held = await Deno.open(ctx.store().lockPath, { read: true, write: true });
+    await held.lock(true);
+    const t0 = performance.now();
+    await assert.rejects(ctx.store().lock(() => {}), /^TaskStoreError: Lock timeout after 50ms$/);
+    assert.ok(performance.now() - t0 >= 45);
+  });
+});
+
+Deno.test("main() refuses an invalid TG_LOCK_TIMEOUT with exit 1 once a command uses the store", async () => {
+  await inTemp(async (dir) => {
+    const io = new BufferIo({ cwd: dir, env: { TG_LOCK_TIMEOUT: "5" } });
+    assert.equal(await main(["status"], io), 1);
+    assert.equal(
+      io.stderr,
+      "Error: Invalid TG_LOCK_TIMEOUT '5': time unit needed, for example 5sec or 5ms\n",
+    );
+    assert.equal(io.stdout, "");
+  });
 });
 
 Deno.test("main() maps a missing argument to exit 2", async () => {

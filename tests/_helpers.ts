@@ -1,9 +1,14 @@
 /**
  * Shared helpers for black-box tests: temp git repos, running the real `tg`
- * CLI (and the upstream Rust binary when present) as subprocesses.
+ * CLI (and the upstream Rust binary when present) as subprocesses, or our
+ * `tg` in-process through `main`.
  *
  * @module
  */
+
+import { BufferIo } from "../cli/_io.ts";
+import { main } from "../cli/tg.ts";
+import type { Clock } from "../lib/io/clock.ts";
 
 /** Absolute path of the repository root. */
 export const REPO_ROOT: string = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
@@ -75,6 +80,31 @@ export function tg(args: string[], options: RunOptions): Promise<Output> {
     ],
     options,
   );
+}
+
+/** Options for {@linkcode tgInProcess}. */
+export interface InProcessOptions extends RunOptions {
+  /** The clock the commands read (default: the system clock). */
+  clock?: Clock;
+}
+
+/**
+ * Runs our `tg` in this process through `main(argv, io)`: the same code as
+ * {@linkcode tg} without a process start, with the same test environment
+ * (and nothing else from this process's environment).
+ *
+ * @param args Arguments.
+ * @param options Working directory, extra environment and clock.
+ * @returns Exit code and output.
+ */
+export async function tgInProcess(args: string[], options: InProcessOptions): Promise<Output> {
+  const io = new BufferIo({
+    cwd: options.cwd,
+    env: { ...BASE_ENV, ...options.env },
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+  });
+  const code = await main(args, io);
+  return { code, stdout: io.stdout, stderr: io.stderr };
 }
 
 /** Runs the upstream Rust `tg`. */

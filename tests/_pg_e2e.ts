@@ -81,8 +81,8 @@ export interface E2eProject {
   marker: string;
   /** Writes the scenario table. */
   scenarios(table: Record<string, unknown>): Promise<void>;
-  /** Runs `pg` with the fake claude first on PATH. */
-  pg(args: string[], o?: { stderrToNull?: boolean }): Promise<Output>;
+  /** Runs `pg` with the fake claude first on PATH (and `o.env` added to the environment). */
+  pg(args: string[], o?: { stderrToNull?: boolean; env?: Record<string, string> }): Promise<Output>;
   /** Starts `pg` without waiting. */
   spawnPg(args: string[]): Deno.ChildProcess;
   /** Runs our `tg`. */
@@ -221,7 +221,8 @@ export async function e2eProject(
     store,
     marker,
     scenarios: (t) => Deno.writeTextFile(table, JSON.stringify(t)),
-    pg: (args, opts = {}) => exec(Deno.execPath(), pgArgs(args), dir, env, opts.stderrToNull),
+    pg: (args, opts = {}) =>
+      exec(Deno.execPath(), pgArgs(args), dir, { ...env, ...opts.env }, opts.stderrToNull),
     spawnPg: (args) =>
       new Deno.Command(Deno.execPath(), {
         args: pgArgs(args),

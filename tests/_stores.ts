@@ -14,6 +14,7 @@ import {
   type TempRepo,
   tempRepo,
   tg,
+  tgInProcess,
 } from "./_helpers.ts";
 
 /** The item-file header line. */
@@ -136,6 +137,8 @@ export interface Twin {
   rust: TempRepo | null;
   /** Runs our `tg` on our store. */
   tg(args: string[], env?: Record<string, string>): Promise<Output>;
+  /** Runs our `tg` on our store in-process (for long runs of read-only comparisons). */
+  tgInProcess(args: string[], env?: Record<string, string>): Promise<Output>;
   /** Runs the Rust `tg` on its store. */
   rustTg(args: string[], env?: Record<string, string>): Promise<Output>;
   /** Removes both. */
@@ -155,6 +158,7 @@ export async function twin(files: StoreFiles | string): Promise<Twin> {
     ours,
     rust,
     tg: (args, env) => tg(args, { cwd: ours.dir, ...(env ? { env } : {}) }),
+    tgInProcess: (args, env) => tgInProcess(args, { cwd: ours.dir, ...(env ? { env } : {}) }),
     rustTg: (args, env) => {
       if (rust === null) throw new Error("the Rust peer cannot run here");
       return rustTg(args, { cwd: rust.dir, ...(env ? { env } : {}) });

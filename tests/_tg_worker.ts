@@ -1,7 +1,8 @@
 /**
  * A worker process for concurrency and crash tests: runs `tg` commands
  * in-process (the real CLI code, without one process start per command) and
- * prints one JSON line per command as soon as it has finished.
+ * prints one JSON line per command as soon as it has finished (for `add`,
+ * with the milliseconds it took as `ms`).
  *
  * Usage: `deno run -A tests/_tg_worker.ts <cwd> add <prefix> <count>`
  *        `deno run -A tests/_tg_worker.ts <cwd> race <seed> <id>...`
@@ -35,15 +36,17 @@ if (mode === "add") {
     // A lock timeout (exit 2, nothing written) is retried, as an agent would;
     // the retries are reported so tests can see them.
     let timeouts = 0;
+    const t0 = performance.now();
     let r = await tgOnce(cwd!, ["--json", "add", `${prefix}-${i}`]);
     while (r.code === 2 && r.stderr.includes("Lock timeout") && timeouts < 5) {
       timeouts++;
       r = await tgOnce(cwd!, ["--json", "add", `${prefix}-${i}`]);
     }
+    const ms = performance.now() - t0;
     report(
       r.code === 0
-        ? { ok: true, id: JSON.parse(r.stdout).id, timeouts }
-        : { ok: false, timeouts, ...r },
+        ? { ok: true, id: JSON.parse(r.stdout).id, timeouts, ms }
+        : { ok: false, timeouts, ms, ...r },
     );
   }
 } else if (mode === "race") {

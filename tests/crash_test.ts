@@ -11,8 +11,15 @@ import { prng, writeSyntheticStore } from "../lib/_testing/synthetic_store.ts";
 const KILLS = 200;
 const LANES = 4;
 
-/** Runs a worker that keeps adding items, kills it after `delayMs`, returns the IDs it reported. */
-async function addUntilKilled(dir: string, tag: string, delayMs: number): Promise<string[]> {
+/**
+ * Runs a worker that keeps adding items and kills it at a random moment of
+ * its second add: after its first reported write, `fraction` (in [0, 1)) of
+ * the time that first add took, as the worker measured it. Every kill so
+ * lands in the write loop, not in the process start-up, and the kills spread
+ * over a whole add (the first, cold one is the slowest) at the machine's own
+ * pace, however loaded it is. Returns the IDs it reported.
+ */
+async function addUntilKilled(dir: string, tag: string, fraction: number): Promise<string[]> {
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -28,9 +35,17 @@ async function addUntilKilled(dir: string, tag: string, delayMs: number): Promis
     stdout: "piped",
     stderr: "null",
   }).spawn();
-  const timer = setTimeout(() => child.kill("SIGKILL"), delayMs);
+  // A worker that never writes is stopped too (and fails the check of the caller).
+  const guard = setTimeout(() => child.kill("SIGKILL"), 30_000);
+  let timer: ReturnType<typeof setTimeout> | undefined;
   let text = "";
-  for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) text += chunk;
+  for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
+    text += chunk;
+    if (timer !== undefined || !text.includes("\n")) continue;
+    const first = JSON.parse(text.slice(0, text.indexOf("\n"))) as { ms: number };
+    timer = setTimeout(() => child.kill("SIGKILL"), fraction * first.ms);
+  }
+  clearTimeout(guard);
   clearTimeout(timer);
   await child.status;
   const complete = text.slice(0, text.lastIndexOf("\n") + 1);
@@ -50,7 +65,8 @@ Deno.test(`a writer SIGKILLed ${KILLS} times never corrupts the store or loses a
       const rand = prng(1000 + lane);
       const reported = new Set<string>();
       for (let i = 0; i < KILLS / LANES; i++) {
-        const ids = await addUntilKilled(repo.dir, `l${lane}k${i}`, 40 + Math.floor(rand() * 400));
+        const ids = await addUntilKilled(repo.dir, `l${lane}k${i}`, rand());
+        assert.ok(ids.length >= 1, `kill ${i} came before the first write`);
         for (const id of ids) reported.add(id);
         const items = parseActiveFile(await Deno.readFile(`${repo.dir}/.task-golem/tasks.jsonl`));
         const present = new Set(items.map((it) => it.id));

@@ -39,7 +39,7 @@ async function holdLock(dir: string, seconds: number): Promise<Deno.ChildProcess
 
 Deno.test({
   name:
-    "tg add waits for a flock(1) holder, then fails with the lock timeout (exit 2) and changes nothing",
+    "tg add waits for a flock(1) holder, then fails with the default 5 s lock timeout (exit 2) and changes nothing",
   ignore: flockMissing !== null,
   async fn() {
     const repo = await tempRepo();
@@ -58,13 +58,21 @@ Deno.test({
       );
       assert.ok(waited >= 4900, `gave up after ${waited} ms`);
       assert.equal(await readText(`${repo.dir}/.task-golem/tasks.jsonl`), before);
-      const j = await tg(["--json", "add", "also blocked"], { cwd: repo.dir });
+      // TG_LOCK_TIMEOUT shortens the wait; the message names the real duration.
+      const t1 = performance.now();
+      const j = await tg(["--json", "add", "also blocked"], {
+        cwd: repo.dir,
+        env: { TG_LOCK_TIMEOUT: "300ms" },
+      });
+      const waitedShort = performance.now() - t1;
       assert.equal(j.code, 2);
       assert.deepEqual(JSON.parse(j.stderr), {
-        error: "Lock timeout after 5s",
+        error: "Lock timeout after 300ms",
         "exit_code": 2,
         hint: "another process holds .task-golem/tasks.lock; retry when it has finished",
       });
+      assert.ok(waitedShort >= 290 && waitedShort < 4000, `gave up after ${waitedShort} ms`);
+      assert.equal(await readText(`${repo.dir}/.task-golem/tasks.jsonl`), before);
       holder.kill("SIGKILL");
       await holder.status;
     } finally {

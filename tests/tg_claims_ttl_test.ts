@@ -7,7 +7,8 @@
  */
 
 import assert from "node:assert/strict";
-import { rustUnavailable, tg } from "./_helpers.ts";
+import { FixedClock } from "../lib/io/clock.ts";
+import { rustUnavailable, tg, tgInProcess } from "./_helpers.ts";
 import { HEADER, itemLine, storeFile, storeRepo, twin } from "./_stores.ts";
 
 const RUST_SKIP = await rustUnavailable();
@@ -86,16 +87,30 @@ Deno.test("an expired claim (1s TTL) no longer blocks: another agent takes it ov
     "tasks.jsonl": HEADER + itemLine("tg-a"),
     "archive.jsonl": HEADER,
   });
+  // In-process, so the clock can be moved instead of waiting for the lease to run out.
+  const at = (millis: number) => ({
+    cwd: repo.dir,
+    clock: new FixedClock({
+      secs: 1772323200 + Math.floor(millis / 1000),
+      nanos: (millis % 1000) * 1e6,
+    }),
+  });
   try {
     assert.equal(
-      (await tg(["do", "tg-a", "--claim", "bot-a", "--ttl", "1s"], { cwd: repo.dir })).code,
+      (await tgInProcess(["do", "tg-a", "--claim", "bot-a", "--ttl", "1s"], at(0))).code,
       0,
     );
-    await new Promise((r) => setTimeout(r, 1100));
-    const take = await tg(["do", "tg-a", "--claim", "bot-b", "--ttl", "10m"], { cwd: repo.dir });
+    // Still live just before the lease ends.
+    const early = await tgInProcess(["do", "tg-a", "--claim", "bot-b", "--ttl", "10m"], at(900));
+    assert.equal(early.code, 1);
+    assert.match(early.stderr, /^Error: Already claimed by bot-a\n/);
+    const take = await tgInProcess(["do", "tg-a", "--claim", "bot-b", "--ttl", "10m"], at(1100));
     assert.equal(take.code, 0, take.stderr);
     assert.equal(take.stdout, "Started: tg-a - Item tg-a [doing]\n");
-    assert.match(take.stderr, /^Note: the claim of bot-a expired at .+ UTC; bot-b took it over\n$/);
+    assert.equal(
+      take.stderr,
+      "Note: the claim of bot-a expired at 2026-03-01 00:00:01 UTC; bot-b took it over\n",
+    );
     const it = await item(repo.dir, "tg-a");
     assert.equal(it.claimed_by, "bot-b");
     assert.equal((it["x-tg-claim-lease"] as Lease).agent, "bot-b");
@@ -108,6 +123,7 @@ Deno.test("an expired claim (1s TTL) no longer blocks: another agent takes it ov
       notes[0].text,
       /^Claim taken over by bot-b: the claim of bot-a expired at \d{4}-.+Z$/,
     );
+    assert.equal(notes[0].ts, "2026-03-01T00:00:01.100000Z");
   } finally {
     await repo.cleanup();
   }

@@ -22,8 +22,9 @@ Deno.test("tg events and show --events print the same tables and NDJSON as the R
     }[];
     assert.ok(active.length > 20 && archived.length === 3);
     let withEvents = 0;
+    // Ours in-process: a hundred read-only comparisons.
     for (const { id } of [...active, ...archived]) {
-      const r = await t.tg(["events", id]);
+      const r = await t.tgInProcess(["events", id]);
       assert.equal(r.code, 0, r.stderr);
       if (t.rust) assert.equal(r.stdout, (await t.rustTg(["events", id])).stdout, id);
       if (r.stdout === "") continue;
@@ -31,7 +32,7 @@ Deno.test("tg events and show --events print the same tables and NDJSON as the R
       for (
         const args of [["events", id, "--json"], ["--json", "events", id], ["show", id, "--events"]]
       ) {
-        const o = await t.tg(args);
+        const o = await t.tgInProcess(args);
         assert.equal(o.code, 0, `${args.join(" ")}: ${o.stderr}`);
         if (t.rust) assert.equal(o.stdout, (await t.rustTg(args)).stdout, args.join(" "));
       }
@@ -157,15 +158,23 @@ Deno.test("tg note takes the store lock (upstream appended without it)", async (
   try {
     const lock = await Deno.open(`${repo.dir}/.task-golem/tasks.lock`, { read: true, write: true });
     await lock.lock(true);
-    const pending = tg(["note", "tg-a", "waits"], { cwd: repo.dir });
-    await new Promise((r) => setTimeout(r, 700));
+    // While the lock is held, note waits for it (here only 300 ms) and writes nothing.
+    const t0 = performance.now();
+    const held = await tg(["note", "tg-a", "waits"], {
+      cwd: repo.dir,
+      env: { TG_LOCK_TIMEOUT: "300ms" },
+    });
+    assert.ok(performance.now() - t0 >= 290);
+    assert.equal(held.code, 2);
+    assert.match(held.stderr, /^Error: Lock timeout after 300ms\n/);
     assert.equal(
       await storeFile(repo, "events.jsonl"),
       null,
       "nothing written while the lock is held",
     );
+    // Once the lock is free, the note goes through.
     lock.close();
-    const r = await pending;
+    const r = await tg(["note", "tg-a", "waits"], { cwd: repo.dir });
     assert.equal(r.code, 0, r.stderr);
     assert.match((await storeFile(repo, "events.jsonl"))!, /"text":"waits"/);
   } finally {

@@ -21,6 +21,7 @@ import {
   rustUnavailable,
   tempRepo,
   tg,
+  tgInProcess,
 } from "./_helpers.ts";
 import { TG_COMMANDS } from "../cli/tg.ts";
 import { prng } from "../lib/_testing/synthetic_store.ts";
@@ -52,6 +53,9 @@ type Runner = (args: string[], dir: string, env?: Record<string, string>) => Pro
 
 const rust: Runner = (args, dir, env) => rustTg(args, env ? { cwd: dir, env } : { cwd: dir });
 const ours: Runner = (args, dir, env) => tg(args, env ? { cwd: dir, env } : { cwd: dir });
+/** Our `tg` in-process: the binary's `main`, without a process start per read. */
+const oursInProcess: Runner = (args, dir, env) =>
+  tgInProcess(args, env ? { cwd: dir, env } : { cwd: dir });
 
 /** Stderr without our `hint:` lines (advice upstream does not print). */
 function withoutHints(stderr: string): string {
@@ -65,9 +69,14 @@ function assertSame(r: Output, o: Output, what: string): void {
   assert.equal(withoutHints(o.stderr), r.stderr, `${what}: stderr`);
 }
 
-/** Runs a read-only command with both binaries on the same store and compares. */
+/**
+ * Runs a read-only command with the Rust binary and ours on the same store
+ * and compares. Ours runs in-process: these comparisons are hundreds of
+ * commands, and their output is the binary's (every write, and the
+ * concurrent writers, go through our binary).
+ */
 async function compareRead(dir: string, args: string[], env?: Record<string, string>) {
-  const [r, o] = await Promise.all([rust(args, dir, env), ours(args, dir, env)]);
+  const [r, o] = await Promise.all([rust(args, dir, env), oursInProcess(args, dir, env)]);
   assertSame(r, o, `tg ${args.join(" ")}`);
   return o;
 }
@@ -760,9 +769,10 @@ rustTest(
         ["init"],
       ];
       const before = await storeFiles(dir);
+      // Ours in-process (90 commands): the exit code is what main returns to the binary.
       for (const args of cases) {
         for (const argv of [args, ["--json", ...args]]) {
-          const [r, o] = await Promise.all([rust(argv, dir), ours(argv, dir)]);
+          const [r, o] = await Promise.all([rust(argv, dir), oursInProcess(argv, dir)]);
           const what = `tg ${argv.join(" ")}`;
           assert.notEqual(r.code, 0, `${what}: rust succeeded`);
           assert.equal(o.code, r.code, `${what}: exit`);

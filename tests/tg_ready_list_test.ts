@@ -56,7 +56,7 @@ Deno.test("list, ready, next and show on the generated fixture: same stdout, std
   try {
     for (const base of LIST_ARGS) {
       for (const args of [base, ["--json", ...base], ["--verbose", ...base]]) {
-        const r = await t.tg(args);
+        const r = await t.tgInProcess(args);
         assert.ok(r.code === 0 || r.code === 1, `${args.join(" ")}: ${r.stderr}`);
         if (!t.rust) continue;
         const rr = await t.rustTg(args);

@@ -13,7 +13,9 @@ import { resolve } from "../../lib/io/path.ts";
 import { DenoProcessRunner, type ProcessRunner } from "../../lib/io/process_runner.ts";
 import { pgAuthor } from "../../lib/adapter/pg_author.ts";
 import { commit, stageSelf } from "../../lib/store/git.ts";
-import { TaskStore } from "../../lib/store/store.ts";
+import { TaskStore, type TaskStoreOptions } from "../../lib/store/store.ts";
+import { STORE_RETRY_DELAYS_MS } from "../../lib/adapter/store_access.ts";
+import { lockTimeoutFromEnv } from "../_lock_timeout.ts";
 import type { LoadedConfig } from "../../lib/orchestrator/config/config_file.ts";
 
 /** Log levels, least verbose first. */
@@ -103,17 +105,42 @@ export class PgContext {
     return this.#config;
   }
 
-  /** The store in `{root}/.task-golem` (its events name pg as their author). */
+  /**
+   * The store in `{root}/.task-golem`, with the lock timeout of
+   * `TG_LOCK_TIMEOUT`; its events name pg as their author.
+   *
+   * @throws {CliError} For an invalid `TG_LOCK_TIMEOUT`.
+   */
   store(): TaskStore {
-    const env = (name: string) => this.io.env(name);
-    this.#store ??= new TaskStore(`${this.root === "/" ? "" : this.root}/.task-golem`, {
-      fs: this.fs,
-      runner: this.runner,
-      warn: this.warn,
-      env,
-      author: () => pgAuthor({ env, runner: this.runner, cwd: this.root }),
-    });
+    if (this.#store === undefined) {
+      const env = (name: string) => this.io.env(name);
+      const options: TaskStoreOptions = {
+        fs: this.fs,
+        runner: this.runner,
+        warn: this.warn,
+        env,
+        author: () => pgAuthor({ env, runner: this.runner, cwd: this.root }),
+      };
+      const lockTimeoutMs = lockTimeoutFromEnv(this.io);
+      if (lockTimeoutMs !== undefined) options.lockTimeoutMs = lockTimeoutMs;
+      this.#store = new TaskStore(`${this.root === "/" ? "" : this.root}/.task-golem`, options);
+    }
     return this.#store;
+  }
+
+  /**
+   * The pauses between the three attempts of a store operation (pg.md §6.2):
+   * 1 s each, but never longer than the lock timeout, so that a short
+   * `TG_LOCK_TIMEOUT` shortens the whole operation and not only its waits.
+   *
+   * @returns Milliseconds before attempt 2 and before attempt 3.
+   * @throws {CliError} For an invalid `TG_LOCK_TIMEOUT`.
+   */
+  storeRetryDelaysMs(): readonly number[] {
+    const lockTimeoutMs = lockTimeoutFromEnv(this.io);
+    return lockTimeoutMs === undefined
+      ? STORE_RETRY_DELAYS_MS
+      : STORE_RETRY_DELAYS_MS.map((ms) => Math.min(ms, lockTimeoutMs));
   }
 
   /**

@@ -80,6 +80,7 @@ export function openRunIo(ctx: PgContext, deps: RunDeps, json: boolean): RunIo {
       signal: shutdown.signal,
       pid: deps.pid ?? Deno.pid,
       searchPath: ctx.io.env("PATH"),
+      storeRetryDelaysMs: ctx.storeRetryDelaysMs(),
       ...(deps.createRunner === undefined ? {} : { createRunner: deps.createRunner }),
     },
     [Symbol.dispose]: () => close.dispose(),

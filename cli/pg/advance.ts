@@ -72,7 +72,7 @@ export async function advance(p: Parsed, ctx: PgContext): Promise<void> {
         }
         return plan;
       }).then((r) => r.value, notFound(id)),
-    { warn: ctx.warn },
+    { warn: ctx.warn, delaysMs: ctx.storeRetryDelaysMs() },
   );
   if (!outcome.ok) throw new CliError(outcome.error);
   await ctx.out(outcome.message + "\n");

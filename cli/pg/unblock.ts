@@ -21,7 +21,7 @@ export async function unblock(p: Parsed, ctx: PgContext): Promise<void> {
     (): Promise<UnblockOutcome> =>
       updateItem(store, id, (item) => unblockItem(new PgItem(item, { warn: ctx.warn }), notes))
         .then((r) => r.value, notFound(id)),
-    { warn: ctx.warn },
+    { warn: ctx.warn, delaysMs: ctx.storeRetryDelaysMs() },
   );
   if (!outcome.ok) throw new CliError(outcome.error);
   await ctx.out(`Unblocked ${id} -- restored to ${outcome.status}\n`);

@@ -9,7 +9,8 @@ import type { Parsed } from "../_args.ts";
 import { type Io, useColor } from "../_io.ts";
 import { loadStoreConfig, type StoreConfig } from "../../lib/store/config.ts";
 import { resolveId } from "../../lib/store/id.ts";
-import { TaskStore } from "../../lib/store/store.ts";
+import { TaskStore, type TaskStoreOptions } from "../../lib/store/store.ts";
+import { lockTimeoutFromEnv } from "../_lock_timeout.ts";
 
 /** Context shared by the `tg` commands. */
 export class TgContext {
@@ -53,12 +54,18 @@ export class TgContext {
     return this.io.write(text);
   }
 
-  /** The store at or above the working directory. */
+  /**
+   * The store at or above the working directory, with the lock timeout of
+   * `TG_LOCK_TIMEOUT` and the clock of the `Io` (when it has one).
+   */
   async store(): Promise<TaskStore> {
-    this.#store ??= await TaskStore.discover(this.io.cwd(), {
-      warn: this.warn,
-      env: (n) => this.io.env(n),
-    });
+    if (this.#store === undefined) {
+      const options: TaskStoreOptions = { warn: this.warn, env: (n) => this.io.env(n) };
+      const lockTimeoutMs = lockTimeoutFromEnv(this.io);
+      if (lockTimeoutMs !== undefined) options.lockTimeoutMs = lockTimeoutMs;
+      if (this.io.clock !== undefined) options.clock = this.io.clock;
+      this.#store = await TaskStore.discover(this.io.cwd(), options);
+    }
     return this.#store;
   }
 

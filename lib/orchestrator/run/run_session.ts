@@ -87,6 +87,8 @@ export interface RunSessionOptions {
   searchPath?: string | undefined;
   /** Clock (default: the system clock). */
   clock?: Clock;
+  /** Pauses between the attempts of a store operation (default 1 s, 1 s; pg.md §6.2). */
+  storeRetryDelaysMs?: readonly number[];
 }
 
 /** What `pg run` asks for. */
@@ -429,6 +431,9 @@ class Session implements RunSession {
       prefix: this.#loaded!.config.project.prefix,
       log: this.#sink,
       ...(reader === null ? {} : { reader }),
+      ...(this.#o.storeRetryDelaysMs === undefined
+        ? {}
+        : { retryDelaysMs: this.#o.storeRetryDelaysMs }),
       onCommit: (c) => {
         this.#commits.push(c);
         this.#sink.event({
