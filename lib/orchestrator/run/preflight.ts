@@ -1,8 +1,9 @@
 /**
  * Preflight (pg.md §8.13): the checks `pg run` makes before spawning
- * anything — store directory, config structure, workflow files, the items'
- * pipelines and phases, duplicate IDs, and the dependency graph. Every
- * problem is collected, each with where it is and how to fix it.
+ * anything — store directory, config structure, workflow files (the
+ * pipelines' and the triage guides), the items' pipelines and phases,
+ * duplicate IDs, and the dependency graph. Every problem is collected, each
+ * with where it is and how to fix it.
  *
  * @module
  */
@@ -11,6 +12,7 @@ import { DEFAULT_PIPELINE } from "../../adapter/pg_item.ts";
 import type { FileSystem } from "../../io/fs.ts";
 import { join } from "../../io/path.ts";
 import { type PgConfig, resolvePipeline } from "../config/config.ts";
+import { isWorkflowPackPath, WORKFLOW_PACK_DIR } from "../config/workflow_pack.ts";
 import type { SchedulerItem } from "../scheduling/scheduler_item.ts";
 
 /** What preflight reads of an item (a scheduler view has it all). */
@@ -127,18 +129,25 @@ function structural(config: PgConfig, file: string): PreflightError[] {
 }
 
 async function workflows(o: PreflightOptions): Promise<PreflightError[]> {
-  const paths = new Set<string>();
+  // Each distinct path once, with the key that names it (pipelines first).
+  const keys = new Map<string, string>();
   for (const p of Object.values(o.config.pipelines)) {
-    for (const ph of [...p.pre_phases, ...p.phases]) for (const w of ph.workflows) paths.add(w);
+    for (const ph of [...p.pre_phases, ...p.phases]) {
+      for (const w of ph.workflows) if (!keys.has(w)) keys.set(w, "pipelines → workflows");
+    }
   }
+  for (const w of o.config.triage.workflows) if (!keys.has(w)) keys.set(w, "triage.workflows");
   const out: PreflightError[] = [];
-  for (const w of [...paths].sort()) {
+  for (const w of [...keys.keys()].sort()) {
     const info = await o.fs.stat(join(o.configBase, w)).catch(() => null);
     if (info === null) {
+      const restore = isWorkflowPackPath(w)
+        ? ` (\`pg init\` writes the missing files of ${WORKFLOW_PACK_DIR}/)`
+        : "";
       out.push({
         condition: `Workflow file not found: ${w}`,
-        location: `${o.configName} → pipelines → workflows`,
-        fix: `Create the workflow file at ${w} or update the path`,
+        location: `${o.configName} → ${keys.get(w)}`,
+        fix: `Create the workflow file at ${w} or update the path${restore}`,
       });
     }
   }

@@ -101,6 +101,26 @@ Deno.test("runPreflight() workflow files and item pipelines, phases and pools", 
   ]);
 });
 
+Deno.test("runPreflight() checks the triage guides and says pg init restores the workflow pack", async () => {
+  const config = testConfig();
+  config.triage.workflows = ["guides/triage.md", "phase-golem-workflows/triage.md"];
+  config.pipelines.blog!.phases[0]!.workflows = ["./phase-golem-workflows/fix/build.md"];
+  const errors = await runPreflight(await setup([], { config, configName: "phase-golem.jsonc" }));
+  assert.deepEqual(errors.map(formatPreflightError), [
+    "Preflight error: Workflow file not found: ./phase-golem-workflows/fix/build.md\n" +
+    "  Config: phase-golem.jsonc → pipelines → workflows\n" +
+    "  Fix: Create the workflow file at ./phase-golem-workflows/fix/build.md or update the path " +
+    "(`pg init` writes the missing files of phase-golem-workflows/)",
+    "Preflight error: Workflow file not found: guides/triage.md\n" +
+    "  Config: phase-golem.jsonc → triage.workflows\n" +
+    "  Fix: Create the workflow file at guides/triage.md or update the path",
+    "Preflight error: Workflow file not found: phase-golem-workflows/triage.md\n" +
+    "  Config: phase-golem.jsonc → triage.workflows\n" +
+    "  Fix: Create the workflow file at phase-golem-workflows/triage.md or update the path " +
+    "(`pg init` writes the missing files of phase-golem-workflows/)",
+  ]);
+});
+
 Deno.test("runPreflight() duplicate IDs, dangling deps ([Fix] archive counts) and cycles", async () => {
   const errors = await runPreflight(
     await setup([
