@@ -4,11 +4,14 @@ import type { Item } from "../../store/item.ts";
 import { PgItem } from "../../adapter/pg_item.ts";
 import { schedulerItemOf } from "../scheduling/scheduler_item.ts";
 import {
+  agentUnavailableHelp,
   findCycles,
   formatPreflightError,
   type PreflightOptions,
   runPreflight,
+  withAgentHelp,
 } from "./preflight.ts";
+import { AgentUnavailableError } from "../execution/agents/agent_runner.ts";
 import { testConfig } from "../../_testing/scheduler_fixtures.ts";
 import { item } from "../../_testing/test_repo.ts";
 
@@ -154,5 +157,66 @@ Deno.test("findCycles() finds self loops and longer cycles, ignoring Done items"
       views([item("A-1", "New", { deps: ["A-2"] }), item("A-2", "Done", { deps: ["A-1"] })]),
     ),
     [],
+  );
+});
+
+Deno.test("agentUnavailableHelp() names the config key and the line that selects an agent CLI on PATH", () => {
+  const help = (o: Partial<Parameters<typeof agentUnavailableHelp>[0]>) =>
+    agentUnavailableHelp({
+      agent: { cli: "claude" },
+      configName: "phase-golem.jsonc",
+      onPath: [],
+      missing: true,
+      ...o,
+    });
+  assert.deepEqual(help({ onPath: ["codex", "opencode"] }), {
+    location: 'phase-golem.jsonc → agent.cli ("claude")',
+    fix: "Install claude, or use an agent CLI that is on PATH (codex, opencode): " +
+      'set "cli": "codex" in the "agent" section of phase-golem.jsonc',
+  });
+  assert.deepEqual(
+    help({ configName: "phase-golem.toml", onPath: ["opencode"] }).fix,
+    "Install claude, or use an agent CLI that is on PATH (opencode): " +
+      'set cli = "opencode" in the [agent] table of phase-golem.toml',
+  );
+  assert.deepEqual(
+    help({}).fix,
+    "Install claude (none of claude, codex, opencode is on PATH), or run another agent: " +
+      'set "cli": "command" and a command in the "agent" section of phase-golem.jsonc',
+  );
+  // Found but broken: its own probe, and the other CLIs only.
+  assert.deepEqual(help({ agent: { cli: "codex" }, onPath: ["claude", "codex"], missing: false }), {
+    location: 'phase-golem.jsonc → agent.cli ("codex")',
+    fix: "Run `codex --version` to see why it fails, or use an agent CLI that is on PATH " +
+      '(claude): set "cli": "claude" in the "agent" section of phase-golem.jsonc',
+  });
+  assert.deepEqual(help({ agent: { cli: "command", command: ["my-agent", "{prompt}"] } }), {
+    location: 'phase-golem.jsonc → agent.command[0] ("my-agent")',
+    fix:
+      "Install my-agent or correct agent.command[0] (none of claude, codex, opencode is on PATH)",
+  });
+  assert.deepEqual(help({ configName: null, onPath: ["opencode"] }), {
+    location: 'agent.cli (no config file: the default "claude" applies)',
+    fix: "Run `pg init`: it writes phase-golem.jsonc with an agent CLI that is on PATH (opencode)",
+  });
+  assert.equal(
+    help({ configName: null }).fix,
+    "Install claude (none of claude, codex, opencode is on PATH), then run pg again",
+  );
+});
+
+Deno.test("withAgentHelp() adds the Config and Fix lines to the runner's message", () => {
+  const e = withAgentHelp(
+    new AgentUnavailableError("Claude CLI not found on PATH. Install: x (gone)", { missing: true }),
+    { agent: { cli: "claude" }, configName: "phase-golem.jsonc", onPath: ["codex"] },
+  );
+  assert.ok(e instanceof AgentUnavailableError);
+  assert.equal(e.missing, true);
+  assert.equal(
+    e.message,
+    "Claude CLI not found on PATH. Install: x (gone)\n" +
+      '  Config: phase-golem.jsonc → agent.cli ("claude")\n' +
+      "  Fix: Install claude, or use an agent CLI that is on PATH (codex): " +
+      'set "cli": "codex" in the "agent" section of phase-golem.jsonc',
   );
 });
