@@ -219,8 +219,7 @@ Deno.test("pg init checks git in --root, validates the prefix, keeps a store and
     assert.equal(
       ok.stdout,
       `Initialized phase-golem in ${t.dir}\n` +
-        "  Created: _ideas/, _worklog/, changes/, .phase-golem/\n" +
-        "  Updated: .gitignore\n" +
+        "  Created: _ideas/, _worklog/, changes/, .phase-golem/, .gitignore\n" +
         "  Kept (already there): .task-golem/, phase-golem.toml\n" +
         "  Not written: phase-golem-workflows/ (phase-golem.toml does not use the workflow pack)\n" +
         "\nNext steps:\n" +

@@ -55,20 +55,7 @@ export async function init(p: Parsed, ctx: PgContext): Promise<void> {
   const exists = async (path: string) => (await fs.stat(at(path))) !== null;
   const report: InitReport = { created: [], updated: [], kept: [] };
 
-  // The task store, as `tg init` creates it.
-  if ((await fs.stat(at(STORE_DIR_NAME)))?.isDirectory) {
-    report.kept.push(`${STORE_DIR_NAME}/`);
-  } else {
-    const hadAttributes = await exists(".gitattributes");
-    const store = new TaskStore(at(STORE_DIR_NAME), {
-      fs,
-      runner: ctx.runner,
-      warn: ctx.warn,
-    });
-    const { gitattributes } = await initStore(store);
-    report.created.push(`${STORE_DIR_NAME}/`);
-    if (gitattributes) (hadAttributes ? report.updated : report.created).push(".gitattributes");
-  }
+  await ensureStore(ctx, report);
 
   // The config, naming an agent CLI that is on PATH.
   const onPath = await agentClisOnPath(ctx.io.env("PATH"));
@@ -102,22 +89,7 @@ export async function init(p: Parsed, ctx: PgContext): Promise<void> {
   // does not get a folder it never uses.
   const packUsed = configCreated || await exists(WORKFLOW_PACK_DIR) ||
     configText!.includes(`${WORKFLOW_PACK_DIR}/`);
-  const packPaths = new Set<string>();
-  if (packUsed) {
-    const { workflowPackFiles } = await import(
-      "../../lib/orchestrator/config/workflow_pack_files.ts"
-    );
-    for (const file of workflowPackFiles()) {
-      packPaths.add(file.path);
-      if (await exists(file.path)) {
-        report.kept.push(file.path);
-      } else {
-        await fs.mkdirp(dirname(at(file.path)));
-        await fs.writeFile(at(file.path), ENC.encode(file.text));
-        report.created.push(file.path);
-      }
-    }
-  }
+  const packPaths = packUsed ? await ensureWorkflowPack(ctx, report) : new Set<string>();
 
   for (const d of RUNTIME_DIRS) {
     if (!(await exists(d))) {
@@ -126,7 +98,7 @@ export async function init(p: Parsed, ctx: PgContext): Promise<void> {
     }
   }
   await writeSchema(ctx);
-  if (await ensureGitignoreEntry(ctx)) report.updated.push(".gitignore");
+  await ensureGitignoreEntry(ctx, report);
 
   const lines = [`Initialized phase-golem in ${ctx.rootArg}`];
   for (
@@ -162,15 +134,49 @@ async function writeSchema(ctx: PgContext): Promise<void> {
   }
 }
 
-/** Appends `.phase-golem/` to `.gitignore` unless a line already says it; whether it did. */
-async function ensureGitignoreEntry(ctx: PgContext): Promise<boolean> {
+/** Creates the task store as `tg init` does, unless there is one. */
+async function ensureStore(ctx: PgContext, report: InitReport): Promise<void> {
+  const dir = join(ctx.root, STORE_DIR_NAME);
+  if ((await ctx.fs.stat(dir))?.isDirectory) {
+    report.kept.push(`${STORE_DIR_NAME}/`);
+    return;
+  }
+  const hadAttributes = (await ctx.fs.stat(join(ctx.root, ".gitattributes"))) !== null;
+  const store = new TaskStore(dir, { fs: ctx.fs, runner: ctx.runner, warn: ctx.warn });
+  const { gitattributes } = await initStore(store);
+  report.created.push(`${STORE_DIR_NAME}/`);
+  if (gitattributes) (hadAttributes ? report.updated : report.created).push(".gitattributes");
+}
+
+/** Writes the workflow pack's missing files; returns the paths of all of them. */
+async function ensureWorkflowPack(ctx: PgContext, report: InitReport): Promise<Set<string>> {
+  const { workflowPackFiles } = await import(
+    "../../lib/orchestrator/config/workflow_pack_files.ts"
+  );
+  const paths = new Set<string>();
+  for (const file of workflowPackFiles()) {
+    paths.add(file.path);
+    const path = join(ctx.root, file.path);
+    if ((await ctx.fs.stat(path)) !== null) {
+      report.kept.push(file.path);
+    } else {
+      await ctx.fs.mkdirp(dirname(path));
+      await ctx.fs.writeFile(path, ENC.encode(file.text));
+      report.created.push(file.path);
+    }
+  }
+  return paths;
+}
+
+/** Appends `.phase-golem/` to `.gitignore` (creating it) unless a line already says it. */
+async function ensureGitignoreEntry(ctx: PgContext, report: InitReport): Promise<void> {
   const gitignore = join(ctx.root, ".gitignore");
   const bytes = await ctx.fs.readFile(gitignore);
   const text = bytes === null ? "" : DEC.decode(bytes);
-  if (text.split("\n").some((l) => l.trim() === ".phase-golem/")) return false;
+  if (text.split("\n").some((l) => l.trim() === ".phase-golem/")) return;
   const sep = text.length > 0 && !text.endsWith("\n") ? "\n" : "";
   await ctx.fs.writeFile(gitignore, ENC.encode(`${sep}.phase-golem/\n`), { append: true });
-  return true;
+  (bytes === null ? report.created : report.updated).push(".gitignore");
 }
 
 /** The paths as listed, the pack's files as one `phase-golem-workflows/ (N files)` when all are in the list. */
