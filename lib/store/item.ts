@@ -22,7 +22,8 @@ import {
   stringifyPretty,
 } from "./json.ts";
 import { isStatus, type Status } from "./status.ts";
-import { canonicalTimestamp, isCanonicalTimestamp } from "./timestamp.ts";
+import { canonicalTimestamp } from "./timestamp.ts";
+import { CANONICAL_TIMESTAMP_PATTERN } from "./_timestamp_pattern.ts";
 
 /**
  * One task. Field order here is the on-disk order; extension keys (`x-…`)
@@ -269,6 +270,15 @@ export function extensionKeyProblem(key: string): string | null {
  * @returns The validation message, or `null` when every key is valid.
  */
 export function validateExtensions(item: Item): string | null {
+  // No known field name starts with "x-", so such keys are all valid.
+  let valid = true;
+  for (const k in item.extensions) {
+    if (!k.startsWith("x-")) {
+      valid = false;
+      break;
+    }
+  }
+  if (valid) return null;
   for (const k of sortedKeys(item.extensions)) {
     const p = extensionKeyProblem(k);
     if (p !== null) return p;
@@ -379,82 +389,125 @@ function depthExceeds(v: JsonValue, limit: number): boolean {
 // the escapes the canonical writer emits.
 const CANON_STRING = String
   .raw`"[^"\\\x00-\x1f]*(?:\\(?:["\\bfnrt]|u00(?:0[0-7bef]|1[0-9a-f]))[^"\\\x00-\x1f]*)*"`;
-const CANON_TS = String.raw`"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{3}|\.\d{6}|\.\d{9})?Z)"`;
+const CANON_TS = `"${CANONICAL_TIMESTAMP_PATTERN}"`;
 const CANON_STATUS = `"(?:todo|doing|done|blocked)"`;
 const NULL_OR_STRING = `(?:null|${CANON_STRING})`;
 const STRING_ARRAY = `\\[(?:${CANON_STRING}(?:,${CANON_STRING})*)?\\]`;
 /**
  * The exact layout of a canonical line's known fields (`parent` optional, as
- * in older stores). Groups: 1 created_at, 2 updated_at, 3 claimed_at, 4 the
- * extension members.
+ * in older stores), from the `{` up to where the extension members or the
+ * closing `}` start, timestamps in canonical form. Sticky: set `lastIndex`
+ * to 0 first; after a match it is the end of the known fields.
  */
-const CANONICAL_LINE = new RegExp(
-  `^\\{"id":${CANON_STRING},"title":${CANON_STRING},"status":${CANON_STATUS},` +
+const CANONICAL_HEAD = new RegExp(
+  `\\{"id":${CANON_STRING},"title":${CANON_STRING},"status":${CANON_STATUS},` +
     `"priority":(?:0|-?[1-9][0-9]{0,15}),"description":${NULL_OR_STRING},` +
     `"tags":${STRING_ARRAY},"dependencies":${STRING_ARRAY},` +
     `"created_at":${CANON_TS},"updated_at":${CANON_TS},"blocked_reason":${NULL_OR_STRING},` +
     `"blocked_from_status":(?:null|${CANON_STATUS}),"claimed_by":${NULL_OR_STRING},` +
-    `"claimed_at":(?:null|${CANON_TS})(?:,"parent":${NULL_OR_STRING})?((?:,[^]*)?)\\}$`,
+    `"claimed_at":(?:null|${CANON_TS})(?:,"parent":${NULL_OR_STRING})?`,
+  "y",
 );
 /** A known field name used as a key after the known fields (a duplicate, or a nested key). */
 const KNOWN_KEY = new RegExp(`[{,]"(?:${ITEM_FIELDS.join("|")})":`);
 const LONE_SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
-const SMALL_BIGINTS: bigint[] = Array.from({ length: 2001 }, (_, i) => BigInt(i - 1000));
 const ABSENT_PARENT: ReadonlySet<string> = new Set(["parent"]);
+/** Shared bigints for common priorities (filled on use). */
+const SMALL_BIGINTS: (bigint | undefined)[] = new Array(2001);
+
+function priorityBigint(n: number): bigint {
+  if (n < -1000 || n > 1000) return BigInt(n);
+  return SMALL_BIGINTS[n + 1000] ??= BigInt(n);
+}
+
+/**
+ * Where the extension members of a canonical line start (the `,` after the
+ * known fields; the closing `}` when there are none), or -1 when the known
+ * fields are not in canonical layout or the members could be misread by
+ * `JSON.parse` (lone surrogate escapes, a known field name as key).
+ */
+function canonicalHeadEnd(line: string): number {
+  CANONICAL_HEAD.lastIndex = 0;
+  return CANONICAL_HEAD.test(line) ? tailStart(line, CANONICAL_HEAD.lastIndex) : -1;
+}
+
+/** {@linkcode canonicalHeadEnd} once the known fields matched up to `end`. */
+function tailStart(line: string, end: number): number {
+  const last = line.length - 1;
+  if (line.charCodeAt(last) !== 0x7d) return -1; // }
+  if (end === last) return end;
+  if (line.charCodeAt(end) !== 0x2c) return -1; // ,
+  const tail = line.slice(end, last);
+  return LONE_SURROGATE_ESCAPE.test(tail) || KNOWN_KEY.test(tail) ? -1 : end;
+}
 
 /**
  * Fast path for lines in canonical form. A regular expression checks the
  * exact layout of the known fields, so duplicated or reordered keys, other
  * escapes, whitespace and non-integer priorities fall through to the exact
  * parser; values then come from `JSON.parse`. Extension members go to the
- * exact parser only when `JSON.parse` could misread them (numbers, lone
- * surrogate escapes, a known field name as key, deep nesting).
+ * exact parser when `JSON.parse` could misread them (numbers, lone
+ * surrogate escapes, a known field name as key, deep nesting) or rejects
+ * them (its messages are not upstream's).
  */
 function tryFastParse(line: string): Item | null {
-  const m = CANONICAL_LINE.exec(line);
-  if (m === null || !timestampsValid(m)) return null;
-  const tail = m[4]!;
-  if (tail !== "" && (LONE_SURROGATE_ESCAPE.test(tail) || KNOWN_KEY.test(tail))) return null;
-  const r = JSON.parse(line) as Record<string, JsonValue>;
+  const end = canonicalHeadEnd(line);
+  if (end < 0) return null;
+  let r: Record<string, JsonValue>;
+  try {
+    r = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  return itemFromCanonical(r, end < line.length - 1);
+}
+
+/**
+ * The item of a line whose known fields are in canonical layout, from what
+ * `JSON.parse` returned for it; `null` when the exact parser must decide.
+ * Without extension members the object becomes the item: its keys already
+ * are the item's, in order.
+ */
+function itemFromCanonical(r: Record<string, JsonValue>, hasTail: boolean): Item | null {
   const pr = r.priority as number;
   if (!Number.isSafeInteger(pr)) return null;
-  const created = m[1]!;
-  const updated = m[2]!;
-  const claimedAt = m[3] ?? null;
-  const extensions: JsonObject = Object.create(null);
-  if (tail !== "") {
-    for (const k in r) {
-      if (KNOWN.has(k)) continue;
-      const v = fastExtensionValue(r[k], 1);
-      if (v === undefined) return null;
-      extensions[k] = v;
-    }
-  }
   const parent = r.parent;
+  if (!hasTail) {
+    const item = r as unknown as Item;
+    item.priority = priorityBigint(pr);
+    if (parent === undefined) {
+      item.parent = null;
+      ABSENT_KEYS.set(item, ABSENT_PARENT);
+    }
+    item.extensions = Object.create(null);
+    return item;
+  }
+  const extensions: JsonObject = Object.create(null);
+  for (const k in r) {
+    if (KNOWN.has(k)) continue;
+    const v = fastExtensionValue(r[k], 1);
+    if (v === undefined) return null;
+    extensions[k] = v;
+  }
   const item: Item = {
     id: r.id as string,
     title: r.title as string,
     status: r.status as Status,
-    priority: pr >= -1000 && pr <= 1000 ? SMALL_BIGINTS[pr + 1000]! : BigInt(pr),
+    priority: priorityBigint(pr),
     description: r.description as string | null,
     tags: r.tags as string[],
     dependencies: r.dependencies as string[],
-    "created_at": created,
-    "updated_at": updated,
+    "created_at": r.created_at as string,
+    "updated_at": r.updated_at as string,
     "blocked_reason": r.blocked_reason as string | null,
     "blocked_from_status": r.blocked_from_status as Status | null,
     "claimed_by": r.claimed_by as string | null,
-    "claimed_at": claimedAt,
+    "claimed_at": r.claimed_at as string | null,
     parent: parent === undefined ? null : parent as string | null,
     extensions,
   };
   if (parent === undefined) ABSENT_KEYS.set(item, ABSENT_PARENT);
   return item;
-}
-
-function timestampsValid(m: RegExpExecArray): boolean {
-  return isCanonicalTimestamp(m[1]!) && isCanonicalTimestamp(m[2]!) &&
-    (m[3] === undefined || isCanonicalTimestamp(m[3]));
 }
 
 /** What {@linkcode scanItemLine} learns about a line without building the item. */
@@ -475,32 +528,55 @@ export interface LineScan {
  * @returns ID and canonical flag, or `null`.
  */
 export function scanItemLine(line: string): LineScan | null {
-  const m = CANONICAL_LINE.exec(line);
-  if (m === null || !timestampsValid(m)) return null;
-  const tail = m[4]!;
+  const end = canonicalHeadEnd(line);
+  if (end < 0) return null;
   let canonical = true;
-  if (tail !== "") {
-    if (LONE_SURROGATE_ESCAPE.test(tail) || KNOWN_KEY.test(tail)) return null;
-    let r: Record<string, unknown>;
-    try {
-      r = JSON.parse("{" + tail.slice(1) + "}");
-    } catch {
-      return null;
-    }
-    const ext: JsonObject = Object.create(null);
-    for (const k in r) {
-      if (!k.startsWith("x-")) return null;
-      const v = fastExtensionValue(r[k], 1);
-      if (v === undefined) return null;
-      ext[k] = v;
-    }
-    canonical = extensionsTail(ext) === tail;
+  if (end < line.length - 1) {
+    const ext = tailExtensions(line, end);
+    if (ext === null) return null;
+    canonical = extensionsTail(ext) === line.slice(end, -1);
   }
-  const end = line.indexOf('"', 7);
-  const id = line.lastIndexOf("\\", end) > 6
+  return { id: lineId(line), canonical };
+}
+
+/**
+ * The ID of a line that {@linkcode parseItemLine} accepts and whose
+ * extension keys are valid, found without building the item; `null` when
+ * only the full parser can tell (other layouts, numbers in extensions, …).
+ *
+ * @param line The line, without its newline.
+ * @returns The ID, or `null`.
+ */
+export function itemLineId(line: string): string | null {
+  const end = canonicalHeadEnd(line);
+  if (end < 0 || (end < line.length - 1 && tailExtensions(line, end) === null)) return null;
+  return lineId(line);
+}
+
+/** The extension members from `end` to the closing `}`, or `null` for the exact parser. */
+function tailExtensions(line: string, end: number): JsonObject | null {
+  let r: Record<string, unknown>;
+  try {
+    r = JSON.parse("{" + line.slice(end + 1, -1) + "}");
+  } catch {
+    return null;
+  }
+  const ext: JsonObject = Object.create(null);
+  for (const k in r) {
+    if (!k.startsWith("x-")) return null;
+    const v = fastExtensionValue(r[k], 1);
+    if (v === undefined) return null;
+    ext[k] = v;
+  }
+  return ext;
+}
+
+/** The ID of a line in canonical layout. */
+function lineId(line: string): string {
+  const idEnd = line.indexOf('"', 7);
+  return line.lastIndexOf("\\", idEnd) > 6
     ? (JSON.parse(line) as { id: string }).id
-    : line.slice(7, end);
-  return { id, canonical };
+    : line.slice(7, idEnd);
 }
 
 /** The canonical `,"x-…":value` members of an item's extensions. */

@@ -92,12 +92,36 @@ Deno.test("parseItemLine() gives the same item on its fast and exact paths", () 
     line({}, ',"x-a":1'),
     line({ title: '"\\u0041"' }),
     line({ created_at: '"2026-01-01T05:00:00+05:00"' }),
+    line({ parent: undefined }, ',"x-a":["b",true,null]'),
+    line({ claimed_by: '"agent"', claimed_at: '"2026-01-01T00:00:00.123456789Z"' }),
+    line({ created_at: '"2024-02-29T23:59:60.500Z"', updated_at: '"2000-02-29T00:00:00Z"' }),
+    line({ created_at: '"2026-01-01T00:00:00.000Z"' }),
+    line({ created_at: '"2026-01-01T00:00:00.120000Z"' }),
+    line({ priority: "9007199254740993" }),
+    line({ tags: '["a","\\"b\\u001f"]', dependencies: '["tg-2"]', parent: '"tg-0"' }),
+    line({}, ',"x-b":"2","x-a":{"z":{"y":[]},"__proto__":"p"}'),
   ];
   for (const l of lines) {
     const fast = parseItemLine(l);
     const slow = slowParse(l);
+    assert.deepStrictEqual(fast, slow, l);
     assert.equal(serializeItem(fast), serializeItem(slow), l);
     assert.equal(stringifyCompact(fast.extensions), stringifyCompact(slow.extensions));
+  }
+});
+
+Deno.test("parseItemLine() rejects calendar dates that do not exist, as the exact parser does", () => {
+  for (const ts of ["2023-02-29T00:00:00Z", "2100-02-29T00:00:00Z", "2026-04-31T00:00:00Z"]) {
+    const l = line({ created_at: `"${ts}"` });
+    assert.throws(() => slowParse(l), { message: parseError(l) });
+  }
+});
+
+Deno.test("parseItemLine() reports malformed extension members with the exact parser's message", () => {
+  for (const extra of [',"x-a":', ',"x-a":1,', ",x", ',"x-a":[1}']) {
+    const l = line({}, extra);
+    assert.match(parseError(l), / at line 1 column \d+$/, l);
+    assert.throws(() => slowParse(l), { message: parseError(l) });
   }
 });
 
