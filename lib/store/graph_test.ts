@@ -140,6 +140,45 @@ Deno.test("sortByPriority() compares created_at as instants, not strings", () =>
   assert.equal(comparePriorityThenCreated(it("x"), it("y")), 0);
 });
 
+Deno.test("sortByPriority() orders like a stable sort by comparePriorityThenCreated()", () => {
+  let seed = 7;
+  const rand = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  const fractions = ["", ".5", ".500", ".123456", ".000001", ".999999999", ".100000001"];
+  const cases: Item[][] = [];
+  for (let c = 0; c < 200; c++) {
+    const n = rand(40);
+    const manyPriorities = c % 10 === 9; // more than fit in one key character
+    const items: Item[] = [];
+    for (let i = 0; i < n; i++) {
+      const priority = manyPriorities
+        ? BigInt(i * 7 - 100)
+        : c % 7 === 0
+        ? [9223372036854775807n, -9223372036854775808n, 0n][rand(3)]!
+        : BigInt(rand(4) - 1);
+      const fraction = c % 3 === 0 ? ".25" : fractions[rand(fractions.length)]!;
+      const created = `2026-01-0${1 + rand(2)}T00:00:0${rand(2)}${fraction}Z`;
+      items.push(it(`tg-${c}-${i}`, { priority, created }));
+    }
+    cases.push(items);
+  }
+  // more distinct priorities than key characters
+  cases.push(Array.from({ length: 300 }, (_, i) => it(`tg-p${i}`, { priority: BigInt(i % 250) })));
+  // not canonical (the comparator's view of it is kept)
+  cases.push([
+    it("tg-x", { created: "2026-01-01T00:00:00+00:00" }),
+    it("tg-y", { created: "2026-01-01T00:00:00.5Z" }),
+  ]);
+  for (const items of cases) {
+    const expected = [...items].sort(comparePriorityThenCreated);
+    const before = ids(items);
+    assert.deepEqual(ids(sortByPriority(items)), ids(expected));
+    assert.deepEqual(ids(items), before, "the input is not reordered");
+  }
+});
+
 // --- dependency cycles -------------------------------------------------------------------
 
 Deno.test("wouldCreateCycle() finds paths from the new dependency back to the source", () => {
