@@ -14,13 +14,9 @@ const MAX_CHILDREN = 10;
 export async function show(p: Parsed, ctx: TgContext): Promise<void> {
   const store = await ctx.store();
   const active = await store.loadActive();
-  const archive = await store.loadArchive();
-  const id = await ctx.resolve(
-    p.args.id!,
-    active.map((it) => it.id),
-    archive.map((it) => it.id),
-  );
-  const item = active.find((it) => it.id === id) ?? archive.find((it) => it.id === id)!;
+  const archive = await store.loadArchiveIndex();
+  const id = await ctx.resolve(p.args.id!, active.map((it) => it.id), archive.ids);
+  const item = active.find((it) => it.id === id) ?? archive.item(archive.ids.indexOf(id));
   if (ctx.json) {
     await ctx.out(itemJson(item));
     return;

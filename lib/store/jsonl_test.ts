@@ -4,6 +4,7 @@ import { newItem, serializeItem } from "./item.ts";
 import {
   checkHeader,
   encodeItemsFile,
+  indexArchiveFile,
   parseActiveFile,
   parseArchiveFile,
   SCHEMA_HEADER,
@@ -45,11 +46,19 @@ function archiveError(data: Uint8Array): TaskStoreError {
   assert.fail("read without error");
 }
 
-/** A lenient read: the IDs read and the warnings given. */
+/**
+ * A lenient read: the IDs read and the warnings given. Checks that
+ * indexArchiveFile() reads the same IDs and items and gives the same warnings.
+ */
 function archiveRead(data: Uint8Array): { ids: string[]; warnings: string[] } {
   const warnings: string[] = [];
-  const ids = parseArchiveFile(data, (m) => warnings.push(m)).map((it) => it.id);
-  return { ids, warnings };
+  const items = parseArchiveFile(data, (m) => warnings.push(m));
+  const indexWarnings: string[] = [];
+  const index = indexArchiveFile(data, (m) => indexWarnings.push(m));
+  assert.deepEqual(indexWarnings, warnings);
+  assert.deepEqual(index.ids, items.map((it) => it.id));
+  items.forEach((it, i) => assert.deepStrictEqual(index.item(i), it));
+  return { ids: index.ids, warnings };
 }
 
 // --- missing, empty, header ----------------------------------------------------------
@@ -285,6 +294,27 @@ Deno.test("parseArchiveFile() warns about an unreadable line and goes on", () =>
     "Warning: could not read archive line 4: stream did not contain valid UTF-8",
   );
   assert.ok(warnings[1]!.startsWith("Warning: skipping malformed archive line 6: "));
+});
+
+Deno.test("parseActiveFile() reads U+FFFD written in a file, and rejects a byte-order mark", () => {
+  const title = "Replacement \uFFFD char";
+  const line = serializeItem(newItem("tg-1", title, "2026-01-01T00:00:00Z"));
+  assert.equal(parseActiveFile(bytes(HEADER, line))[0]!.title, title);
+  const bom = new Uint8Array([0xef, 0xbb, 0xbf, ...bytes(HEADER, line)]);
+  assert.equal(activeError(bom).code, "StorageCorruption");
+  assert.match(archiveError(bom).message, /Invalid archive schema header: expected value/);
+});
+
+Deno.test("indexArchiveFile() builds items in canonical layout only when asked", () => {
+  const withExt = itemLine("tg-2", ',"x-n":1,"x-s":{"a":["b"]}');
+  const data = bytes(HEADER, itemLine("tg-1"), withExt, itemLine("tg-3", ',"x-t":true'));
+  const { ids, warnings } = archiveRead(data);
+  assert.deepEqual(ids, ["tg-1", "tg-2", "tg-3"]);
+  assert.deepEqual(warnings, []);
+  const index = indexArchiveFile(data, () => {});
+  assert.equal(index.item(1).extensions["x-n"], 1n);
+  assert.notEqual(index.item(0), index.item(0), "canonical lines are parsed on each call");
+  assert.throws(() => index.item(3), RangeError);
 });
 
 Deno.test("parseActiveFile() keeps duplicate IDs in file order", () => {

@@ -22,7 +22,9 @@ import {
 } from "./events.ts";
 import { type Item, serializeItem } from "./item.ts";
 import {
+  type ArchiveIndex,
   encodeItemsFile,
+  indexArchiveFile,
   parseActiveFile,
   parseArchiveFile,
   SCHEMA_HEADER,
@@ -336,7 +338,17 @@ export class TaskStore {
    * @returns IDs.
    */
   async loadArchiveIds(): Promise<string[]> {
-    return (await this.loadArchive()).map((it) => it.id);
+    return (await this.loadArchiveIndex()).ids;
+  }
+
+  /**
+   * `archive.jsonl` read leniently for its IDs (the same items and warnings
+   * as {@linkcode loadArchive}); items are built when asked for.
+   *
+   * @returns The index.
+   */
+  async loadArchiveIndex(): Promise<ArchiveIndex> {
+    return indexArchiveFile(await this.#read(this.archivePath), this.#warn);
   }
 
   /**
