@@ -112,6 +112,29 @@ export function itemsJson(items: readonly Item[]): string {
   return JSON.stringify(plain, null, 2) + "\n";
 }
 
+/** Items per piece in {@linkcode writeItemsJson}. */
+const JSON_PIECE = 2048;
+
+/**
+ * Writes what {@linkcode itemsJson} returns, in pieces of a few thousand
+ * items, so that a large list never exists as one string.
+ *
+ * @param items The items.
+ * @param write Writes one piece.
+ */
+export async function writeItemsJson(
+  items: readonly Item[],
+  write: (text: string) => Promise<void>,
+): Promise<void> {
+  if (items.length <= JSON_PIECE) return await write(itemsJson(items));
+  for (let i = 0; i < items.length; i += JSON_PIECE) {
+    // Each piece is "[\n" + items + "\n]\n"; the pieces' items are joined with ",\n".
+    const piece = itemsJson(items.slice(i, i + JSON_PIECE));
+    const last = i + JSON_PIECE >= items.length;
+    await write((i === 0 ? "[\n" : ",\n") + piece.slice(2, -3) + (last ? "\n]\n" : ""));
+  }
+}
+
 function slowItemsJson(items: readonly Item[]): string {
   const parts = new Array<string>(items.length);
   for (let i = 0; i < items.length; i++) parts[i] = "  " + itemToPrettyJson(items[i]!, "  ");

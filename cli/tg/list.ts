@@ -6,7 +6,7 @@ import { sortByPriority } from "../../lib/store/graph.ts";
 import type { Item } from "../../lib/store/item.ts";
 import { parseStatus, type Status } from "../../lib/store/status.ts";
 import type { TgContext } from "./_context.ts";
-import { itemsJson, table } from "./_format.ts";
+import { table, writeItemsJson } from "./_format.ts";
 import { str } from "./_opts.ts";
 
 /** Runs `tg list`. */
@@ -54,7 +54,7 @@ export async function list(p: Parsed, ctx: TgContext): Promise<void> {
   );
   const sorted = sortByPriority(selected);
   ctx.log(`Returning ${sorted.length} items after filtering`);
-  if (ctx.json) await ctx.out(itemsJson(sorted));
+  if (ctx.json) await writeItemsJson(sorted, (text) => ctx.out(text));
   else {
     await ctx.out(
       sorted.length === 0 ? "No items found.\n" : table(sorted, ctx.color, store.now()),

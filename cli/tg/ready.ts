@@ -11,7 +11,7 @@ import { parseDuration } from "../../lib/store/duration.ts";
 import { isClaimExpired } from "../../lib/store/claims.ts";
 import { formatTimestamp, parseTimestamp, timestampSortKey } from "../../lib/store/timestamp.ts";
 import type { TgContext } from "./_context.ts";
-import { itemsJson, table } from "./_format.ts";
+import { table, writeItemsJson } from "./_format.ts";
 import { str } from "./_opts.ts";
 
 /** Largest duration the clock arithmetic accepts (upstream: i64 milliseconds). */
@@ -89,7 +89,7 @@ export async function ready(p: Parsed, ctx: TgContext): Promise<void> {
     list = list.slice(0, Number(limit));
   }
   ctx.log(`Ready queue: ${list.length} items`);
-  if (ctx.json) await ctx.out(itemsJson(list));
+  if (ctx.json) await writeItemsJson(list, (text) => ctx.out(text));
   else {
     await ctx.out(
       list.length === 0 ? "No items ready\n" : table(list, ctx.color, (await ctx.store()).now()),
