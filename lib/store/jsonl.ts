@@ -35,6 +35,22 @@ function decodeStrict(bytes: Uint8Array): string {
   return FATAL_UTF8.decode(bytes);
 }
 
+/** Bytes of the active file decoded at a time by {@linkcode parseActiveFile}. */
+const DECODE_PIECE = 1 << 20;
+
+/**
+ * Decodes UTF-8 strictly, as the whole-file reads of the active file need.
+ *
+ * @throws {TaskStoreError} `Io` when the bytes are not UTF-8.
+ */
+function decodeUtf8(bytes: Uint8Array): string {
+  try {
+    return decodeStrict(bytes);
+  } catch (e) {
+    throw ioError(new Error("stream did not contain valid UTF-8", { cause: e }));
+  }
+}
+
 /** Receives warnings (lines that were skipped). */
 export type WarningSink = (message: string) => void;
 
@@ -96,13 +112,7 @@ function isBlank(line: string): boolean {
  */
 export function activeLines(bytes: Uint8Array | null): string[] {
   if (bytes === null || bytes.length === 0) return [];
-  let text: string;
-  try {
-    text = decodeStrict(bytes);
-  } catch (e) {
-    throw ioError(new Error("stream did not contain valid UTF-8", { cause: e }));
-  }
-  const lines = text.split("\n");
+  const lines = decodeUtf8(bytes).split("\n");
   if (lines[lines.length - 1] === "") lines.pop();
   if (lines.length > 0) checkHeader(lines[0]!, false);
   return lines;
@@ -125,26 +135,51 @@ export function activeLines(bytes: Uint8Array | null): string[] {
  * ```
  */
 export function parseActiveFile(bytes: Uint8Array | null): Item[] {
-  const lines = activeLines(bytes);
+  if (bytes === null || bytes.length === 0) return [];
   const items: Item[] = [];
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!;
-    let item: Item;
-    try {
-      item = parseItemLine(line);
-    } catch (e) {
-      if (isBlank(line)) continue;
-      throw storageCorruption(`Malformed item on line ${i + 1}: ${(e as Error).message}`, e);
-    }
-    if (hasKeys(item.extensions)) {
-      const problem = validateExtensions(item);
-      if (problem !== null) {
-        throw storageCorruption(`Invalid extensions on line ${i + 1}: ${problem}`);
+  let lineNo = 0;
+  let end = 0;
+  try {
+    // Decoded a piece at a time, so the text of a large file never exists whole.
+    for (let start = 0; start < bytes.length; start = end) {
+      end = start + DECODE_PIECE >= bytes.length
+        ? bytes.length
+        : bytes.indexOf(0x0a, start + DECODE_PIECE) + 1 || bytes.length;
+      const lines = decodeUtf8(bytes.subarray(start, end)).split("\n");
+      // A piece ends after a newline, which leaves an empty string; so may the file.
+      if (end < bytes.length || lines[lines.length - 1] === "") lines.pop();
+      for (const line of lines) {
+        if (++lineNo === 1) checkHeader(line, false);
+        else {
+          const item = parseStrictLine(line, lineNo);
+          if (item !== null) items.push(item);
+        }
       }
     }
-    items.push(item);
+  } catch (e) {
+    // Bytes that are not UTF-8 anywhere fail the read as such, as when the file is decoded whole.
+    if (end < bytes.length) decodeUtf8(bytes.subarray(end));
+    throw e;
   }
   return items;
+}
+
+/** A line of the active file as an item; `null` for a blank line. */
+function parseStrictLine(line: string, lineNo: number): Item | null {
+  let item: Item;
+  try {
+    item = parseItemLine(line);
+  } catch (e) {
+    if (isBlank(line)) return null;
+    throw storageCorruption(`Malformed item on line ${lineNo}: ${(e as Error).message}`, e);
+  }
+  if (hasKeys(item.extensions)) {
+    const problem = validateExtensions(item);
+    if (problem !== null) {
+      throw storageCorruption(`Invalid extensions on line ${lineNo}: ${problem}`);
+    }
+  }
+  return item;
 }
 
 /**

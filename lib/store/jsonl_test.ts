@@ -317,6 +317,47 @@ Deno.test("indexArchiveFile() builds items in canonical layout only when asked",
   assert.throws(() => index.item(3), RangeError);
 });
 
+/** About 2.5 MB of item lines: the active file is decoded a megabyte at a time. */
+function bigLines(): string[] {
+  return Array.from(
+    { length: 6000 },
+    (_, i) => itemLine(`tg-${i}`, `,"x-pad":"${"é".repeat(150)}"`),
+  );
+}
+
+Deno.test("parseActiveFile() reads a large file across its decoding pieces", () => {
+  const lines = bigLines();
+  const whole = (text: string) => {
+    const items = parseActiveFile(ENC.encode(text));
+    assert.equal(items.length, lines.length);
+    assert.deepEqual(items.map((it) => it.id), lines.map((_, i) => `tg-${i}`));
+  };
+  whole([HEADER, ...lines].join("\n") + "\n");
+  whole([HEADER, ...lines].join("\n")); // no newline at the end
+  whole([HEADER, ...lines].join("\n") + "\n\n \n"); // blank lines at the end
+});
+
+Deno.test("parseActiveFile() numbers lines and reports invalid UTF-8 first, across pieces", () => {
+  const lines = bigLines();
+  const bad = [HEADER, ...lines];
+  bad[5000] = "{bad";
+  assert.match(activeError(bytes(...bad)).message, /Malformed item on line 5001: /);
+  bad[5000] = "\uFEFF" + lines[4999]; // a byte-order mark in a line is kept, and is not JSON
+  assert.match(activeError(bytes(...bad)).message, /Malformed item on line 5001: /);
+  // A malformed line early, bytes that are not UTF-8 in a later piece: the Io error wins.
+  bad[3] = "{bad";
+  const data = ENC.encode(bad.join("\n") + "\n");
+  data[data.length - 10] = 0xff;
+  const e = activeError(data);
+  assert.equal(e.code, "Io");
+  assert.equal(e.message, "stream did not contain valid UTF-8");
+  // So it does after a bad header.
+  const header = ENC.encode(["{}", ...lines].join("\n") + "\n");
+  assert.equal(activeError(header).code, "StorageCorruption");
+  header[header.length - 10] = 0xff;
+  assert.equal(activeError(header).code, "Io");
+});
+
 Deno.test("parseActiveFile() keeps duplicate IDs in file order", () => {
   const a = itemLine("tg-dup");
   const b = itemLine("tg-dup").replace("Title tg-dup", "Second");
