@@ -219,55 +219,152 @@ export function comparePriorityThenCreated(a: Item, b: Item): number {
   return compareTimestamps(a.created_at, b.created_at);
 }
 
-/** Most distinct priorities {@linkcode sortByPriority} encodes in one key character. */
-const MAX_RANKS = 0xd0;
-/** Length of a {@linkcode timestampSortKey} of a canonical timestamp. */
-const SORT_KEY_WIDTH = 29;
-
 /**
  * Sorts items by priority (desc) then creation time (asc), stably.
- *
- * The usual case sorts strings with the engine's own comparison instead of
- * calling a comparator: each item gets a fixed-width key (its priority's
- * rank, its creation time with a fraction of 9 digits, its index), whose
- * code-unit order is the wanted order.
  *
  * @param items Items to sort (a sorted copy is returned).
  * @returns Sorted copy.
  */
 export function sortByPriority(items: readonly Item[]): Item[] {
+  if (items.length < 2) return [...items];
+  return sortByKeys(items) ?? [...items].sort(comparePriorityThenCreated); // stable
+}
+
+/** Whether a `Uint32Array` over a 64-bit value holds its low word first. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/**
+ * The usual case of {@linkcode sortByPriority}, without a comparator: one
+ * 64-bit key per item — the rank of its priority, its creation time to the
+ * second as the number `YYYYMMDDhhmmss` (less the smallest), the leading
+ * bits of the nanoseconds, its index — sorted by the engine's numeric sort.
+ * Items whose keys differ only in the index are then ordered by their exact
+ * nanoseconds. `null` when the keys cannot express the order (a creation
+ * time not in canonical form, too wide a span of times and priorities).
+ */
+function sortByKeys(items: readonly Item[]): Item[] | null {
   const n = items.length;
-  if (n < 2) return [...items];
+  if (!LITTLE_ENDIAN) return null;
+  // The date and time digits as one number: compared as numbers, they order
+  // like the strings compareTimestamps() compares.
+  const stamp = new Float64Array(n);
+  const nanos = new Int32Array(n);
   const ranks = new Map<bigint, number>();
-  let sameWidth = true;
-  const width = items[0]!.created_at.length;
+  let min = Infinity;
+  let max = -Infinity;
   for (let i = 0; i < n; i++) {
     const it = items[i]!;
     ranks.set(it.priority, 0);
-    if (it.created_at.length !== width) sameWidth = false;
+    const s = it.created_at;
+    const t = stampOf(s);
+    if (t !== t) return null; // NaN: not canonical
+    stamp[i] = t;
+    if (t < min) min = t;
+    if (t > max) max = t;
+    const f = s.length === 20 ? 0 : fractionNanos(s);
+    if (f !== f) return null;
+    nanos[i] = f;
   }
-  if (ranks.size > MAX_RANKS) return [...items].sort(comparePriorityThenCreated); // stable
   const distinct = [...ranks.keys()].sort((a, b) => (a > b ? -1 : a < b ? 1 : 0));
-  const rankChars = new Map<bigint, string>();
-  for (let r = 0; r < distinct.length; r++) {
-    rankChars.set(distinct[r]!, String.fromCharCode(0x20 + r));
-  }
-  const digits = String(n - 1).length;
-  const keys = new Array<string>(n);
+  for (let r = 0; r < distinct.length; r++) ranks.set(distinct[r]!, r);
+  const rankBits = bitLength(distinct.length - 1);
+  const stampBits = bitLength(max - min);
+  const indexBits = bitLength(n - 1);
+  const nanoBits = Math.min(30, 64 - rankBits - stampBits - indexBits);
+  if (nanoBits < 0) return null;
+  const keys = new BigUint64Array(n);
+  const words = new Uint32Array(keys.buffer); // low word first
   for (let i = 0; i < n; i++) {
-    const it = items[i]!;
-    let created = it.created_at;
-    if (!sameWidth) {
-      created = timestampSortKey(created);
-      // not canonical: the keys would not line up
-      if (created.length !== SORT_KEY_WIDTH) return [...items].sort(comparePriorityThenCreated);
+    const w = 2 * i;
+    shiftIn(words, w, rankBits, ranks.get(items[i]!.priority)!);
+    const t = stamp[i]! - min;
+    if (stampBits > 32) {
+      shiftIn(words, w, stampBits - 32, Math.floor(t / 4294967296));
+      shiftIn(words, w, 32, t % 4294967296);
+    } else {
+      shiftIn(words, w, stampBits, t);
     }
-    keys[i] = rankChars.get(it.priority)! + created + String(i).padStart(digits, "0");
+    shiftIn(words, w, nanoBits, nanos[i]! >>> (30 - nanoBits));
+    shiftIn(words, w, indexBits, i);
   }
   keys.sort();
+  const indexMask = indexBits === 32 ? 0xffffffff : (1 << indexBits) - 1;
+  const order = new Array<number>(n);
+  for (let k = 0; k < n; k++) order[k] = (words[2 * k]! & indexMask) >>> 0;
+  // Runs of equal keys above the index: same rank, same second, close nanoseconds.
+  for (let start = 0; start < n;) {
+    let end = start + 1;
+    while (end < n && sameAboveIndex(words, start, end, indexBits)) end++;
+    if (end - start > 1) {
+      const run = order.slice(start, end).sort((a, b) => nanos[a]! - nanos[b]! || a - b);
+      for (let k = start; k < end; k++) order[k] = run[k - start]!;
+    }
+    start = end;
+  }
   const out = new Array<Item>(n);
-  for (let i = 0; i < n; i++) out[i] = items[Number(keys[i]!.slice(-digits))]!;
+  for (let k = 0; k < n; k++) out[k] = items[order[k]!]!;
   return out;
+}
+
+/** `YYYYMMDDhhmmss` of a timestamp in canonical form as a number; NaN for other text. */
+function stampOf(s: string): number {
+  const len = s.length;
+  if (
+    (len !== 20 && len !== 24 && len !== 27 && len !== 30) ||
+    s.charCodeAt(4) !== 0x2d || s.charCodeAt(7) !== 0x2d || s.charCodeAt(10) !== 0x54 ||
+    s.charCodeAt(13) !== 0x3a || s.charCodeAt(16) !== 0x3a || s.charCodeAt(len - 1) !== 0x5a ||
+    (len > 20 && s.charCodeAt(19) !== 0x2e)
+  ) return NaN;
+  let v = 0;
+  for (let i = 0; i < 19; i++) {
+    if (i === 4 || i === 7 || i === 10 || i === 13 || i === 16) continue;
+    const d = s.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return NaN;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+/** Nanoseconds of the fraction of a canonical timestamp (`.` at 19, `Z` last); NaN for a non-digit. */
+function fractionNanos(s: string): number {
+  let v = 0;
+  const end = s.length - 1;
+  for (let i = 20; i < end; i++) {
+    const d = s.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return NaN;
+    v = v * 10 + d;
+  }
+  for (let i = end - 20; i < 9; i++) v *= 10;
+  return v;
+}
+
+/** Number of bits needed to write `v` (0 for 0). */
+function bitLength(v: number): number {
+  let bits = 0;
+  while (v >= 1) {
+    v = Math.floor(v / 2);
+    bits++;
+  }
+  return bits;
+}
+
+/** Appends the low `width` (0..32) bits of `value` to the 64-bit key at `words[at]` (low word) and `words[at + 1]`. */
+function shiftIn(words: Uint32Array, at: number, width: number, value: number): void {
+  if (width === 0) return;
+  const lo = words[at]!;
+  if (width === 32) {
+    words[at + 1] = lo;
+    words[at] = value >>> 0;
+    return;
+  }
+  words[at + 1] = ((words[at + 1]! << width) | (lo >>> (32 - width))) >>> 0;
+  words[at] = ((lo << width) | value) >>> 0;
+}
+
+/** Whether the sorted keys `a` and `b` are equal above their index bits. */
+function sameAboveIndex(words: Uint32Array, a: number, b: number, indexBits: number): boolean {
+  if (words[2 * a + 1] !== words[2 * b + 1]) return false;
+  return indexBits === 32 || words[2 * a]! >>> indexBits === words[2 * b]! >>> indexBits;
 }
 
 /** The ready queue and the warnings produced while computing it. */

@@ -142,11 +142,13 @@ Deno.test("sortByPriority() compares created_at as instants, not strings", () =>
 
 Deno.test("sortByPriority() orders like a stable sort by comparePriorityThenCreated()", () => {
   let seed = 7;
-  const rand = (n: number) => {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    return seed % n;
+  const rand = (n: number) => { // mulberry32
+    seed = (seed + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(seed ^ (seed >>> 15), seed | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
   };
-  const fractions = ["", ".5", ".500", ".123456", ".000001", ".999999999", ".100000001"];
+  const fractions = ["", ".500", ".123456", ".000001", ".999999999", ".100000001"];
   const cases: Item[][] = [];
   for (let c = 0; c < 200; c++) {
     const n = rand(40);
@@ -164,12 +166,35 @@ Deno.test("sortByPriority() orders like a stable sort by comparePriorityThenCrea
     }
     cases.push(items);
   }
-  // more distinct priorities than key characters
+  const pad = (v: number, w: number) => String(v).padStart(w, "0");
+  for (let c = 0; c < 100; c++) {
+    // times from year 0 to 9999 leave few bits for nanoseconds: close ones share a key
+    const items: Item[] = [];
+    for (let i = 0; i < 60; i++) {
+      const year = c % 2 === 0 ? [1, 9999][rand(2)]! : rand(10000);
+      const second = ["59", "60", "00"][rand(3)];
+      const fraction = [".000000001", ".000000002", ".999999999", ".500", ""][rand(5)];
+      const created = `${pad(year, 4)}-12-31T23:59:${second}${fraction}Z`;
+      items.push(it(`tg-w${c}-${i}`, { priority: BigInt(rand(3)), created }));
+    }
+    cases.push(items);
+  }
+  // many distinct priorities
   cases.push(Array.from({ length: 300 }, (_, i) => it(`tg-p${i}`, { priority: BigInt(i % 250) })));
   // not canonical (the comparator's view of it is kept)
   cases.push([
     it("tg-x", { created: "2026-01-01T00:00:00+00:00" }),
     it("tg-y", { created: "2026-01-01T00:00:00.5Z" }),
+  ]);
+  cases.push([
+    it("tg-x", { created: "2026-01-01T00:00:00.500Z" }),
+    it("tg-y", { created: "2026-01-01T00:00:00.5Z" }),
+    it("tg-z", { created: "2026-01-01T00:00:00.4Z" }),
+  ]);
+  cases.push([
+    it("tg-x", { created: "2026-01-01T00:00:00.5x0Z" }),
+    it("tg-y", { created: "2026-01-01T00:00:00.500Z" }),
+    it("tg-z", { created: "2026-01-01T00:00:00.400Z" }),
   ]);
   for (const items of cases) {
     const expected = [...items].sort(comparePriorityThenCreated);
