@@ -226,9 +226,13 @@ export function comparePriorityThenCreated(a: Item, b: Item): number {
  * @returns Sorted copy.
  */
 export function sortByPriority(items: readonly Item[]): Item[] {
-  if (items.length < 2) return [...items];
-  return sortByKeys(items) ?? [...items].sort(comparePriorityThenCreated); // stable
+  // Below a few thousand items the comparator costs less than building keys.
+  if (items.length < KEYED_SORT_MIN) return [...items].sort(comparePriorityThenCreated); // stable
+  return sortByKeys(items) ?? [...items].sort(comparePriorityThenCreated);
 }
+
+/** Fewest items {@linkcode sortByPriority} sorts by numeric keys. */
+const KEYED_SORT_MIN = 4096;
 
 /** Whether a `Uint32Array` over a 64-bit value holds its low word first. */
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;

@@ -167,20 +167,30 @@ Deno.test("sortByPriority() orders like a stable sort by comparePriorityThenCrea
     cases.push(items);
   }
   const pad = (v: number, w: number) => String(v).padStart(w, "0");
-  for (let c = 0; c < 100; c++) {
-    // times from year 0 to 9999 leave few bits for nanoseconds: close ones share a key
+  // From 4096 items on, numeric keys are sorted. Times from year 0 to 9999
+  // leave few bits for nanoseconds there: close ones share a key.
+  for (let c = 0; c < 12; c++) {
     const items: Item[] = [];
-    for (let i = 0; i < 60; i++) {
+    for (let i = 0; i < 5000; i++) {
       const year = c % 2 === 0 ? [1, 9999][rand(2)]! : rand(10000);
       const second = ["59", "60", "00"][rand(3)];
       const fraction = [".000000001", ".000000002", ".999999999", ".500", ""][rand(5)];
       const created = `${pad(year, 4)}-12-31T23:59:${second}${fraction}Z`;
-      items.push(it(`tg-w${c}-${i}`, { priority: BigInt(rand(3)), created }));
+      const priority = BigInt(c % 3 === 2 ? rand(300) : rand(3));
+      items.push(it(`tg-w${c}-${i}`, { priority, created }));
     }
     cases.push(items);
   }
   // many distinct priorities
   cases.push(Array.from({ length: 300 }, (_, i) => it(`tg-p${i}`, { priority: BigInt(i % 250) })));
+  // many items in the same second
+  cases.push(
+    Array.from(
+      { length: 5000 },
+      (_, i) =>
+        it(`tg-s${i}`, { created: `2026-01-01T00:00:00.${String(i % 700).padStart(3, "0")}Z` }),
+    ),
+  );
   // not canonical (the comparator's view of it is kept)
   cases.push([
     it("tg-x", { created: "2026-01-01T00:00:00+00:00" }),
