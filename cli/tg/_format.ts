@@ -44,6 +44,8 @@ export function padStart(s: string, width: number): string {
 }
 
 const ENCODER = new TextEncoder();
+// deno-lint-ignore no-control-regex
+const ASCII = /^[\x00-\x7f]*$/;
 
 /**
  * Titles over 50 UTF-8 bytes are cut at the last character boundary within
@@ -54,6 +56,7 @@ const ENCODER = new TextEncoder();
  */
 export function truncateTitle(title: string): string {
   if (title.length <= 16) return title; // at most 48 bytes
+  if (title.length <= 50 && ASCII.test(title)) return title; // one byte per character
   const bytes = ENCODER.encode(title);
   if (bytes.length <= 50) return title;
   let cut = 47;
@@ -228,6 +231,7 @@ export function plainItem(it: Item, alphabetical = false): Record<string, unknow
     "claimed_at": it.claimed_at,
     parent: it.parent,
   };
+  if (!hasExtensions(it)) return o;
   for (const k of sortedKeys(it.extensions)) {
     const v = it.extensions[k]!;
     if (!plainSafe(v)) return null;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { type Item, itemToPrettyJson, newItem } from "../../lib/store/item.ts";
-import { itemsJson, writeItemsJson } from "./_format.ts";
+import { itemsJson, truncateTitle, writeItemsJson } from "./_format.ts";
 
 function items(n: number): Item[] {
   return Array.from({ length: n }, (_, i) => {
@@ -35,4 +35,17 @@ Deno.test("itemsJson() writes the pretty form of each item, also beyond 2^53", (
     "\n]\n";
   assert.equal(itemsJson(list), expected);
   assert.equal(itemsJson(list.slice(0, 1)), "[\n  " + itemToPrettyJson(list[0]!, "  ") + "\n]\n");
+});
+
+Deno.test("truncateTitle() cuts titles over 50 UTF-8 bytes at a character boundary", () => {
+  const reference = (title: string): string => {
+    const bytes = new TextEncoder().encode(title);
+    if (bytes.length <= 50) return title;
+    let cut = 47;
+    while (cut > 0 && (bytes[cut]! & 0xc0) === 0x80) cut--;
+    return new TextDecoder().decode(bytes.subarray(0, cut)) + "...";
+  };
+  const titles = ["", "short", "a".repeat(50), "a".repeat(51), "\x7f".repeat(50), "é".repeat(25)]
+    .concat(["é".repeat(26), "a".repeat(46) + "é€", "😀".repeat(13), "a".repeat(49) + "\u0080"]);
+  for (const t of titles) assert.equal(truncateTitle(t), reference(t), JSON.stringify(t));
 });
