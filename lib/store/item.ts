@@ -23,7 +23,7 @@ import {
 } from "./json.ts";
 import { isStatus, type Status } from "./status.ts";
 import { canonicalTimestamp } from "./timestamp.ts";
-import { CANONICAL_TIMESTAMP_PATTERN } from "./_timestamp_pattern.ts";
+import { isCanonicalTimestampShape, TIMESTAMP_SHAPE_PATTERN } from "./_timestamp_pattern.ts";
 
 /**
  * One task. Field order here is the on-disk order; extension keys (`x-…`)
@@ -389,15 +389,17 @@ function depthExceeds(v: JsonValue, limit: number): boolean {
 // the escapes the canonical writer emits.
 const CANON_STRING = String
   .raw`"[^"\\\x00-\x1f]*(?:\\(?:["\\bfnrt]|u00(?:0[0-7bef]|1[0-9a-f]))[^"\\\x00-\x1f]*)*"`;
-const CANON_TS = `"${CANONICAL_TIMESTAMP_PATTERN}"`;
+const CANON_TS = `"(${TIMESTAMP_SHAPE_PATTERN})"`;
 const CANON_STATUS = `"(?:todo|doing|done|blocked)"`;
 const NULL_OR_STRING = `(?:null|${CANON_STRING})`;
 const STRING_ARRAY = `\\[(?:${CANON_STRING}(?:,${CANON_STRING})*)?\\]`;
 /**
  * The exact layout of a canonical line's known fields (`parent` optional, as
  * in older stores), from the `{` up to where the extension members or the
- * closing `}` start, timestamps in canonical form. Sticky: set `lastIndex`
- * to 0 first; after a match it is the end of the known fields.
+ * closing `}` start. Timestamps are matched by their canonical shape, the day
+ * of month checked apart (`isCanonicalTimestampShape`). Groups: 1 created_at,
+ * 2 updated_at, 3 claimed_at. Sticky: set `lastIndex` to 0 first; after a
+ * match it is the end of the known fields.
  */
 const CANONICAL_HEAD = new RegExp(
   `\\{"id":${CANON_STRING},"title":${CANON_STRING},"status":${CANON_STATUS},` +
@@ -429,6 +431,17 @@ function priorityBigint(n: number): bigint {
 function canonicalHeadEnd(line: string): number {
   CANONICAL_HEAD.lastIndex = 0;
   return CANONICAL_HEAD.test(line) ? tailStart(line, CANONICAL_HEAD.lastIndex) : -1;
+}
+
+/** {@linkcode canonicalHeadEnd}, the days of month of the timestamps checked too. */
+function checkedHeadEnd(line: string): number {
+  CANONICAL_HEAD.lastIndex = 0;
+  const m = CANONICAL_HEAD.exec(line);
+  if (
+    m === null || !isCanonicalTimestampShape(m[1]!) || !isCanonicalTimestampShape(m[2]!) ||
+    (m[3] !== undefined && !isCanonicalTimestampShape(m[3]))
+  ) return -1;
+  return tailStart(line, CANONICAL_HEAD.lastIndex);
 }
 
 /** {@linkcode canonicalHeadEnd} once the known fields matched up to `end`. */
@@ -470,7 +483,12 @@ function tryFastParse(line: string): Item | null {
  */
 function itemFromCanonical(r: Record<string, JsonValue>, hasTail: boolean): Item | null {
   const pr = r.priority as number;
-  if (!Number.isSafeInteger(pr)) return null;
+  const claimedAt = r.claimed_at as string | null;
+  if (
+    !Number.isSafeInteger(pr) || !isCanonicalTimestampShape(r.created_at as string) ||
+    !isCanonicalTimestampShape(r.updated_at as string) ||
+    (claimedAt !== null && !isCanonicalTimestampShape(claimedAt))
+  ) return null;
   const parent = r.parent;
   if (!hasTail) {
     const item = r as unknown as Item;
@@ -502,7 +520,7 @@ function itemFromCanonical(r: Record<string, JsonValue>, hasTail: boolean): Item
     "blocked_reason": r.blocked_reason as string | null,
     "blocked_from_status": r.blocked_from_status as Status | null,
     "claimed_by": r.claimed_by as string | null,
-    "claimed_at": r.claimed_at as string | null,
+    "claimed_at": claimedAt,
     parent: parent === undefined ? null : parent as string | null,
     extensions,
   };
@@ -528,7 +546,7 @@ export interface LineScan {
  * @returns ID and canonical flag, or `null`.
  */
 export function scanItemLine(line: string): LineScan | null {
-  const end = canonicalHeadEnd(line);
+  const end = checkedHeadEnd(line);
   if (end < 0) return null;
   let canonical = true;
   if (end < line.length - 1) {
@@ -548,7 +566,7 @@ export function scanItemLine(line: string): LineScan | null {
  * @returns The ID, or `null`.
  */
 export function itemLineId(line: string): string | null {
-  const end = canonicalHeadEnd(line);
+  const end = checkedHeadEnd(line);
   if (end < 0 || (end < line.length - 1 && tailExtensions(line, end) === null)) return null;
   return lineId(line);
 }

@@ -6,10 +6,12 @@ import {
   type Item,
   ITEM_FIELDS,
   itemFromMembers,
+  itemLineId,
   itemToJsonObject,
   itemToPrettyJson,
   newItem,
   parseItemLine,
+  scanItemLine,
   serializeItem,
   validateExtensions,
 } from "./item.ts";
@@ -112,9 +114,16 @@ Deno.test("parseItemLine() gives the same item on its fast and exact paths", () 
 
 Deno.test("parseItemLine() rejects calendar dates that do not exist, as the exact parser does", () => {
   for (const ts of ["2023-02-29T00:00:00Z", "2100-02-29T00:00:00Z", "2026-04-31T00:00:00Z"]) {
-    const l = line({ created_at: `"${ts}"` });
-    assert.throws(() => slowParse(l), { message: parseError(l) });
+    for (const field of ["created_at", "updated_at", "claimed_at"]) {
+      const l = line({ [field]: `"${ts}"` });
+      assert.throws(() => slowParse(l), { message: parseError(l) });
+      assert.equal(scanItemLine(l), null, l);
+      assert.equal(itemLineId(l), null, l);
+    }
   }
+  const leap = line({ created_at: '"2024-02-29T00:00:00Z"', claimed_at: '"2000-02-29T00:00:00Z"' });
+  assert.deepEqual(scanItemLine(leap), { id: "tg-1", canonical: true });
+  assert.equal(itemLineId(leap), "tg-1");
 });
 
 Deno.test("parseItemLine() reports malformed extension members with the exact parser's message", () => {
