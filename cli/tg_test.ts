@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { BufferIo } from "./_io.ts";
 import { main, TG_COMMANDS, type TgCommand } from "./tg.ts";
 import { VERSION } from "./_version.ts";
+import { newItem, serializeItem } from "../lib/store/item.ts";
 
 /** Every command path of the table with its entry. */
 function leaves(cmd: TgCommand, path: string[] = []): [string, TgCommand][] {
@@ -52,4 +53,31 @@ Deno.test("main() prints the version without loading a command", async () => {
   const io = new BufferIo();
   assert.equal(await main(["--version"], io), 0);
   assert.equal(io.stdout, `tg ${VERSION}\n`);
+});
+
+Deno.test("main() shows children from canonical and other lines, not from a mention", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "tg-main-" });
+  try {
+    const at = "2026-01-01T00:00:00Z";
+    const line = (id: string, title: string, parent: string | null, priority = 0n) => {
+      const it = newItem(id, title, at, { priority });
+      it.parent = parent;
+      return serializeItem(it);
+    };
+    const spaced = line("tg-ccc", "Spaced child", "tg-aaa", 2n).replaceAll(",", ", ");
+    const lines = [
+      '{"schema_version":1}',
+      line("tg-aaa", "Parent", null),
+      line("tg-bbb", "Child", "tg-aaa", 1n),
+      spaced,
+      line("tg-ddd", 'Mentions "parent":"tg-aaa"', null),
+    ];
+    await Deno.mkdir(`${dir}/.task-golem`);
+    await Deno.writeTextFile(`${dir}/.task-golem/tasks.jsonl`, lines.join("\n") + "\n");
+    const io = new BufferIo({ cwd: dir });
+    assert.equal(await main(["show", "tg-aaa"], io), 0, io.stderr);
+    assert.match(io.stdout, /\nChildren:\n {2}tg-ccc .*Spaced child\n {2}tg-bbb .*Child\n$/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
