@@ -397,13 +397,13 @@ const STRING_ARRAY = `\\[(?:${CANON_STRING}(?:,${CANON_STRING})*)?\\]`;
  * The exact layout of a canonical line's known fields (`parent` optional, as
  * in older stores), from the `{` up to where the extension members or the
  * closing `}` start. Timestamps are matched by their canonical shape, the day
- * of month checked apart (`isCanonicalTimestampShape`). Groups: 1 created_at,
- * 2 updated_at, 3 claimed_at. Sticky: set `lastIndex` to 0 first; after a
- * match it is the end of the known fields.
+ * of month checked apart (`isCanonicalTimestampShape`). Groups: 1 status,
+ * 2 priority, 3 created_at, 4 updated_at, 5 claimed_at. Sticky: set
+ * `lastIndex` to 0 first; after a match it is the end of the known fields.
  */
 const CANONICAL_HEAD = new RegExp(
-  `\\{"id":${CANON_STRING},"title":${CANON_STRING},"status":${CANON_STATUS},` +
-    `"priority":(?:0|-?[1-9][0-9]{0,15}),"description":${NULL_OR_STRING},` +
+  `\\{"id":${CANON_STRING},"title":${CANON_STRING},"status":"(todo|doing|done|blocked)",` +
+    `"priority":(0|-?[1-9][0-9]{0,15}),"description":${NULL_OR_STRING},` +
     `"tags":${STRING_ARRAY},"dependencies":${STRING_ARRAY},` +
     `"created_at":${CANON_TS},"updated_at":${CANON_TS},"blocked_reason":${NULL_OR_STRING},` +
     `"blocked_from_status":(?:null|${CANON_STATUS}),"claimed_by":${NULL_OR_STRING},` +
@@ -435,13 +435,19 @@ function canonicalHeadEnd(line: string): number {
 
 /** {@linkcode canonicalHeadEnd}, the days of month of the timestamps checked too. */
 function checkedHeadEnd(line: string): number {
+  const m = checkedHead(line);
+  return m === null ? -1 : tailStart(line, CANONICAL_HEAD.lastIndex);
+}
+
+/** The match of {@linkcode CANONICAL_HEAD}, its timestamps checked; `null` when it fails. */
+function checkedHead(line: string): RegExpExecArray | null {
   CANONICAL_HEAD.lastIndex = 0;
   const m = CANONICAL_HEAD.exec(line);
   if (
-    m === null || !isCanonicalTimestampShape(m[1]!) || !isCanonicalTimestampShape(m[2]!) ||
-    (m[3] !== undefined && !isCanonicalTimestampShape(m[3]))
-  ) return -1;
-  return tailStart(line, CANONICAL_HEAD.lastIndex);
+    m === null || !isCanonicalTimestampShape(m[3]!) || !isCanonicalTimestampShape(m[4]!) ||
+    (m[5] !== undefined && !isCanonicalTimestampShape(m[5]))
+  ) return null;
+  return m;
 }
 
 /** {@linkcode canonicalHeadEnd} once the known fields matched up to `end`. */
@@ -569,6 +575,57 @@ export function itemLineId(line: string): string | null {
   const end = checkedHeadEnd(line);
   if (end < 0 || (end < line.length - 1 && tailExtensions(line, end) === null)) return null;
   return lineId(line);
+}
+
+/** What {@linkcode itemLineFields} reads from a line without building the item. */
+export interface LineFields {
+  /** The ID. */
+  id: string;
+  /** The status. */
+  status: Status;
+  /** The priority. */
+  priority: bigint;
+  /** The creation time (canonical). */
+  createdAt: string;
+  /** Whether the line has extension members. */
+  hasExtensions: boolean;
+}
+
+/**
+ * Checks a line in canonical layout as {@linkcode itemLineId} does and reads
+ * the fields lists filter and sort on, without building the item; `null`
+ * when only the full parser can tell (then use {@linkcode parseItemLine}).
+ *
+ * @param line The line, without its newline.
+ * @returns The fields, or `null`.
+ *
+ * @example
+ * ```ts
+ * import { itemLineFields, newItem, serializeItem } from "@golem/golem";
+ * import assert from "node:assert/strict";
+ * const line = serializeItem(newItem("tg-abcde", "Docs", "2026-01-01T00:00:00Z", { priority: 2n }));
+ * const f = itemLineFields(line)!;
+ * assert.equal(f.status, "todo");
+ * assert.equal(f.priority, 2n);
+ * assert.equal(f.createdAt, "2026-01-01T00:00:00Z");
+ * ```
+ */
+export function itemLineFields(line: string): LineFields | null {
+  const m = checkedHead(line);
+  if (m === null) return null;
+  const end = tailStart(line, CANONICAL_HEAD.lastIndex);
+  if (end < 0) return null;
+  const hasExtensions = end < line.length - 1;
+  if (hasExtensions && tailExtensions(line, end) === null) return null;
+  const priority = Number(m[2]);
+  if (!Number.isSafeInteger(priority)) return null;
+  return {
+    id: lineId(line),
+    status: m[1] as Status,
+    priority: priorityBigint(priority),
+    createdAt: m[3]!,
+    hasExtensions,
+  };
 }
 
 /** The extension members from `end` to the closing `}`, or `null` for the exact parser. */

@@ -35,7 +35,7 @@ function decodeStrict(bytes: Uint8Array): string {
   return FATAL_UTF8.decode(bytes);
 }
 
-/** Bytes of the active file decoded at a time by {@linkcode parseActiveFile}. */
+/** Bytes of the active file decoded at a time by {@linkcode forEachActiveLine}. */
 const DECODE_PIECE = 1 << 20;
 
 /**
@@ -135,12 +135,33 @@ export function activeLines(bytes: Uint8Array | null): string[] {
  * ```
  */
 export function parseActiveFile(bytes: Uint8Array | null): Item[] {
-  if (bytes === null || bytes.length === 0) return [];
   const items: Item[] = [];
+  forEachActiveLine(bytes, (line, lineNo) => {
+    const item = parseStrictLine(line, lineNo);
+    if (item !== null) items.push(item);
+  });
+  return items;
+}
+
+/**
+ * Reads `tasks.jsonl` a piece at a time, so that the text of a large file
+ * never exists whole: checks the header, then calls `each` with every other
+ * line and its 1-based number. An error `each` throws is thrown, except that
+ * bytes that are not UTF-8 anywhere fail the read as an `Io` error first, as
+ * when the file is decoded whole.
+ *
+ * @param bytes The file's bytes, or `null` when it does not exist.
+ * @param each Receives the lines after the header.
+ * @throws {TaskStoreError} `Io` for bytes that are not UTF-8; header errors; what `each` throws.
+ */
+export function forEachActiveLine(
+  bytes: Uint8Array | null,
+  each: (line: string, lineNo: number) => void,
+): void {
+  if (bytes === null || bytes.length === 0) return;
   let lineNo = 0;
   let end = 0;
   try {
-    // Decoded a piece at a time, so the text of a large file never exists whole.
     for (let start = 0; start < bytes.length; start = end) {
       end = start + DECODE_PIECE >= bytes.length
         ? bytes.length
@@ -150,18 +171,13 @@ export function parseActiveFile(bytes: Uint8Array | null): Item[] {
       if (end < bytes.length || lines[lines.length - 1] === "") lines.pop();
       for (const line of lines) {
         if (++lineNo === 1) checkHeader(line, false);
-        else {
-          const item = parseStrictLine(line, lineNo);
-          if (item !== null) items.push(item);
-        }
+        else each(line, lineNo);
       }
     }
   } catch (e) {
-    // Bytes that are not UTF-8 anywhere fail the read as such, as when the file is decoded whole.
     if (end < bytes.length) decodeUtf8(bytes.subarray(end));
     throw e;
   }
-  return items;
 }
 
 /** A line of the active file as an item; `null` for a blank line. */
