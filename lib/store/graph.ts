@@ -206,6 +206,9 @@ export function compareTimestamps(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** The fields lists and queues are ordered by: items, or rows that stand for them. */
+export type PriorityOrdered = Pick<Item, "priority" | "created_at">;
+
 /**
  * Compares items for lists and queues: priority descending, then
  * `created_at` ascending.
@@ -214,7 +217,7 @@ export function compareTimestamps(a: string, b: string): number {
  * @param b Second item.
  * @returns Sort order.
  */
-export function comparePriorityThenCreated(a: Item, b: Item): number {
+export function comparePriorityThenCreated(a: PriorityOrdered, b: PriorityOrdered): number {
   if (a.priority !== b.priority) return a.priority > b.priority ? -1 : 1;
   return compareTimestamps(a.created_at, b.created_at);
 }
@@ -222,10 +225,11 @@ export function comparePriorityThenCreated(a: Item, b: Item): number {
 /**
  * Sorts items by priority (desc) then creation time (asc), stably.
  *
+ * @typeParam T Items, or rows with an item's `priority` and `created_at`.
  * @param items Items to sort (a sorted copy is returned).
  * @returns Sorted copy.
  */
-export function sortByPriority(items: readonly Item[]): Item[] {
+export function sortByPriority<T extends PriorityOrdered>(items: readonly T[]): T[] {
   // Below a few thousand items the comparator costs less than building keys.
   if (items.length < KEYED_SORT_MIN) return [...items].sort(comparePriorityThenCreated); // stable
   return sortByKeys(items) ?? [...items].sort(comparePriorityThenCreated);
@@ -246,7 +250,7 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
  * nanoseconds. `null` when the keys cannot express the order (a creation
  * time not in canonical form, too wide a span of times and priorities).
  */
-function sortByKeys(items: readonly Item[]): Item[] | null {
+function sortByKeys<T extends PriorityOrdered>(items: readonly T[]): T[] | null {
   const n = items.length;
   if (!LITTLE_ENDIAN) return null;
   // The date and time digits as one number: compared as numbers, they order
@@ -305,7 +309,7 @@ function sortByKeys(items: readonly Item[]): Item[] | null {
     }
     start = end;
   }
-  const out = new Array<Item>(n);
+  const out = new Array<T>(n);
   for (let k = 0; k < n; k++) out[k] = items[order[k]!]!;
   return out;
 }
@@ -384,8 +388,10 @@ export interface ReadyQueue {
  * or an active `done` item). An unmet dependency that exists nowhere yields a
  * warning for that item.
  *
- * @param active Active items.
+ * @param active Active items: all of them, or the `todo` and `done` ones
+ *   when `activeIds` names all of them.
  * @param archiveIds IDs in `archive.jsonl`.
+ * @param activeIds Every active ID (default: those of `active`).
  * @returns Queue and warnings.
  *
  * @example
@@ -401,13 +407,11 @@ export interface ReadyQueue {
 export function computeReadyQueue(
   active: readonly Item[],
   archiveIds: ReadonlySet<string>,
+  activeIds?: ReadonlySet<string>,
 ): ReadyQueue {
-  const activeIds = new Set<string>();
+  const known = activeIds ?? new Set(active.map((it) => it.id));
   const doneIds = new Set<string>();
-  for (const it of active) {
-    activeIds.add(it.id);
-    if (it.status === "done") doneIds.add(it.id);
-  }
+  for (const it of active) if (it.status === "done") doneIds.add(it.id);
   const ready: Item[] = [];
   const warnings: string[] = [];
   for (const it of active) {
@@ -416,7 +420,7 @@ export function computeReadyQueue(
     for (const d of it.dependencies) {
       if (archiveIds.has(d) || doneIds.has(d)) continue;
       ok = false;
-      if (!activeIds.has(d)) {
+      if (!known.has(d)) {
         warnings.push(
           `Warning: item ${it.id} has unmet dependency '${d}' (not found in active or archive)`,
         );
