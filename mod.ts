@@ -48,6 +48,7 @@ export * from "./lib/io/process_runner.ts";
 export * from "./lib/store/duration.ts";
 export * from "./lib/store/claims.ts";
 export * from "./lib/store/active_doc.ts";
+export * from "./lib/store/active_index.ts";
 export * from "./lib/adapter/pg_status.ts";
 export * from "./lib/adapter/assessments.ts";
 export * from "./lib/adapter/description.ts";

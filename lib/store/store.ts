@@ -34,6 +34,7 @@ import {
 import { acquireLock } from "./lock.ts";
 import { sameBytes } from "../io/bytes.ts";
 import { ActiveDoc } from "./active_doc.ts";
+import { ActiveIndex } from "./active_index.ts";
 import { findStoreDir } from "./root.ts";
 import { formatTimestamp } from "./timestamp.ts";
 import type { StatusChange } from "./transitions.ts";
@@ -266,6 +267,16 @@ export class TaskStore {
       if (!sameBytes(bytes, next)) await this.#writeAtomic(this.tasksPath, next);
       return result;
     });
+  }
+
+  /**
+   * Reads `tasks.jsonl` for listing (no lock): every line checked, items
+   * built when asked for (see {@linkcode ActiveIndex}).
+   *
+   * @returns The index.
+   */
+  async loadActiveIndex(): Promise<ActiveIndex> {
+    return ActiveIndex.parse(await this.#read(this.tasksPath));
   }
 
   /**

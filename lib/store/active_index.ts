@@ -1,0 +1,178 @@
+/**
+ * `tasks.jsonl` read for listing: every line checked as strictly as
+ * {@linkcode parseActiveFile} does, the fields lists filter and sort on read
+ * from the line, and items built only when asked for.
+ *
+ * @module
+ */
+
+import { type Item, itemLineFields, parseItemLine } from "./item.ts";
+import { forEachActiveLine, parseActiveLine } from "./jsonl.ts";
+import type { Status } from "./status.ts";
+
+/** One item of an {@linkcode ActiveIndex}: what lists filter and sort on. */
+export interface ActiveRow {
+  /** Position among the items, in file order (for {@linkcode ActiveIndex.item}). */
+  readonly index: number;
+  /** The ID. */
+  readonly id: string;
+  /** The status. */
+  readonly status: Status;
+  /** The priority. */
+  readonly priority: bigint;
+  /** The creation time (canonical). */
+  readonly "created_at": string;
+}
+
+/**
+ * The active items of one read of `tasks.jsonl`, for commands that only
+ * read: each line in canonical layout is checked and kept as text, and its
+ * item is built when asked for.
+ *
+ * @example
+ * ```ts
+ * import { ActiveIndex, encodeItemsFile, newItem } from "@golem/golem";
+ * import assert from "node:assert/strict";
+ * const bytes = encodeItemsFile([
+ *   newItem("tg-a", "A", "2026-01-01T00:00:00Z"),
+ *   newItem("tg-b", "B", "2026-01-01T00:00:00Z", { priority: 1n }),
+ * ]);
+ * const index = ActiveIndex.parse(bytes);
+ * assert.deepEqual(index.ids, ["tg-a", "tg-b"]);
+ * assert.equal(index.rows[1]!.priority, 1n);
+ * assert.equal(index.item(1).title, "B");
+ * ```
+ */
+export class ActiveIndex {
+  readonly #rows: ActiveRow[];
+  /** Lines kept as text, by index (`null` where the item was built while reading). */
+  readonly #lines: (string | null)[];
+  readonly #items: (Item | undefined)[];
+  readonly #extended: boolean[];
+
+  private constructor(
+    rows: ActiveRow[],
+    lines: (string | null)[],
+    items: (Item | undefined)[],
+    extended: boolean[],
+  ) {
+    this.#rows = rows;
+    this.#lines = lines;
+    this.#items = items;
+    this.#extended = extended;
+  }
+
+  /**
+   * Checks and indexes the bytes of `tasks.jsonl` (missing or empty = no items).
+   *
+   * @param bytes File content.
+   * @returns The index.
+   * @throws {TaskStoreError} Like {@linkcode parseActiveFile}.
+   */
+  static parse(bytes: Uint8Array | null): ActiveIndex {
+    const rows: ActiveRow[] = [];
+    const lines: (string | null)[] = [];
+    const items: (Item | undefined)[] = [];
+    const extended: boolean[] = [];
+    forEachActiveLine(bytes, (line, lineNo) => {
+      const f = itemLineFields(line);
+      const index = rows.length;
+      if (f !== null) {
+        rows.push({
+          index,
+          id: f.id,
+          status: f.status,
+          priority: f.priority,
+          "created_at": f.createdAt,
+        });
+        lines.push(line);
+        items.push(undefined);
+        extended.push(f.hasExtensions);
+        return;
+      }
+      if (line.trim() === "") return;
+      const item = parseActiveLine(line, lineNo);
+      rows.push({
+        index,
+        id: item.id,
+        status: item.status,
+        priority: item.priority,
+        "created_at": item.created_at,
+      });
+      lines.push(null);
+      items.push(item);
+      extended.push(true);
+    });
+    return new ActiveIndex(rows, lines, items, extended);
+  }
+
+  /** One row per item, in file order. */
+  get rows(): readonly ActiveRow[] {
+    return this.#rows;
+  }
+
+  /** IDs in file order (duplicates included). */
+  get ids(): string[] {
+    return this.#rows.map((r) => r.id);
+  }
+
+  /**
+   * The item at an index (built on first use, then the same object).
+   *
+   * @param index A row's `index`.
+   * @returns The item.
+   */
+  item(index: number): Item {
+    const built = this.#items[index];
+    if (built !== undefined) return built;
+    const line = this.#lines[index];
+    if (line === undefined || line === null) throw new RangeError(`No active item at ${index}`);
+    return this.#items[index] = parseItemLine(line);
+  }
+
+  /**
+   * What `JSON.parse` returns for the item's line, without building the
+   * item: the known fields in on-disk order (`parent` absent in older
+   * lines), the priority a safe integer, timestamps canonical, then the
+   * extension members in the line's order. A new object on each call;
+   * `null` when the line was not in canonical layout (then use
+   * {@linkcode ActiveIndex.item}).
+   *
+   * @param index A row's `index`.
+   * @returns The parsed line, or `null`.
+   */
+  lineObject(index: number): Record<string, unknown> | null {
+    const line = this.#lines[index];
+    return line === undefined || line === null ? null : JSON.parse(line);
+  }
+
+  /**
+   * Whether the item's line may have extension members (`false` only when it
+   * has none).
+   *
+   * @param index A row's `index`.
+   * @returns Whether to look for extensions.
+   */
+  mayHaveExtensions(index: number): boolean {
+    return this.#extended[index] ?? true;
+  }
+
+  /**
+   * Items whose line contains `needle` (a cheap pre-filter: only those are
+   * built; items already built are always tested with `test`).
+   *
+   * @param needle Text that every wanted line contains (e.g. `"tg-abcde"`).
+   * @param test The exact condition.
+   * @returns Matching items in file order.
+   */
+  where(needle: string, test: (item: Item) => boolean): Item[] {
+    const out: Item[] = [];
+    for (let i = 0; i < this.#rows.length; i++) {
+      const line = this.#lines[i];
+      if (this.#items[i] === undefined && line !== null && !line!.includes(needle)) continue;
+      const it = this.item(i);
+      if (test(it)) out.push(it);
+    }
+    return out;
+  }
+}
