@@ -9,6 +9,7 @@ import { isClaimExpired } from "../../lib/store/claims.ts";
 import { type Item, itemToPrettyJson } from "../../lib/store/item.ts";
 import { compareCodePoints, type JsonValue, sortedKeys } from "../../lib/store/json.ts";
 import type { TaskEvent } from "../../lib/store/events.ts";
+import type { ActiveIndex, ActiveRow } from "../../lib/store/active_index.ts";
 import type { Status } from "../../lib/store/status.ts";
 
 const COLORS: Record<Status, string> = {
@@ -100,17 +101,42 @@ export function table(items: readonly Item[], color: boolean, now?: string): str
   return parts.join("\n") + "\n";
 }
 
+/** A list to write as a JSON array, entry by entry. */
+interface JsonEntries {
+  /** Number of entries. */
+  length: number;
+  /** Entry `i` as an object `JSON.stringify` writes in the pretty item form, or `null`. */
+  plain(i: number): Record<string, unknown> | null;
+  /** Entry `i` as an item. */
+  item(i: number): Item;
+}
+
 /**
  * Pretty JSON array of items, newline-terminated. Uses the native
  * `JSON.stringify` when every item is plain enough to come out identical.
  */
 export function itemsJson(items: readonly Item[]): string {
-  if (items.length === 0) return "[]\n";
-  const plain = new Array<Record<string, unknown>>(items.length);
-  for (let i = 0; i < items.length; i++) {
-    const p = plainItem(items[i]!);
-    if (p === null) return slowItemsJson(items);
-    plain[i] = p;
+  return entriesJson(itemEntries(items), 0, items.length);
+}
+
+function itemEntries(items: readonly Item[]): JsonEntries {
+  return { length: items.length, plain: (i) => plainItem(items[i]!), item: (i) => items[i]! };
+}
+
+/** The JSON array of entries `from` to `to` (newline-terminated). */
+function entriesJson(entries: JsonEntries, from: number, to: number): string {
+  if (from === to) return "[]\n";
+  const plain = new Array<Record<string, unknown>>(to - from);
+  for (let i = from; i < to; i++) {
+    const p = entries.plain(i);
+    if (p === null) {
+      const parts = new Array<string>(to - from);
+      for (let k = from; k < to; k++) {
+        parts[k - from] = "  " + itemToPrettyJson(entries.item(k), "  ");
+      }
+      return "[\n" + parts.join(",\n") + "\n]\n";
+    }
+    plain[i - from] = p;
   }
   return JSON.stringify(plain, null, 2) + "\n";
 }
@@ -125,23 +151,79 @@ const JSON_PIECE = 2048;
  * @param items The items.
  * @param write Writes one piece.
  */
-export async function writeItemsJson(
+export function writeItemsJson(
   items: readonly Item[],
   write: (text: string) => Promise<void>,
 ): Promise<void> {
-  if (items.length <= JSON_PIECE) return await write(itemsJson(items));
-  for (let i = 0; i < items.length; i += JSON_PIECE) {
+  return writeEntriesJson(itemEntries(items), write);
+}
+
+/**
+ * Writes rows of an {@linkcode ActiveIndex} like {@linkcode writeItemsJson}
+ * writes their items, building only the items whose lines cannot be written
+ * from what `JSON.parse` returns for them.
+ *
+ * @param index The index.
+ * @param rows Its rows to write, in order.
+ * @param write Writes one piece.
+ */
+export function writeRowsJson(
+  index: ActiveIndex,
+  rows: readonly ActiveRow[],
+  write: (text: string) => Promise<void>,
+): Promise<void> {
+  return writeEntriesJson({
+    length: rows.length,
+    plain: (i) => plainRow(index, rows[i]!.index),
+    item: (i) => index.item(rows[i]!.index),
+  }, write);
+}
+
+async function writeEntriesJson(
+  entries: JsonEntries,
+  write: (text: string) => Promise<void>,
+): Promise<void> {
+  const n = entries.length;
+  if (n <= JSON_PIECE) return await write(entriesJson(entries, 0, n));
+  for (let i = 0; i < n; i += JSON_PIECE) {
     // Each piece is "[\n" + items + "\n]\n"; the pieces' items are joined with ",\n".
-    const piece = itemsJson(items.slice(i, i + JSON_PIECE));
-    const last = i + JSON_PIECE >= items.length;
+    const piece = entriesJson(entries, i, Math.min(i + JSON_PIECE, n));
+    const last = i + JSON_PIECE >= n;
     await write((i === 0 ? "[\n" : ",\n") + piece.slice(2, -3) + (last ? "\n]\n" : ""));
   }
 }
 
-function slowItemsJson(items: readonly Item[]): string {
-  const parts = new Array<string>(items.length);
-  for (let i = 0; i < items.length; i++) parts[i] = "  " + itemToPrettyJson(items[i]!, "  ");
-  return "[\n" + parts.join(",\n") + "\n]\n";
+/** {@linkcode plainItem} of an indexed item, from its parsed line when that serves. */
+function plainRow(index: ActiveIndex, i: number): Record<string, unknown> | null {
+  const o = index.lineObject(i);
+  if (o !== null) {
+    if (!index.mayHaveExtensions(i)) {
+      o.parent ??= null; // older lines lack it; it is the last key
+      return o;
+    }
+    if (plainLineObject(o)) return o;
+  }
+  return plainItem(index.item(i));
+}
+
+/**
+ * Whether a parsed canonical line with extension members is already in the
+ * form of {@linkcode plainItem}: `parent` present, the extension keys after
+ * it in code-point order, their values plain.
+ */
+function plainLineObject(o: Record<string, unknown>): boolean {
+  let afterParent = false;
+  let prev: string | null = null;
+  for (const k in o) {
+    if (!afterParent) {
+      afterParent = k === "parent";
+      continue;
+    }
+    if (prev !== null && compareCodePoints(prev, k) >= 0) return false;
+    if (!plainSafe(o[k] as JsonValue)) return false;
+    prev = k;
+  }
+  return afterParent;
 }
 
 /** Pretty JSON of one item, newline-terminated. */

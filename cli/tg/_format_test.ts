@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
-import { type Item, itemToPrettyJson, newItem } from "../../lib/store/item.ts";
-import { itemsJson, truncateTitle, writeItemsJson } from "./_format.ts";
+import { type Item, itemToPrettyJson, newItem, serializeItem } from "../../lib/store/item.ts";
+import { itemsJson, truncateTitle, writeItemsJson, writeRowsJson } from "./_format.ts";
+import { ActiveIndex } from "../../lib/store/active_index.ts";
+import { sortByPriority } from "../../lib/store/graph.ts";
 
 function items(n: number): Item[] {
   return Array.from({ length: n }, (_, i) => {
@@ -18,6 +20,15 @@ async function written(list: readonly Item[]): Promise<string[]> {
     return Promise.resolve();
   });
   return pieces;
+}
+
+async function writtenRows(index: ActiveIndex): Promise<string> {
+  let out = "";
+  await writeRowsJson(index, sortByPriority(index.rows), (text) => {
+    out += text;
+    return Promise.resolve();
+  });
+  return out;
 }
 
 Deno.test("writeItemsJson() writes exactly what itemsJson() returns, in pieces", async () => {
@@ -48,4 +59,37 @@ Deno.test("truncateTitle() cuts titles over 50 UTF-8 bytes at a character bounda
   const titles = ["", "short", "a".repeat(50), "a".repeat(51), "\x7f".repeat(50), "é".repeat(25)]
     .concat(["é".repeat(26), "a".repeat(46) + "é€", "😀".repeat(13), "a".repeat(49) + "\u0080"]);
   for (const t of titles) assert.equal(truncateTitle(t), reference(t), JSON.stringify(t));
+});
+
+Deno.test("writeRowsJson() writes what writeItemsJson() writes for the rows' items", async () => {
+  const line = (id: string, extra = "", priority = 0n) =>
+    serializeItem(newItem(id, `T ${id}`, "2026-01-01T00:00:00Z", { priority })).slice(0, -1) +
+    extra + "}";
+  const variants = [
+    line("tg-a"),
+    line("tg-b", ',"x-a":"1","x-b":{"a":[true,null],"b":"c"}', 2n),
+    line("tg-c", ',"x-b":"1","x-a":"2"'), // extension keys out of order
+    line("tg-d", ',"x-a":{"b":1,"a":2}'), // nested keys out of order, numbers
+    line("tg-e", ',"x-a":{"10":"x","9":"y"}'), // keys JavaScript reorders
+    line("tg-f", ',"x-a":{"__proto__":"p"}'),
+    line("tg-g").replace(',"parent":null', ""),
+    line("tg-h", ',"x-a":"v"').replace(',"parent":null', ""),
+    line("tg-i").replace(',"parent":null', ',"parent":"tg-a"'),
+    line("tg-j", ',"x-\\u00e9":"\\u00e9\\n"'),
+    line("tg-k", "", 9007199254740993n),
+    line("tg-l").replaceAll(",", ", "),
+  ];
+  const header = '{"schema_version":1}\n';
+  for (const lines of [variants, ...variants.map((v) => [variants[0]!, v])]) {
+    const data = new TextEncoder().encode(header + lines.join("\n") + "\n");
+    const index = ActiveIndex.parse(data);
+    const items = sortByPriority(index.rows).map((r) => index.item(r.index));
+    assert.equal(await writtenRows(ActiveIndex.parse(data)), itemsJson(items), lines.join("\n"));
+  }
+  // many rows, written in pieces
+  const many = Array.from({ length: 4100 }, (_, i) => variants[i % 10]!.replace("tg-", `tg-${i}-`));
+  const data = new TextEncoder().encode(header + many.join("\n") + "\n");
+  const index = ActiveIndex.parse(data);
+  const items = sortByPriority(index.rows).map((r) => index.item(r.index));
+  assert.equal(await writtenRows(ActiveIndex.parse(data)), itemsJson(items));
 });

@@ -7,6 +7,7 @@ import type { Parsed } from "../_args.ts";
 import { invalidInput } from "../../lib/store/errors.ts";
 import { computeReadyQueue, sortByPriority } from "../../lib/store/graph.ts";
 import type { Item } from "../../lib/store/item.ts";
+import type { ActiveIndex } from "../../lib/store/active_index.ts";
 import { parseDuration } from "../../lib/store/duration.ts";
 import { isClaimExpired } from "../../lib/store/claims.ts";
 import { formatTimestamp, parseTimestamp, timestampSortKey } from "../../lib/store/timestamp.ts";
@@ -19,20 +20,32 @@ const MAX_DURATION_NS = 9223372036854775807n * 1_000_000n;
 
 /**
  * Loads the store and computes the ready queue, printing warnings and the
- * first verbose lines.
+ * first verbose lines. Only the `todo` and `done` items are built.
  *
  * @param ctx Command context.
- * @returns Active items and ready items.
+ * @returns The active items (as an index) and the ready items.
  */
-export async function readyQueue(ctx: TgContext): Promise<{ active: Item[]; ready: Item[] }> {
+export async function readyQueue(
+  ctx: TgContext,
+): Promise<{ active: ActiveIndex; ready: Item[] }> {
   const store = await ctx.store();
   ctx.log(`Project root: ${store.dir}`);
-  const active = await store.loadActive();
+  const active = await store.loadActiveIndex();
   const archiveIds = await store.loadArchiveIds();
-  ctx.log(`Loaded ${active.length} active items, ${new Set(archiveIds).size} archive IDs`);
-  const { ready, warnings } = computeReadyQueue(active, new Set(archiveIds));
+  ctx.log(`Loaded ${active.rows.length} active items, ${new Set(archiveIds).size} archive IDs`);
+  const needed = active.rows.filter((r) => r.status === "todo" || r.status === "done");
+  const { ready, warnings } = computeReadyQueue(
+    needed.map((r) => active.item(r.index)),
+    new Set(archiveIds),
+    new Set(active.ids),
+  );
   for (const w of warnings) ctx.warn(w);
   return { active, ready };
+}
+
+/** The active `doing` items. */
+function doingItems(active: ActiveIndex): Item[] {
+  return active.rows.filter((r) => r.status === "doing").map((r) => active.item(r.index));
 }
 
 /** Active `doing` items last updated before `now − duration`, sorted like the queue. */
@@ -71,7 +84,7 @@ export async function ready(p: Parsed, ctx: TgContext): Promise<void> {
   let list = ready;
   const stale = str(p.opts["include-stale"]);
   if (stale !== undefined) {
-    const extra = staleItems(active, stale, (await ctx.store()).now());
+    const extra = staleItems(doingItems(active), stale, (await ctx.store()).now());
     ctx.log(`Including ${extra.length} stale doing items`);
     list = [...ready, ...extra];
   }
@@ -79,7 +92,7 @@ export async function ready(p: Parsed, ctx: TgContext): Promise<void> {
     const now = (await ctx.store()).now();
     const seen = new Set(list);
     const expired = sortByPriority(
-      active.filter((it) => it.status === "doing" && !seen.has(it) && isClaimExpired(it, now)),
+      doingItems(active).filter((it) => !seen.has(it) && isClaimExpired(it, now)),
     );
     ctx.log(`Including ${expired.length} expired-claim doing items`);
     list = [...list, ...expired];

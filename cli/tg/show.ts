@@ -14,10 +14,11 @@ const MAX_CHILDREN = 10;
 export async function show(p: Parsed, ctx: TgContext): Promise<void> {
   const store = await ctx.store();
   // Every line is checked, but only the items shown are built.
-  const active = await store.loadActiveDoc();
+  const active = await store.loadActiveIndex();
   const archive = await store.loadArchiveIndex();
   const id = await ctx.resolve(p.args.id!, active.ids, archive.ids);
-  const item = active.get(id) ?? archive.item(archive.ids.indexOf(id));
+  const row = active.rows.find((r) => r.id === id);
+  const item = row ? active.item(row.index) : archive.item(archive.ids.indexOf(id));
   if (ctx.json) {
     await ctx.out(itemJson(item));
     return;
