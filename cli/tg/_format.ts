@@ -195,8 +195,9 @@ async function writeEntriesJson(
 
 /** {@linkcode plainItem} of an indexed item, from its parsed line when that serves. */
 function plainRow(index: ActiveIndex, i: number): Record<string, unknown> | null {
-  const o = index.lineObject(i);
-  if (o !== null) {
+  const line = index.line(i);
+  if (line !== null) {
+    const o = JSON.parse(line);
     if (!index.mayHaveExtensions(i)) {
       o.parent ??= null; // older lines lack it; it is the last key
       return o;

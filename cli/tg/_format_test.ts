@@ -93,3 +93,59 @@ Deno.test("writeRowsJson() writes what writeItemsJson() writes for the rows' ite
   const items = sortByPriority(index.rows).map((r) => index.item(r.index));
   assert.equal(await writtenRows(ActiveIndex.parse(data)), itemsJson(items));
 });
+
+Deno.test("writeRowsJson() writes lines with awkward strings as itemsJson() writes their items", async () => {
+  let seed = 3;
+  const rand = (n: number) => { // mulberry32
+    seed = (seed + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(seed ^ (seed >>> 15), seed | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
+  };
+  const bits = [
+    '","',
+    ',"title":',
+    '],"dependencies":[',
+    '],"created_at":',
+    ',"parent":',
+    '"',
+    "\\",
+    "\n",
+    "\u0001",
+    "\u007f",
+    "\u2028",
+    "é",
+    "😀",
+    "[",
+    "]",
+    ",",
+    ":",
+    " ",
+    "x",
+  ];
+  const str = () => Array.from({ length: rand(6) }, () => bits[rand(bits.length)]).join("");
+  const strs = () => Array.from({ length: rand(3) }, str);
+  const nullable = () => (rand(2) === 0 ? null : str());
+  const lines: string[] = [];
+  for (let i = 0; i < 400; i++) {
+    const it = newItem(`tg-${i}${str()}`, str(), "2026-01-01T00:00:00.000001Z", {
+      priority: BigInt(rand(7) - 3),
+      description: nullable(),
+      tags: strs(),
+      dependencies: strs(),
+    });
+    it.status = (["todo", "doing", "blocked"] as const)[rand(3)]!;
+    it.blocked_reason = nullable();
+    it.claimed_by = nullable();
+    if (it.claimed_by !== null) it.claimed_at = "2026-01-02T00:00:00Z";
+    it.parent = nullable();
+    let line = serializeItem(it);
+    if (it.parent === null && rand(2) === 0) line = line.replace(',"parent":null', "");
+    lines.push(line);
+  }
+  const data = new TextEncoder().encode('{"schema_version":1}\n' + lines.join("\n") + "\n");
+  const index = ActiveIndex.parse(data);
+  assert.ok(index.rows.every((r) => index.line(r.index) !== null), "every line kept as text");
+  const items = sortByPriority(index.rows).map((r) => index.item(r.index));
+  assert.equal(await writtenRows(ActiveIndex.parse(data)), itemsJson(items));
+});

@@ -131,19 +131,17 @@ export class ActiveIndex {
   }
 
   /**
-   * What `JSON.parse` returns for the item's line, without building the
-   * item: the known fields in on-disk order (`parent` absent in older
-   * lines), the priority a safe integer, timestamps canonical, then the
-   * extension members in the line's order. A new object on each call;
-   * `null` when the line was not in canonical layout (then use
-   * {@linkcode ActiveIndex.item}).
+   * The item's line as read, when it is in canonical layout: the known
+   * fields in on-disk order (`parent` may be absent, as in older lines), the
+   * priority a safe integer, timestamps canonical, strings with the canonical
+   * writer's escapes, then any extension members. `null` when the line was
+   * read by the full parser (use {@linkcode ActiveIndex.item}).
    *
    * @param index A row's `index`.
-   * @returns The parsed line, or `null`.
+   * @returns The line, or `null`.
    */
-  lineObject(index: number): Record<string, unknown> | null {
-    const line = this.#lines[index];
-    return line === undefined || line === null ? null : JSON.parse(line);
+  line(index: number): string | null {
+    return this.#lines[index] ?? null;
   }
 
   /**
