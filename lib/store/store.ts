@@ -276,7 +276,7 @@ export class TaskStore {
    * @returns The index.
    */
   async loadActiveIndex(): Promise<ActiveIndex> {
-    return ActiveIndex.parse(await this.#read(this.tasksPath));
+    return await this.#parse(this.tasksPath, ActiveIndex.parse);
   }
 
   /**
@@ -286,6 +286,24 @@ export class TaskStore {
    */
   async loadActiveDoc(): Promise<ActiveDoc> {
     return ActiveDoc.parse(await this.#read(this.tasksPath));
+  }
+
+  /**
+   * Reads a file that only `parse` sees, and frees its bytes as soon as
+   * `parse` returns: the bytes of a large store are not held until the next
+   * full collection (`FileSystem.readFile` returns a fresh buffer).
+   */
+  async #parse<T>(path: string, parse: (bytes: Uint8Array | null) => T): Promise<T> {
+    const bytes = await this.#read(path);
+    try {
+      return parse(bytes);
+    } finally {
+      if (
+        bytes !== null && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+      ) {
+        (bytes.buffer as ArrayBuffer).transfer(0);
+      }
+    }
   }
 
   async #read(path: string): Promise<Uint8Array | null> {
@@ -310,7 +328,7 @@ export class TaskStore {
    * @returns Items in file order.
    */
   async loadActive(): Promise<Item[]> {
-    return parseActiveFile(await this.#read(this.tasksPath));
+    return await this.#parse(this.tasksPath, parseActiveFile);
   }
 
   /**
@@ -331,7 +349,7 @@ export class TaskStore {
    * @returns Items in file order.
    */
   async loadArchive(): Promise<Item[]> {
-    return parseArchiveFile(await this.#read(this.archivePath), this.#warn);
+    return await this.#parse(this.archivePath, (b) => parseArchiveFile(b, this.#warn));
   }
 
   /**
@@ -340,7 +358,7 @@ export class TaskStore {
    * @returns Items in file order.
    */
   async loadPruned(): Promise<Item[]> {
-    return parseArchiveFile(await this.#read(this.prunedPath), this.#warn);
+    return await this.#parse(this.prunedPath, (b) => parseArchiveFile(b, this.#warn));
   }
 
   /**
@@ -359,7 +377,7 @@ export class TaskStore {
    * @returns The index.
    */
   async loadArchiveIndex(): Promise<ArchiveIndex> {
-    return indexArchiveFile(await this.#read(this.archivePath), this.#warn);
+    return await this.#parse(this.archivePath, (b) => indexArchiveFile(b, this.#warn));
   }
 
   /**

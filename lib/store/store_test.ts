@@ -633,3 +633,29 @@ Deno.test("TaskStore.ensureGitignore() is idempotent", async () => {
     "cache.db.tmp-*\r\ncache.db\r\ncache.db-journal",
   );
 });
+
+Deno.test("TaskStore read methods free the bytes they parsed, not the file system's", async () => {
+  const fs = new MemoryFileSystem();
+  const store = new TaskStore(DIR, { fs, clock: new FixedClock(START) });
+  await store.init();
+  await store.withLock((items) => {
+    items.push(newItem("tg-aaaaa", "A", store.now()));
+  });
+  const done = { ...newItem("tg-bbbbb", "B", store.now()), status: "done" as const };
+  await store.appendToArchive(done);
+  const read: Uint8Array[] = [];
+  const readFile = fs.readFile.bind(fs);
+  fs.readFile = async (path: string) => {
+    const bytes = await readFile(path);
+    if (bytes !== null) read.push(bytes);
+    return bytes;
+  };
+  for (let round = 0; round < 2; round++) {
+    assert.deepEqual((await store.loadActive()).map((it) => it.id), ["tg-aaaaa"]);
+    assert.deepEqual((await store.loadActiveIndex()).ids, ["tg-aaaaa"]);
+    assert.deepEqual((await store.loadArchive()).map((it) => it.id), ["tg-bbbbb"]);
+    assert.deepEqual((await store.loadArchiveIndex()).ids, ["tg-bbbbb"]);
+  }
+  assert.equal(read.length, 8);
+  assert.ok(read.every((b) => b.byteLength === 0), "each buffer read was released");
+});
