@@ -94,6 +94,32 @@ function hasExtensions(item: Item): boolean {
   return false;
 }
 
+/**
+ * Writes the table of rows of an {@linkcode ActiveIndex} (see
+ * {@linkcode table}) a few thousand rows at a time, building their items
+ * without keeping them.
+ *
+ * @param index The index.
+ * @param rows Its rows to write (at least one), in order.
+ * @param color Colour status words.
+ * @param now Marks expired claims.
+ * @param write Writes one piece.
+ */
+export async function writeRowsTable(
+  index: ActiveIndex,
+  rows: readonly ActiveRow[],
+  color: boolean,
+  now: string,
+  write: (text: string) => Promise<void>,
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += JSON_PIECE) {
+    const end = Math.min(i + JSON_PIECE, rows.length);
+    const parts = i === 0 ? [TABLE_HEADER] : [];
+    for (let k = i; k < end; k++) parts.push(tableRow(index.itemOnce(rows[k]!.index), color, now));
+    await write(parts.join("\n") + "\n");
+  }
+}
+
 /** A whole table (header and rows), newline-terminated; `now` marks expired claims. */
 export function table(items: readonly Item[], color: boolean, now?: string): string {
   const parts = [TABLE_HEADER];
@@ -175,7 +201,7 @@ export function writeRowsJson(
   return writeEntriesJson({
     length: rows.length,
     plain: (i) => plainRow(index, rows[i]!.index),
-    item: (i) => index.item(rows[i]!.index),
+    item: (i) => index.itemOnce(rows[i]!.index),
   }, write);
 }
 
@@ -204,7 +230,7 @@ function plainRow(index: ActiveIndex, i: number): Record<string, unknown> | null
     }
     if (plainLineObject(o)) return o;
   }
-  return plainItem(index.item(i));
+  return plainItem(index.itemOnce(i));
 }
 
 /**

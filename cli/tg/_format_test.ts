@@ -1,7 +1,15 @@
 import assert from "node:assert/strict";
 import { type Item, itemToPrettyJson, newItem, serializeItem } from "../../lib/store/item.ts";
-import { itemsJson, truncateTitle, writeItemsJson, writeRowsJson } from "./_format.ts";
+import {
+  itemsJson,
+  table,
+  truncateTitle,
+  writeItemsJson,
+  writeRowsJson,
+  writeRowsTable,
+} from "./_format.ts";
 import { ActiveIndex } from "../../lib/store/active_index.ts";
+import { setClaimLease } from "../../lib/store/claims.ts";
 import { sortByPriority } from "../../lib/store/graph.ts";
 
 function items(n: number): Item[] {
@@ -148,4 +156,31 @@ Deno.test("writeRowsJson() writes lines with awkward strings as itemsJson() writ
   assert.ok(index.rows.every((r) => index.line(r.index) !== null), "every line kept as text");
   const items = sortByPriority(index.rows).map((r) => index.item(r.index));
   assert.equal(await writtenRows(ActiveIndex.parse(data)), itemsJson(items));
+});
+
+Deno.test("writeRowsTable() writes what table() writes for the rows' items, in pieces", async () => {
+  const lines = Array.from({ length: 4500 }, (_, i) => {
+    const it = newItem(`tg-${i}`, `Title ${i} ${"é".repeat(i % 40)}`, "2026-01-01T00:00:00Z");
+    it.status = (["todo", "doing", "blocked"] as const)[i % 3]!;
+    if (i % 3 === 1) {
+      it.claimed_by = "agent";
+      it.claimed_at = "2026-01-01T00:00:00Z";
+      setClaimLease(it, BigInt(i % 2) * 172_800_000_000_000n + 600_000_000_000n); // 10 min or 2 days
+    }
+    return serializeItem(it);
+  });
+  const data = new TextEncoder().encode('{"schema_version":1}\n' + lines.join("\n") + "\n");
+  const index = ActiveIndex.parse(data);
+  const rows = sortByPriority(index.rows);
+  for (const color of [false, true]) {
+    const pieces: string[] = [];
+    await writeRowsTable(index, rows, color, "2026-01-02T00:00:00Z", (text) => {
+      pieces.push(text);
+      return Promise.resolve();
+    });
+    const items = rows.map((r) => index.item(r.index));
+    assert.equal(pieces.length, 3);
+    assert.match(pieces.join(""), /\[claim of agent expired\]/);
+    assert.equal(pieces.join(""), table(items, color, "2026-01-02T00:00:00Z"));
+  }
 });

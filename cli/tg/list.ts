@@ -7,7 +7,7 @@ import type { Item } from "../../lib/store/item.ts";
 import type { ActiveIndex } from "../../lib/store/active_index.ts";
 import { parseStatus, type Status } from "../../lib/store/status.ts";
 import type { TgContext } from "./_context.ts";
-import { table, writeItemsJson, writeRowsJson } from "./_format.ts";
+import { table, writeItemsJson, writeRowsJson, writeRowsTable } from "./_format.ts";
 import { str } from "./_opts.ts";
 
 /** Runs `tg list`. */
@@ -54,12 +54,13 @@ export async function list(p: Parsed, ctx: TgContext): Promise<void> {
   const sorted = sortByPriority(
     index.rows.filter((r) =>
       (status === undefined ? r.status !== "done" : r.status === status) &&
-      (!filtered || wanted(index.item(r.index)))
+      (!filtered || wanted(index.itemOnce(r.index)))
     ),
   );
   ctx.log(`Returning ${sorted.length} items after filtering`);
   if (ctx.json) await writeRowsJson(index, sorted, (text) => ctx.out(text));
-  else await ctx.out(printTable(sorted.map((r) => index.item(r.index)), ctx, store.now()));
+  else if (sorted.length === 0) await ctx.out("No items found.\n");
+  else await writeRowsTable(index, sorted, ctx.color, store.now(), (text) => ctx.out(text));
 }
 
 function printTable(items: readonly Item[], ctx: TgContext, now: string): string {

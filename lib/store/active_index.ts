@@ -131,6 +131,18 @@ export class ActiveIndex {
   }
 
   /**
+   * The item at an index, not kept by the index (unless it was built before):
+   * for writing a large list a piece at a time.
+   *
+   * @param index A row's `index`.
+   * @returns The item.
+   */
+  itemOnce(index: number): Item {
+    const line = this.#lines[index];
+    return this.#items[index] ?? (line ? parseItemLine(line) : this.item(index));
+  }
+
+  /**
    * The item's line as read, when it is in canonical layout: the known
    * fields in on-disk order (`parent` may be absent, as in older lines), the
    * priority a safe integer, timestamps canonical, strings with the canonical

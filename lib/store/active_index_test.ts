@@ -54,8 +54,11 @@ Deno.test("ActiveIndex builds the items parseActiveFile() reads, with rows that 
       [row.id, row.status, row.priority, row.created_at],
       [it.id, it.status, it.priority, it.created_at],
     );
+    assert.deepStrictEqual(index.itemOnce(i), it);
+    if (index.line(i) !== null) assert.notEqual(index.itemOnce(i), index.itemOnce(i), "not kept");
     assert.deepStrictEqual(index.item(i), it);
     assert.equal(index.item(i), index.item(i), "built once");
+    assert.equal(index.itemOnce(i), index.item(i), "the kept one once built");
   });
 });
 
