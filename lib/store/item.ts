@@ -573,7 +573,7 @@ export function scanItemLine(line: string): LineScan | null {
  */
 export function itemLineId(line: string): string | null {
   const end = checkedHeadEnd(line);
-  if (end < 0 || (end < line.length - 1 && tailExtensions(line, end) === null)) return null;
+  if (end < 0 || (end < line.length - 1 && !tailExtensionsOk(line, end))) return null;
   return lineId(line);
 }
 
@@ -616,7 +616,7 @@ export function itemLineFields(line: string): LineFields | null {
   const end = tailStart(line, CANONICAL_HEAD.lastIndex);
   if (end < 0) return null;
   const hasExtensions = end < line.length - 1;
-  if (hasExtensions && tailExtensions(line, end) === null) return null;
+  if (hasExtensions && !tailExtensionsOk(line, end)) return null;
   const priority = Number(m[2]);
   if (!Number.isSafeInteger(priority)) return null;
   return {
@@ -626,6 +626,34 @@ export function itemLineFields(line: string): LineFields | null {
     createdAt: m[3]!,
     hasExtensions,
   };
+}
+
+/** Whether {@linkcode tailExtensions} would give the extension members (checked, not copied). */
+function tailExtensionsOk(line: string, end: number): boolean {
+  let r: Record<string, unknown>;
+  try {
+    r = JSON.parse("{" + line.slice(end + 1, -1) + "}");
+  } catch {
+    return false;
+  }
+  for (const k in r) {
+    if (!k.startsWith("x-") || !fastExtensionValueOk(r[k], 1)) return false;
+  }
+  return true;
+}
+
+/** Whether {@linkcode fastExtensionValue} converts a value (it holds no number, nests not too deep). */
+function fastExtensionValueOk(v: unknown, depth: number): boolean {
+  if (typeof v !== "object") return typeof v === "string" || typeof v === "boolean";
+  if (v === null) return true;
+  if (depth + 1 > MAX_JSON_DEPTH) return false;
+  if (Array.isArray(v)) {
+    for (const e of v) if (!fastExtensionValueOk(e, depth + 1)) return false;
+    return true;
+  }
+  const rec = v as Record<string, unknown>;
+  for (const k in rec) if (!fastExtensionValueOk(rec[k], depth + 1)) return false;
+  return true;
 }
 
 /** The extension members from `end` to the closing `}`, or `null` for the exact parser. */

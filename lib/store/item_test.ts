@@ -6,6 +6,7 @@ import {
   type Item,
   ITEM_FIELDS,
   itemFromMembers,
+  itemLineFields,
   itemLineId,
   itemToJsonObject,
   itemToPrettyJson,
@@ -512,4 +513,29 @@ Deno.test("itemToJsonObject() holds known fields then extensions", () => {
   const o = itemToJsonObject(it);
   assert.deepEqual(Object.keys(o), [...ITEM_FIELDS, "x-a"]);
   assert.equal(o.priority, 0n);
+});
+
+Deno.test("itemLineId() and itemLineFields() take the lines scanItemLine() takes", () => {
+  const deep = (n: number, leaf: string) => "[".repeat(n) + leaf + "]".repeat(n);
+  const tails = [
+    "",
+    ',"x-a":"s"',
+    ',"x-a":{"b":[true,null,{"c":"d"}]}',
+    ',"x-a":1',
+    ',"x-a":{"b":[1]}',
+    ',"x-a":{"__proto__":{"x":false}}',
+    ',"a":"s"',
+    `,"x-a":${deep(125, '"s"')}`,
+    `,"x-a":${deep(126, '"s"')}`,
+    `,"x-a":${deep(127, '"s"')}`,
+    ',"x-a":"\\ud800"',
+    ',"x-a":{"id":"s"}',
+    ',"x-a":',
+  ];
+  for (const t of tails) {
+    const l = line({}, t);
+    const taken = scanItemLine(l) !== null;
+    assert.equal(itemLineId(l) !== null, taken, t.slice(0, 40));
+    assert.equal(itemLineFields(l) !== null, taken, t.slice(0, 40));
+  }
 });
