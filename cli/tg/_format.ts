@@ -57,7 +57,7 @@ const ASCII = /^[\x00-\x7f]*$/;
  */
 export function truncateTitle(title: string): string {
   if (title.length <= 16) return title; // at most 48 bytes
-  if (title.length <= 50 && ASCII.test(title)) return title; // one byte per character
+  if (ASCII.test(title)) return title.length <= 50 ? title : title.slice(0, 47) + "..."; // a byte a character
   const bytes = ENCODER.encode(title);
   if (bytes.length <= 50) return title;
   let cut = 47;
