@@ -6,7 +6,7 @@
  * @module
  */
 
-import { type Item, itemLineFields, parseItemLine } from "./item.ts";
+import { type Item, itemLineFields, type LineFields, lineFieldsItem } from "./item.ts";
 import { forEachActiveLine, parseActiveLine } from "./jsonl.ts";
 import type { Status } from "./status.ts";
 
@@ -45,21 +45,18 @@ export interface ActiveRow {
  */
 export class ActiveIndex {
   readonly #rows: ActiveRow[];
-  /** Lines kept as text, by index (`null` where the item was built while reading). */
-  readonly #lines: (string | null)[];
+  /** The checked lines, by index (`null` where the item was built while reading). */
+  readonly #lines: (LineFields | null)[];
   readonly #items: (Item | undefined)[];
-  readonly #extended: boolean[];
 
   private constructor(
     rows: ActiveRow[],
-    lines: (string | null)[],
+    lines: (LineFields | null)[],
     items: (Item | undefined)[],
-    extended: boolean[],
   ) {
     this.#rows = rows;
     this.#lines = lines;
     this.#items = items;
-    this.#extended = extended;
   }
 
   /**
@@ -71,9 +68,8 @@ export class ActiveIndex {
    */
   static parse(bytes: Uint8Array | null): ActiveIndex {
     const rows: ActiveRow[] = [];
-    const lines: (string | null)[] = [];
+    const lines: (LineFields | null)[] = [];
     const items: (Item | undefined)[] = [];
-    const extended: boolean[] = [];
     forEachActiveLine(bytes, (line, lineNo) => {
       const f = itemLineFields(line);
       const index = rows.length;
@@ -85,9 +81,8 @@ export class ActiveIndex {
           priority: f.priority,
           "created_at": f.createdAt,
         });
-        lines.push(line);
+        lines.push(f);
         items.push(undefined);
-        extended.push(f.hasExtensions);
         return;
       }
       if (line.trim() === "") return;
@@ -101,9 +96,8 @@ export class ActiveIndex {
       });
       lines.push(null);
       items.push(item);
-      extended.push(true);
     });
-    return new ActiveIndex(rows, lines, items, extended);
+    return new ActiveIndex(rows, lines, items);
   }
 
   /** One row per item, in file order. */
@@ -123,11 +117,13 @@ export class ActiveIndex {
    * @returns The item.
    */
   item(index: number): Item {
-    const built = this.#items[index];
-    if (built !== undefined) return built;
-    const line = this.#lines[index];
-    if (line === undefined || line === null) throw new RangeError(`No active item at ${index}`);
-    return this.#items[index] = parseItemLine(line);
+    return this.#items[index] ??= this.#build(index);
+  }
+
+  #build(index: number): Item {
+    const f = this.#lines[index];
+    if (f === undefined || f === null) throw new RangeError(`No active item at ${index}`);
+    return lineFieldsItem(f);
   }
 
   /**
@@ -138,8 +134,7 @@ export class ActiveIndex {
    * @returns The item.
    */
   itemOnce(index: number): Item {
-    const line = this.#lines[index];
-    return this.#items[index] ?? (line ? parseItemLine(line) : this.item(index));
+    return this.#items[index] ?? this.#build(index);
   }
 
   /**
@@ -153,7 +148,7 @@ export class ActiveIndex {
    * @returns The line, or `null`.
    */
   line(index: number): string | null {
-    return this.#lines[index] ?? null;
+    return this.#lines[index]?.line ?? null;
   }
 
   /**
@@ -164,7 +159,7 @@ export class ActiveIndex {
    * @returns Whether to look for extensions.
    */
   mayHaveExtensions(index: number): boolean {
-    return this.#extended[index] ?? true;
+    return this.#lines[index]?.hasExtensions ?? true;
   }
 
   /**
@@ -178,8 +173,8 @@ export class ActiveIndex {
   where(needle: string, test: (item: Item) => boolean): Item[] {
     const out: Item[] = [];
     for (let i = 0; i < this.#rows.length; i++) {
-      const line = this.#lines[i];
-      if (this.#items[i] === undefined && line !== null && !line!.includes(needle)) continue;
+      const f = this.#lines[i];
+      if (this.#items[i] === undefined && f && !f.line.includes(needle)) continue;
       const it = this.item(i);
       if (test(it)) out.push(it);
     }

@@ -579,16 +579,50 @@ export function itemLineId(line: string): string | null {
 
 /** What {@linkcode itemLineFields} reads from a line without building the item. */
 export interface LineFields {
+  /** The line. */
+  readonly line: string;
   /** The ID. */
-  id: string;
+  readonly id: string;
   /** The status. */
-  status: Status;
+  readonly status: Status;
   /** The priority. */
-  priority: bigint;
+  readonly priority: bigint;
   /** The creation time (canonical). */
-  createdAt: string;
+  readonly createdAt: string;
   /** Whether the line has extension members. */
-  hasExtensions: boolean;
+  readonly hasExtensions: boolean;
+}
+
+/** Fields only {@linkcode itemLineFields} makes: {@linkcode lineFieldsItem} trusts their line. */
+class CheckedLine implements LineFields {
+  readonly #checked = true;
+  readonly line: string;
+  readonly id: string;
+  readonly status: Status;
+  readonly priority: bigint;
+  readonly createdAt: string;
+  readonly hasExtensions: boolean;
+
+  constructor(
+    line: string,
+    id: string,
+    status: Status,
+    priority: bigint,
+    createdAt: string,
+    hasExtensions: boolean,
+  ) {
+    this.line = line;
+    this.id = id;
+    this.status = status;
+    this.priority = priority;
+    this.createdAt = createdAt;
+    this.hasExtensions = hasExtensions;
+  }
+
+  /** Whether `f` was made by {@linkcode itemLineFields}. */
+  static made(f: LineFields): boolean {
+    return #checked in f && f.#checked;
+  }
 }
 
 /**
@@ -601,13 +635,14 @@ export interface LineFields {
  *
  * @example
  * ```ts
- * import { itemLineFields, newItem, serializeItem } from "@golem/golem";
+ * import { itemLineFields, lineFieldsItem, newItem, serializeItem } from "@golem/golem";
  * import assert from "node:assert/strict";
  * const line = serializeItem(newItem("tg-abcde", "Docs", "2026-01-01T00:00:00Z", { priority: 2n }));
  * const f = itemLineFields(line)!;
  * assert.equal(f.status, "todo");
  * assert.equal(f.priority, 2n);
  * assert.equal(f.createdAt, "2026-01-01T00:00:00Z");
+ * assert.equal(lineFieldsItem(f).title, "Docs");
  * ```
  */
 export function itemLineFields(line: string): LineFields | null {
@@ -619,13 +654,36 @@ export function itemLineFields(line: string): LineFields | null {
   if (hasExtensions && !tailExtensionsOk(line, end)) return null;
   const priority = Number(m[2]);
   if (!Number.isSafeInteger(priority)) return null;
-  return {
-    id: lineId(line),
-    status: m[1] as Status,
-    priority: priorityBigint(priority),
-    createdAt: m[3]!,
+  const s = m[1]!;
+  const status: Status = s === "todo"
+    ? "todo"
+    : s === "doing"
+    ? "doing"
+    : s === "done"
+    ? "done"
+    : "blocked";
+  return new CheckedLine(
+    line,
+    lineId(line),
+    status,
+    priorityBigint(priority),
+    m[3]!,
     hasExtensions,
-  };
+  );
+}
+
+/**
+ * The item of a line that {@linkcode itemLineFields} accepted, the same as
+ * {@linkcode parseItemLine} gives, without checking the line's layout again.
+ *
+ * @param fields What `itemLineFields` returned.
+ * @returns A new item.
+ * @throws {TypeError} For fields that `itemLineFields` did not return.
+ */
+export function lineFieldsItem(fields: LineFields): Item {
+  if (!CheckedLine.made(fields)) throw new TypeError("Fields not made by itemLineFields()");
+  return itemFromCanonical(JSON.parse(fields.line), fields.hasExtensions) ??
+    parseItemLine(fields.line);
 }
 
 /** Whether {@linkcode tailExtensions} would give the extension members (checked, not copied). */

@@ -10,6 +10,7 @@ import {
   itemLineId,
   itemToJsonObject,
   itemToPrettyJson,
+  lineFieldsItem,
   newItem,
   parseItemLine,
   scanItemLine,
@@ -536,6 +537,11 @@ Deno.test("itemLineId() and itemLineFields() take the lines scanItemLine() takes
     const l = line({}, t);
     const taken = scanItemLine(l) !== null;
     assert.equal(itemLineId(l) !== null, taken, t.slice(0, 40));
-    assert.equal(itemLineFields(l) !== null, taken, t.slice(0, 40));
+    const f = itemLineFields(l);
+    assert.equal(f !== null, taken, t.slice(0, 40));
+    if (f !== null) {
+      assert.deepStrictEqual(lineFieldsItem(f), parseItemLine(l));
+      assert.throws(() => lineFieldsItem({ ...f }), TypeError);
+    }
   }
 });
