@@ -556,9 +556,9 @@ export function scanItemLine(line: string): LineScan | null {
   if (end < 0) return null;
   let canonical = true;
   if (end < line.length - 1) {
-    const ext = tailExtensions(line, end);
-    if (ext === null) return null;
-    canonical = extensionsTail(ext) === line.slice(end, -1);
+    const tail = scanTail(line, end, true);
+    if (tail === TAIL_INVALID) return null;
+    canonical = tail === TAIL_CANONICAL;
   }
   return { id: lineId(line), canonical };
 }
@@ -686,50 +686,77 @@ export function lineFieldsItem(fields: LineFields): Item {
     parseItemLine(fields.line);
 }
 
-/** Whether {@linkcode tailExtensions} would give the extension members (checked, not copied). */
+/** {@linkcode scanTail}: the extension members need the exact parser. */
+const TAIL_INVALID = 0;
+/** {@linkcode scanTail}: the members are readable, not as the canonical writer writes them. */
+const TAIL_READABLE = 1;
+/** {@linkcode scanTail}: the members are written as the canonical writer writes them. */
+const TAIL_CANONICAL = 2;
+
+/** Whether the extension members from `end` to the closing `}` are readable without the exact parser. */
 function tailExtensionsOk(line: string, end: number): boolean {
-  let r: Record<string, unknown>;
-  try {
-    r = JSON.parse("{" + line.slice(end + 1, -1) + "}");
-  } catch {
-    return false;
-  }
-  for (const k in r) {
-    if (!k.startsWith("x-") || !fastExtensionValueOk(r[k], 1)) return false;
-  }
-  return true;
+  return scanTail(line, end, false) !== TAIL_INVALID;
 }
 
-/** Whether {@linkcode fastExtensionValue} converts a value (it holds no number, nests not too deep). */
-function fastExtensionValueOk(v: unknown, depth: number): boolean {
-  if (typeof v !== "object") return typeof v === "string" || typeof v === "boolean";
-  if (v === null) return true;
-  if (depth + 1 > MAX_JSON_DEPTH) return false;
+/**
+ * Checks the extension members from `end` to the closing `}` without
+ * copying them: invalid (for the exact parser: not JSON, a key without
+ * `x-`, a number, too deep), readable, or canonical — what the canonical
+ * writer writes for them: the text `JSON.stringify` gives for what
+ * `JSON.parse` read, every object's keys in code-point order (only told
+ * apart from readable when `canonical` is asked for).
+ */
+function scanTail(line: string, end: number, canonical = true): number {
+  const text = "{" + line.slice(end + 1, -1) + "}";
+  let r: Record<string, unknown>;
+  try {
+    r = JSON.parse(text);
+  } catch {
+    return TAIL_INVALID;
+  }
+  let sorted = true;
+  let prev: string | null = null;
+  for (const k in r) {
+    if (!k.startsWith("x-")) return TAIL_INVALID;
+    const v = scanExtensionValue(r[k], 1);
+    if (v === TAIL_INVALID) return TAIL_INVALID;
+    if (v !== TAIL_CANONICAL || (prev !== null && compareCodePoints(prev, k) >= 0)) sorted = false;
+    prev = k;
+  }
+  return canonical && sorted && JSON.stringify(r) === text ? TAIL_CANONICAL : TAIL_READABLE;
+}
+
+/**
+ * {@linkcode scanTail} for one value: invalid when {@linkcode fastExtensionValue}
+ * would not convert it, canonical when every object in it has its keys in
+ * code-point order, else readable.
+ */
+function scanExtensionValue(v: unknown, depth: number): number {
+  if (typeof v !== "object") {
+    return typeof v === "string" || typeof v === "boolean" ? TAIL_CANONICAL : TAIL_INVALID;
+  }
+  if (v === null) return TAIL_CANONICAL;
+  if (depth + 1 > MAX_JSON_DEPTH) return TAIL_INVALID;
+  let state = TAIL_CANONICAL;
   if (Array.isArray(v)) {
-    for (const e of v) if (!fastExtensionValueOk(e, depth + 1)) return false;
-    return true;
+    for (const e of v) {
+      const s = scanExtensionValue(e, depth + 1);
+      if (s === TAIL_INVALID) return TAIL_INVALID;
+      if (s === TAIL_READABLE) state = TAIL_READABLE;
+    }
+    return state;
   }
   const rec = v as Record<string, unknown>;
-  for (const k in rec) if (!fastExtensionValueOk(rec[k], depth + 1)) return false;
-  return true;
-}
-
-/** The extension members from `end` to the closing `}`, or `null` for the exact parser. */
-function tailExtensions(line: string, end: number): JsonObject | null {
-  let r: Record<string, unknown>;
-  try {
-    r = JSON.parse("{" + line.slice(end + 1, -1) + "}");
-  } catch {
-    return null;
+  let prev: string | null = null;
+  for (const k in rec) {
+    const s = scanExtensionValue(rec[k], depth + 1);
+    if (s === TAIL_INVALID) return TAIL_INVALID;
+    if (s === TAIL_READABLE || (prev !== null && compareCodePoints(prev, k) >= 0)) {
+      state = TAIL_READABLE;
+    }
+    prev = k;
   }
-  const ext: JsonObject = Object.create(null);
-  for (const k in r) {
-    if (!k.startsWith("x-")) return null;
-    const v = fastExtensionValue(r[k], 1);
-    if (v === undefined) return null;
-    ext[k] = v;
-  }
-  return ext;
+  return state;
 }
 
 /** The ID of a line in canonical layout. */

@@ -545,3 +545,29 @@ Deno.test("itemLineId() and itemLineFields() take the lines scanItemLine() takes
     }
   }
 });
+
+Deno.test("scanItemLine() calls a line canonical only when serializeItem() writes it back the same", () => {
+  const tails = [
+    "",
+    ',"x-a":"s","x-b":true',
+    ',"x-b":"s","x-a":true', // keys out of order
+    ',"x-a":{"a":[null,{"b":"c","c":"d"}],"b":"e"}',
+    ',"x-a":{"b":"e","a":"f"}', // nested keys out of order
+    ',"x-a":{"10":"x","9":"y"}', // JavaScript puts "9" first; the writer does not
+    ',"x-a":"\\u00e9"', // an escape the writer does not use
+    ',"x-a":"é\\n\\u0001"',
+    ',"x-a":"s","x-a":"t"', // a duplicate key
+    ',"x-\\u00e9":"s"',
+    ',"x-é":"s","x-😀":"t","x-\uffff":"u"', // code-point order, not code units
+    ',"x-😀":"t","x-\uffff":"u"',
+    ',"x-\uffff":"u","x-😀":"t"',
+  ];
+  for (const t of tails) {
+    const l = line({}, t);
+    const scan = scanItemLine(l);
+    assert.ok(scan !== null, t);
+    const writesBack = serializeItem(parseItemLine(l)) === l;
+    if (scan.canonical) assert.ok(writesBack, `called canonical: ${t}`);
+    else if (!t.includes('"10"')) assert.ok(!writesBack, `not called canonical: ${t}`);
+  }
+});
