@@ -397,14 +397,15 @@ const STRING_ARRAY = `\\[(?:${CANON_STRING}(?:,${CANON_STRING})*)?\\]`;
  * The exact layout of a canonical line's known fields (`parent` optional, as
  * in older stores), from the `{` up to where the extension members or the
  * closing `}` start. Timestamps are matched by their canonical shape, the day
- * of month checked apart (`isCanonicalTimestampShape`). Groups: 1 status,
- * 2 priority, 3 created_at, 4 updated_at, 5 claimed_at. Sticky: set
- * `lastIndex` to 0 first; after a match it is the end of the known fields.
+ * of month checked apart (`isCanonicalTimestampShape`). Groups: 1 title, 2
+ * status, 3 priority, 4 dependencies, 5 created_at, 6 updated_at, 7
+ * claimed_at. Sticky: set `lastIndex` to 0 first; after a match it is the
+ * end of the known fields.
  */
 const CANONICAL_HEAD = new RegExp(
-  `\\{"id":${CANON_STRING},"title":${CANON_STRING},"status":"(todo|doing|done|blocked)",` +
+  `\\{"id":${CANON_STRING},"title":(${CANON_STRING}),"status":"(todo|doing|done|blocked)",` +
     `"priority":(0|-?[1-9][0-9]{0,15}),"description":${NULL_OR_STRING},` +
-    `"tags":${STRING_ARRAY},"dependencies":${STRING_ARRAY},` +
+    `"tags":${STRING_ARRAY},"dependencies":(${STRING_ARRAY}),` +
     `"created_at":${CANON_TS},"updated_at":${CANON_TS},"blocked_reason":${NULL_OR_STRING},` +
     `"blocked_from_status":(?:null|${CANON_STATUS}),"claimed_by":${NULL_OR_STRING},` +
     `"claimed_at":(?:null|${CANON_TS})(?:,"parent":${NULL_OR_STRING})?`,
@@ -444,8 +445,8 @@ function checkedHead(line: string): RegExpExecArray | null {
   CANONICAL_HEAD.lastIndex = 0;
   const m = CANONICAL_HEAD.exec(line);
   if (
-    m === null || !isCanonicalTimestampShape(m[3]!) || !isCanonicalTimestampShape(m[4]!) ||
-    (m[5] !== undefined && !isCanonicalTimestampShape(m[5]))
+    m === null || !isCanonicalTimestampShape(m[5]!) || !isCanonicalTimestampShape(m[6]!) ||
+    (m[7] !== undefined && !isCanonicalTimestampShape(m[7]))
   ) return null;
   return m;
 }
@@ -583,38 +584,51 @@ export interface LineFields {
   readonly line: string;
   /** The ID. */
   readonly id: string;
+  /** The title. */
+  readonly title: string;
   /** The status. */
   readonly status: Status;
   /** The priority. */
   readonly priority: bigint;
+  /** The dependencies. */
+  readonly dependencies: readonly string[];
   /** The creation time (canonical). */
   readonly createdAt: string;
   /** Whether the line has extension members. */
   readonly hasExtensions: boolean;
 }
 
+/** The dependencies of lines that have none. */
+const NO_STRINGS: readonly string[] = Object.freeze([]);
+
 /** Fields only {@linkcode itemLineFields} makes: {@linkcode lineFieldsItem} trusts their line. */
 class CheckedLine implements LineFields {
   readonly #checked = true;
   readonly line: string;
   readonly id: string;
+  readonly title: string;
   readonly status: Status;
   readonly priority: bigint;
+  readonly dependencies: readonly string[];
   readonly createdAt: string;
   readonly hasExtensions: boolean;
 
   constructor(
     line: string,
     id: string,
+    title: string,
     status: Status,
     priority: bigint,
+    dependencies: readonly string[],
     createdAt: string,
     hasExtensions: boolean,
   ) {
     this.line = line;
     this.id = id;
+    this.title = title;
     this.status = status;
     this.priority = priority;
+    this.dependencies = dependencies;
     this.createdAt = createdAt;
     this.hasExtensions = hasExtensions;
   }
@@ -627,8 +641,9 @@ class CheckedLine implements LineFields {
 
 /**
  * Checks a line in canonical layout as {@linkcode itemLineId} does and reads
- * the fields lists filter and sort on, without building the item; `null`
- * when only the full parser can tell (then use {@linkcode parseItemLine}).
+ * the fields lists and the ready queue filter, sort and show, without
+ * building the item; `null` when only the full parser can tell (then use
+ * {@linkcode parseItemLine}).
  *
  * @param line The line, without its newline.
  * @returns The fields, or `null`.
@@ -652,22 +667,26 @@ export function itemLineFields(line: string): LineFields | null {
   if (end < 0) return null;
   const hasExtensions = end < line.length - 1;
   if (hasExtensions && !tailExtensionsOk(line, end)) return null;
-  const priority = Number(m[2]);
+  const priority = Number(m[3]);
   if (!Number.isSafeInteger(priority)) return null;
-  const s = m[1]!;
-  const status: Status = s === "todo"
+  const st = m[2]!;
+  const status: Status = st === "todo"
     ? "todo"
-    : s === "doing"
+    : st === "doing"
     ? "doing"
-    : s === "done"
+    : st === "done"
     ? "done"
     : "blocked";
+  const title = m[1]!;
+  const deps = m[4]!;
   return new CheckedLine(
     line,
     lineId(line),
+    title.indexOf("\\") < 0 ? title.slice(1, -1) : JSON.parse(title),
     status,
     priorityBigint(priority),
-    m[3]!,
+    deps === "[]" ? NO_STRINGS : JSON.parse(deps),
+    m[5]!,
     hasExtensions,
   );
 }

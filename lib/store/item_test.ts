@@ -544,6 +544,19 @@ Deno.test("itemLineId() and itemLineFields() take the lines scanItemLine() takes
       assert.throws(() => lineFieldsItem({ ...f }), TypeError);
     }
   }
+  for (
+    const l of [
+      line({ title: '"Plain"', dependencies: '["tg-2","tg-\\"3\\u0001"]' }),
+      line({ title: '"Esc\\"aped \\\\ \\n é"', priority: "-7", status: '"blocked"' }),
+    ]
+  ) {
+    const f = itemLineFields(l)!;
+    const it = parseItemLine(l);
+    assert.deepEqual(
+      [f.id, f.title, f.status, f.priority, f.dependencies, f.createdAt],
+      [it.id, it.title, it.status, it.priority, it.dependencies, it.created_at],
+    );
+  }
 });
 
 Deno.test("scanItemLine() calls a line canonical only when serializeItem() writes it back the same", () => {
