@@ -81,12 +81,20 @@ export function statusWord(status: Status, color: boolean): string {
  * expired (`tg do --ttl`) gets `[claim of <agent> expired]` after its title.
  */
 export function tableRow(item: Item, color: boolean, now?: string): string {
-  let row = padEnd(item.id, 10) + "  " + statusCell(item.status, 7, color) + "  " +
-    padStart(item.priority.toString(), 4) + "  " + truncateTitle(item.title);
+  let row = tableCells(item, color);
   if (now !== undefined && item.status === "doing" && hasExtensions(item)) {
     if (isClaimExpired(item, now)) row += `  [claim of ${item.claimed_by} expired]`;
   }
   return row;
+}
+
+/** ID, status, priority and title of a table row. */
+function tableCells(
+  row: Pick<Item, "id" | "status" | "priority" | "title">,
+  color: boolean,
+): string {
+  return padEnd(row.id, 10) + "  " + statusCell(row.status, 7, color) + "  " +
+    padStart(row.priority.toString(), 4) + "  " + truncateTitle(row.title);
 }
 
 function hasExtensions(item: Item): boolean {
@@ -96,8 +104,8 @@ function hasExtensions(item: Item): boolean {
 
 /**
  * Writes the table of rows of an {@linkcode ActiveIndex} (see
- * {@linkcode table}) a few thousand rows at a time, building their items
- * without keeping them.
+ * {@linkcode table}) a few thousand rows at a time, building (without
+ * keeping) only the items of `doing` rows.
  *
  * @param index The index.
  * @param rows Its rows to write (at least one), in order.
@@ -115,7 +123,15 @@ export async function writeRowsTable(
   for (let i = 0; i < rows.length; i += JSON_PIECE) {
     const end = Math.min(i + JSON_PIECE, rows.length);
     const parts = i === 0 ? [TABLE_HEADER] : [];
-    for (let k = i; k < end; k++) parts.push(tableRow(index.itemOnce(rows[k]!.index), color, now));
+    for (let k = i; k < end; k++) {
+      const row = rows[k]!;
+      // Only a doing item can show an expired claim, which needs the item.
+      parts.push(
+        row.status === "doing"
+          ? tableRow(index.itemOnce(row.index), color, now)
+          : tableCells(row, color),
+      );
+    }
     await write(parts.join("\n") + "\n");
   }
 }

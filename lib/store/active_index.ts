@@ -10,16 +10,20 @@ import { type Item, itemLineFields, type LineFields, lineFieldsItem } from "./it
 import { forEachActiveLine, parseActiveLine } from "./jsonl.ts";
 import type { Status } from "./status.ts";
 
-/** One item of an {@linkcode ActiveIndex}: what lists filter and sort on. */
+/** One item of an {@linkcode ActiveIndex}: what lists and the ready queue filter, sort and show. */
 export interface ActiveRow {
   /** Position among the items, in file order (for {@linkcode ActiveIndex.item}). */
   readonly index: number;
   /** The ID. */
   readonly id: string;
+  /** The title. */
+  readonly title: string;
   /** The status. */
   readonly status: Status;
   /** The priority. */
   readonly priority: bigint;
+  /** The dependencies. */
+  readonly dependencies: readonly string[];
   /** The creation time (canonical). */
   readonly "created_at": string;
 }
@@ -77,8 +81,10 @@ export class ActiveIndex {
         rows.push({
           index,
           id: f.id,
+          title: f.title,
           status: f.status,
           priority: f.priority,
+          dependencies: f.dependencies,
           "created_at": f.createdAt,
         });
         lines.push(f);
@@ -90,8 +96,10 @@ export class ActiveIndex {
       rows.push({
         index,
         id: item.id,
+        title: item.title,
         status: item.status,
         priority: item.priority,
+        dependencies: item.dependencies,
         "created_at": item.created_at,
       });
       lines.push(null);

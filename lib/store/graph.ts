@@ -375,10 +375,20 @@ function sameAboveIndex(words: Uint32Array, a: number, b: number, indexBits: num
   return indexBits === 32 || words[2 * a]! >>> indexBits === words[2 * b]! >>> indexBits;
 }
 
+/** What the ready queue reads of an item: items, or rows that stand for them. */
+export interface ReadyCandidate extends PriorityOrdered {
+  /** The ID. */
+  readonly id: string;
+  /** The status. */
+  readonly status: Item["status"];
+  /** The dependencies. */
+  readonly dependencies: readonly string[];
+}
+
 /** The ready queue and the warnings produced while computing it. */
-export interface ReadyQueue {
+export interface ReadyQueue<T extends ReadyCandidate = Item> {
   /** Ready items, priority desc then created asc. */
-  ready: Item[];
+  ready: T[];
   /** One message per item whose first unmet dependency exists nowhere. */
   warnings: string[];
 }
@@ -388,6 +398,7 @@ export interface ReadyQueue {
  * or an active `done` item). An unmet dependency that exists nowhere yields a
  * warning for that item.
  *
+ * @typeParam T Items, or rows that stand for them.
  * @param active Active items: all of them, or the `todo` and `done` ones
  *   when `activeIds` names all of them.
  * @param archiveIds IDs in `archive.jsonl`.
@@ -404,15 +415,15 @@ export interface ReadyQueue {
  * assert.deepEqual(q.ready.map((i) => i.id), ["tg-a"]);
  * ```
  */
-export function computeReadyQueue(
-  active: readonly Item[],
+export function computeReadyQueue<T extends ReadyCandidate = Item>(
+  active: readonly T[],
   archiveIds: ReadonlySet<string>,
   activeIds?: ReadonlySet<string>,
-): ReadyQueue {
+): ReadyQueue<T> {
   const known = activeIds ?? new Set(active.map((it) => it.id));
   const doneIds = new Set<string>();
   for (const it of active) if (it.status === "done") doneIds.add(it.id);
-  const ready: Item[] = [];
+  const ready: T[] = [];
   const warnings: string[] = [];
   for (const it of active) {
     if (it.status !== "todo") continue;
