@@ -158,16 +158,16 @@ interface JsonEntries {
  * `JSON.stringify` when every item is plain enough to come out identical.
  */
 export function itemsJson(items: readonly Item[]): string {
-  return entriesJson(itemEntries(items), 0, items.length);
+  return entriesJson(itemEntries(items), 0, items.length) + "\n";
 }
 
 function itemEntries(items: readonly Item[]): JsonEntries {
   return { length: items.length, plain: (i) => plainItem(items[i]!), item: (i) => items[i]! };
 }
 
-/** The JSON array of entries `from` to `to` (newline-terminated). */
+/** The JSON array of entries `from` to `to` (no newline after it). */
 function entriesJson(entries: JsonEntries, from: number, to: number): string {
-  if (from === to) return "[]\n";
+  if (from === to) return "[]";
   const plain = new Array<Record<string, unknown>>(to - from);
   for (let i = from; i < to; i++) {
     const p = entries.plain(i);
@@ -176,11 +176,11 @@ function entriesJson(entries: JsonEntries, from: number, to: number): string {
       for (let k = from; k < to; k++) {
         parts[k - from] = "  " + itemToPrettyJson(entries.item(k), "  ");
       }
-      return "[\n" + parts.join(",\n") + "\n]\n";
+      return "[\n" + parts.join(",\n") + "\n]";
     }
     plain[i - from] = p;
   }
-  return JSON.stringify(plain, null, 2) + "\n";
+  return JSON.stringify(plain, null, 2);
 }
 
 /** Items per piece in {@linkcode writeItemsJson}. */
@@ -226,13 +226,14 @@ async function writeEntriesJson(
   write: (text: string) => Promise<void>,
 ): Promise<void> {
   const n = entries.length;
-  if (n <= JSON_PIECE) return await write(entriesJson(entries, 0, n));
+  if (n <= JSON_PIECE) return await write(entriesJson(entries, 0, n) + "\n");
   for (let i = 0; i < n; i += JSON_PIECE) {
-    // Each piece is "[\n" + items + "\n]\n"; the pieces' items are joined with ",\n".
-    const piece = entriesJson(entries, i, Math.min(i + JSON_PIECE, n));
-    const last = i + JSON_PIECE >= n;
-    await write((i === 0 ? "[\n" : ",\n") + piece.slice(2, -3) + (last ? "\n]\n" : ""));
+    // Each piece is "[\n" + items + "\n]"; the pieces' items are joined with ",\n".
+    // Written apart, the items are a slice of the piece, never copied into a new string.
+    await write(i === 0 ? "[\n" : ",\n");
+    await write(entriesJson(entries, i, Math.min(i + JSON_PIECE, n)).slice(2, -2));
   }
+  await write("\n]\n");
 }
 
 /** {@linkcode plainItem} of an indexed item, from its parsed line when that serves. */
