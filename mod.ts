@@ -69,6 +69,7 @@ export {
   type ArchiveReport,
 } from "./lib/store/archive_maintenance.ts";
 export { ActiveViewCache, type ItemView } from "./lib/store/view_cache.ts";
+export { ActiveIndex, type ActiveRow } from "./lib/store/active_index.ts";
 export { findStoreDir, STORE_DIR_NAME } from "./lib/store/root.ts";
 export { loadStoreConfig, type StoreConfig } from "./lib/store/config.ts";
 export { commit, COMMITTED_STORE_FILES, stageSelf } from "./lib/store/git.ts";
@@ -127,6 +128,7 @@ export {
   stringifyCompact,
 } from "./lib/store/json.ts";
 export {
+  type ArchiveIndex,
   parseActiveFile,
   parseArchiveFile,
   SCHEMA_HEADER,

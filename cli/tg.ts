@@ -1,6 +1,7 @@
 /**
  * `tg`, the task-golem CLI: the command table and the dispatcher. Each
- * command's code is loaded only when that command runs.
+ * command's entry carries the loader of its code, which is imported only
+ * when that command runs.
  *
  * @module
  */
@@ -25,8 +26,23 @@ const SET_OPT: OptSpec = {
   help: "Set an extension field (repeatable, KEY=VALUE format; KEY= deletes)",
 };
 
-/** The command table of `tg`. */
-export const TG_COMMANDS: CommandSpec = {
+/** Runs one `tg` command; `root` is the whole table (for `completions`). */
+export type TgHandler = (p: Parsed, ctx: TgContext, root: CommandSpec) => Promise<void>;
+
+/** A `tg` command: its spec, and the loader of its handler when it runs on its own. */
+export interface TgCommand extends CommandSpec {
+  /**
+   * Imports the command's module and returns its handler. Write the
+   * specifier as a string literal, so that `deno check`, `deno compile` and
+   * `deno publish` follow it.
+   */
+  load?: () => Promise<TgHandler>;
+  /** Subcommands. */
+  subcommands?: TgCommand[];
+}
+
+/** The command table of `tg`: each entry loads its own implementation on demand. */
+export const TG_COMMANDS: TgCommand = {
   name: "tg",
   about: "Agent-native work tracker",
   options: [...GLOBALS, { long: "version", short: "V", help: "Print version" }],
@@ -34,6 +50,7 @@ export const TG_COMMANDS: CommandSpec = {
   subcommands: [
     {
       name: "init",
+      load: () => import("./tg/init.ts").then((m) => m.init),
       about: "Initialize a new task-golem project",
       options: [
         { long: "force", help: "Force reinitialize (overwrites existing data)" },
@@ -45,6 +62,7 @@ export const TG_COMMANDS: CommandSpec = {
     },
     {
       name: "add",
+      load: () => import("./tg/add.ts").then((m) => m.add),
       about: "Add a new item",
       args: [{ name: "title", required: true, help: "Item title (single line)" }],
       options: [
@@ -64,6 +82,7 @@ export const TG_COMMANDS: CommandSpec = {
     },
     {
       name: "list",
+      load: () => import("./tg/list.ts").then((m) => m.list),
       about: "List items",
       options: [
         { long: "status", value: "STATUS", help: "Filter by status" },
@@ -74,6 +93,7 @@ export const TG_COMMANDS: CommandSpec = {
     },
     {
       name: "show",
+      load: () => import("./tg/show.ts").then((m) => m.show),
       about: "Show a single item",
       args: [ID_ARG],
       options: [{
@@ -83,6 +103,7 @@ export const TG_COMMANDS: CommandSpec = {
     },
     {
       name: "edit",
+      load: () => import("./tg/edit.ts").then((m) => m.edit),
       about: "Edit an existing item",
       args: [ID_ARG],
       options: [
@@ -115,6 +136,7 @@ export const TG_COMMANDS: CommandSpec = {
     },
     {
       name: "rm",
+      load: () => import("./tg/rm.ts").then((m) => m.rm),
       about: "Remove an item",
       args: [ID_ARG],
       options: [
@@ -124,6 +146,7 @@ export const TG_COMMANDS: CommandSpec = {
     },
     {
       name: "do",
+      load: () => import("./tg/do.ts").then((m) => m.doCommand),
       about: "Start working on an item (todo → doing)",
       args: [ID_ARG],
       options: [
@@ -138,19 +161,32 @@ export const TG_COMMANDS: CommandSpec = {
     },
     {
       name: "done",
+      load: () => import("./tg/done.ts").then((m) => m.done),
       about: "Mark an item as done (todo/doing → done, archives item)",
       args: [ID_ARG],
     },
-    { name: "todo", about: "Return an item to todo (doing → todo)", args: [ID_ARG] },
+    {
+      name: "todo",
+      load: () => import("./tg/todo.ts").then((m) => m.todo),
+      about: "Return an item to todo (doing → todo)",
+      args: [ID_ARG],
+    },
     {
       name: "block",
+      load: () => import("./tg/block.ts").then((m) => m.block),
       about: "Block an item",
       args: [ID_ARG],
       options: [{ long: "reason", value: "REASON", help: "Reason for blocking" }],
     },
-    { name: "unblock", about: "Unblock an item (restores previous status)", args: [ID_ARG] },
+    {
+      name: "unblock",
+      load: () => import("./tg/unblock.ts").then((m) => m.unblock),
+      about: "Unblock an item (restores previous status)",
+      args: [ID_ARG],
+    },
     {
       name: "ready",
+      load: () => import("./tg/ready.ts").then((m) => m.ready),
       about: "Show items ready to work on",
       options: [
         {
@@ -165,9 +201,14 @@ export const TG_COMMANDS: CommandSpec = {
         { long: "limit", value: "LIMIT", kind: "u64", help: "Limit number of results" },
       ],
     },
-    { name: "next", about: "Show the next item to work on (highest-priority ready item)" },
+    {
+      name: "next",
+      load: () => import("./tg/next.ts").then((m) => m.next),
+      about: "Show the next item to work on (highest-priority ready item)",
+    },
     {
       name: "query",
+      load: () => import("./tg/query.ts").then((m) => m.query),
       about: "Run one read-only SQL query against a cache of the active tasks",
       args: [{ name: "sql", required: false, help: "SQL statement (see --schema)" }],
       options: [
@@ -183,6 +224,7 @@ export const TG_COMMANDS: CommandSpec = {
     },
     {
       name: "merge-driver",
+      load: () => import("./tg/merge_driver.ts").then((m) => m.mergeDriver),
       about: "Git merge driver for .task-golem files (see `tg init --merge-driver`)",
       args: [
         { name: "base", required: true, help: "Common ancestor version (%O)" },
@@ -197,6 +239,7 @@ export const TG_COMMANDS: CommandSpec = {
       subcommands: [
         {
           name: "add",
+          load: () => import("./tg/dep.ts").then((m) => m.depAdd),
           about: "Add a dependency",
           args: [
             { name: "id", required: true, help: "Item ID to add the dependency to" },
@@ -205,6 +248,7 @@ export const TG_COMMANDS: CommandSpec = {
         },
         {
           name: "rm",
+          load: () => import("./tg/dep.ts").then((m) => m.depRm),
           about: "Remove a dependency",
           args: [
             { name: "id", required: true, help: "Item ID to remove the dependency from" },
@@ -215,11 +259,13 @@ export const TG_COMMANDS: CommandSpec = {
     },
     {
       name: "doctor",
+      load: () => import("./tg/doctor.ts").then((m) => m.doctor),
       about: "Check project integrity and diagnose issues",
       options: [{ long: "fix", help: "Attempt to fix detected issues" }],
     },
     {
       name: "archive",
+      load: () => import("./tg/archive.ts").then((m) => m.archive),
       about: "Archive maintenance: recover unarchived done items, prune old entries",
       options: [{
         long: "before",
@@ -229,21 +275,25 @@ export const TG_COMMANDS: CommandSpec = {
     },
     {
       name: "dump",
+      load: () => import("./tg/dump.ts").then((m) => m.dump),
       about: "Export all items (active + archive) in JSON or YAML format",
       options: [{ long: "yaml", help: "Output in YAML format (default: JSON)" }],
     },
     {
       name: "note",
+      load: () => import("./tg/note.ts").then((m) => m.note),
       about: "Append a free-text note event to a task",
       args: [ID_ARG, { name: "text", required: true, help: "Note text (must be non-empty)" }],
     },
     {
       name: "events",
+      load: () => import("./tg/events.ts").then((m) => m.events),
       about: "Show the chronological event log for a task",
       args: [ID_ARG],
     },
     {
       name: "graph",
+      load: () => import("./tg/graph.ts").then((m) => m.graph),
       about: "Print the dependency and parent graph (Mermaid or Graphviz DOT)",
       options: [
         {
@@ -258,6 +308,7 @@ export const TG_COMMANDS: CommandSpec = {
     },
     {
       name: "completions",
+      load: () => import("./tg/completions.ts").then((m) => m.completions),
       about: "Generate shell completion scripts",
       args: [{
         name: "shell",
@@ -269,60 +320,22 @@ export const TG_COMMANDS: CommandSpec = {
   ],
 };
 
-/** Runs one command; the command module is imported on demand. */
-function dispatch(p: Parsed, ctx: TgContext): Promise<void> {
-  switch (p.path.join(" ")) {
-    case "init":
-      return import("./tg/init.ts").then((m) => m.init(p, ctx));
-    case "add":
-      return import("./tg/add.ts").then((m) => m.add(p, ctx));
-    case "list":
-      return import("./tg/list.ts").then((m) => m.list(p, ctx));
-    case "show":
-      return import("./tg/show.ts").then((m) => m.show(p, ctx));
-    case "edit":
-      return import("./tg/edit.ts").then((m) => m.edit(p, ctx));
-    case "dep add":
-      return import("./tg/dep.ts").then((m) => m.depAdd(p, ctx));
-    case "dep rm":
-      return import("./tg/dep.ts").then((m) => m.depRm(p, ctx));
-    case "rm":
-      return import("./tg/rm.ts").then((m) => m.rm(p, ctx));
-    case "do":
-      return import("./tg/do.ts").then((m) => m.doCommand(p, ctx));
-    case "done":
-      return import("./tg/done.ts").then((m) => m.done(p, ctx));
-    case "todo":
-      return import("./tg/todo.ts").then((m) => m.todo(p, ctx));
-    case "block":
-      return import("./tg/block.ts").then((m) => m.block(p, ctx));
-    case "unblock":
-      return import("./tg/unblock.ts").then((m) => m.unblock(p, ctx));
-    case "ready":
-      return import("./tg/ready.ts").then((m) => m.ready(p, ctx));
-    case "next":
-      return import("./tg/next.ts").then((m) => m.next(p, ctx));
-    case "query":
-      return import("./tg/query.ts").then((m) => m.query(p, ctx));
-    case "merge-driver":
-      return import("./tg/merge_driver.ts").then((m) => m.mergeDriver(p, ctx));
-    case "doctor":
-      return import("./tg/doctor.ts").then((m) => m.doctor(p, ctx));
-    case "archive":
-      return import("./tg/archive.ts").then((m) => m.archive(p, ctx));
-    case "dump":
-      return import("./tg/dump.ts").then((m) => m.dump(p, ctx));
-    case "note":
-      return import("./tg/note.ts").then((m) => m.note(p, ctx));
-    case "events":
-      return import("./tg/events.ts").then((m) => m.events(p, ctx));
-    case "graph":
-      return import("./tg/graph.ts").then((m) => m.graph(p, ctx));
-    case "completions":
-      return import("./tg/completions.ts").then((m) => m.completions(p, ctx, TG_COMMANDS));
-    default:
-      throw new Error(`no handler for command '${p.path.join(" ")}'`);
+/**
+ * Finds the entry of a parsed command path and runs its handler, importing
+ * the command's module first.
+ */
+async function dispatch(p: Parsed, ctx: TgContext): Promise<void> {
+  let cmd: TgCommand = TG_COMMANDS;
+  for (const name of p.path) {
+    const sub = cmd.subcommands?.find((c) => c.name === name);
+    if (sub === undefined) break;
+    cmd = sub;
   }
+  if (cmd.load === undefined || cmd.name !== p.path.at(-1)) {
+    throw new Error(`no handler for command '${p.path.join(" ")}'`);
+  }
+  const handler = await cmd.load();
+  await handler(p, ctx, TG_COMMANDS);
 }
 
 /** Whether `--json` appears among the options (before any `--`). */

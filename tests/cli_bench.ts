@@ -3,7 +3,7 @@
  * Whole-process benchmarks of `tg` on synthetic stores of 1k, 10k and 100k
  * items, beside an empty `deno run` script measured in the same run (and the
  * upstream Rust binary when it can run). Prints the median of N runs per
- * command, and the peak memory of `add` at 100k.
+ * command, and at 100k items the peak memory of each command.
  *
  * Usage: `deno task bench [-- --runs N] [-- --sizes 1000,10000]`
  *
@@ -71,32 +71,41 @@ try {
     await writeSyntheticStore(`${dir}/.task-golem`, n, Math.max(10, n / 100));
     const items = parseActiveFile(await Deno.readFile(`${dir}/.task-golem/tasks.jsonl`));
     const todo = items.filter((it) => it.status === "todo").map((it) => it.id);
-    const rows: [string, number, number | null][] = [];
+    const rows: [string, number, number | null, string][] = [];
     const both = async (label: string, argvFor: (i: number) => string[]) => {
       const ours = await measure(Deno.execPath(), (i) => [...TG, ...argvFor(i)], dir);
       const rust = rustReason === null ? await measure(RUST_TG, argvFor, dir) : null;
-      rows.push([label, ours, rust]);
+      rows.push([label, ours, rust, rust === null ? "" : `${(ours / rust).toFixed(2)}x`]);
     };
-    await both("list --json", () => ["list", "--json"]);
-    await both("ready", () => ["ready"]);
-    await both("add", (i) => ["add", `bench item ${i}`]);
-    // Each done run finishes a different todo item (ours first half, Rust second).
+    // Each done run finishes a different todo item (ours first, then Rust, then the
+    // memory probes); show reads one that no run finishes.
     let k = 0;
-    await both("done", () => ["done", todo[k++]!]);
+    const shown = todo.at(-1)!;
+    const commands: [string, (i: number) => string[]][] = [
+      ["list --json", () => ["list", "--json"]],
+      ["ready", () => ["ready"]],
+      ["show", () => ["show", shown]],
+      ["add", (i) => ["add", `bench item ${i}`]],
+      ["done", () => ["done", todo[k++]!]],
+    ];
+    for (const [label, argvFor] of commands) await both(label, argvFor);
     console.log(`${n} items (${(items.length / 1000).toFixed(0)}k active)`);
-    console.log("  command        tg (ours)    Rust tg");
-    for (const [label, ours, rust] of rows) {
+    console.log("  command        tg (ours)    Rust tg   ours/Rust");
+    for (const [label, ours, rust, ratio] of rows) {
       console.log(
         `  ${label.padEnd(13)} ${fmt(ours).padStart(10)}  ${
           rust === null ? "-" : fmt(rust).padStart(10)
-        }`,
+        }  ${ratio.padStart(9)}`,
       );
     }
     if (n >= 100000) {
-      const mem = await peakMemMiB(Deno.execPath(), [...TG, "add", "memory probe"], dir);
-      console.log(
-        `  peak memory of add: ${mem === null ? "not measured" : `${mem.toFixed(0)} MiB`}`,
-      );
+      console.log("  peak memory    tg (ours)    Rust tg");
+      for (const [label, argvFor] of commands) {
+        const ours = await peakMemMiB(Deno.execPath(), [...TG, ...argvFor(-1)], dir);
+        const rust = rustReason === null ? await peakMemMiB(RUST_TG, argvFor(-1), dir) : null;
+        const mib = (m: number | null) => (m === null ? "-" : `${m.toFixed(0)} MiB`).padStart(10);
+        console.log(`  ${label.padEnd(13)} ${mib(ours)}  ${mib(rust)}`);
+      }
     }
     console.log();
   }

@@ -7,8 +7,9 @@ import { readyQueue } from "./ready.ts";
 
 /** Runs `tg next`. */
 export async function next(_p: Parsed, ctx: TgContext): Promise<void> {
-  const { ready } = await readyQueue(ctx);
-  const first = ready[0];
+  const { active, ready } = await readyQueue(ctx);
+  const row = ready[0];
+  const first = row === undefined ? undefined : active.item(row.index);
   if (ctx.json) await ctx.out(first ? itemJson(first) : "null\n");
   else {
     await ctx.out(

@@ -6,36 +6,42 @@
 import type { Parsed } from "../_args.ts";
 import { invalidInput } from "../../lib/store/errors.ts";
 import { computeReadyQueue, sortByPriority } from "../../lib/store/graph.ts";
-import type { Item } from "../../lib/store/item.ts";
+import type { ActiveIndex, ActiveRow } from "../../lib/store/active_index.ts";
 import { parseDuration } from "../../lib/store/duration.ts";
 import { isClaimExpired } from "../../lib/store/claims.ts";
 import { formatTimestamp, parseTimestamp, timestampSortKey } from "../../lib/store/timestamp.ts";
 import type { TgContext } from "./_context.ts";
-import { itemsJson, table } from "./_format.ts";
+import { writeRowsJson, writeRowsTable } from "./_format.ts";
 
 /** Largest duration the clock arithmetic accepts (upstream: i64 milliseconds). */
 const MAX_DURATION_NS = 9223372036854775807n * 1_000_000n;
 
 /**
  * Loads the store and computes the ready queue, printing warnings and the
- * first verbose lines.
+ * first verbose lines. No item is built: the rows have what the queue needs.
  *
  * @param ctx Command context.
- * @returns Active items and ready items.
+ * @returns The active items (as an index) and the rows of the ready ones.
  */
-export async function readyQueue(ctx: TgContext): Promise<{ active: Item[]; ready: Item[] }> {
+export async function readyQueue(
+  ctx: TgContext,
+): Promise<{ active: ActiveIndex; ready: ActiveRow[] }> {
   const store = await ctx.store();
   ctx.log(`Project root: ${store.dir}`);
-  const active = await store.loadActive();
+  const active = await store.loadActiveIndex();
   const archiveIds = await store.loadArchiveIds();
-  ctx.log(`Loaded ${active.length} active items, ${new Set(archiveIds).size} archive IDs`);
-  const { ready, warnings } = computeReadyQueue(active, new Set(archiveIds));
+  ctx.log(`Loaded ${active.rows.length} active items, ${new Set(archiveIds).size} archive IDs`);
+  const { ready, warnings } = computeReadyQueue(
+    active.rows.filter((r) => r.status === "todo" || r.status === "done"),
+    new Set(archiveIds),
+    new Set(active.ids),
+  );
   for (const w of warnings) ctx.warn(w);
   return { active, ready };
 }
 
-/** Active `doing` items last updated before `now − duration`, sorted like the queue. */
-function staleItems(active: readonly Item[], text: string, now: string): Item[] {
+/** Rows of active `doing` items last updated before `now − duration`, sorted like the queue. */
+function staleRows(active: ActiveIndex, text: string, now: string): ActiveRow[] {
   let ns: bigint;
   try {
     ns = parseDuration(text);
@@ -60,7 +66,9 @@ function staleItems(active: readonly Item[], text: string, now: string): Item[] 
   if (s < -62167219200n) return [];
   const threshold = timestampSortKey(formatTimestamp({ secs: Number(s), nanos }));
   return sortByPriority(
-    active.filter((it) => it.status === "doing" && timestampSortKey(it.updated_at) < threshold),
+    active.rows.filter((r) =>
+      r.status === "doing" && timestampSortKey(active.item(r.index).updated_at) < threshold
+    ),
   );
 }
 
@@ -70,7 +78,7 @@ export async function ready(p: Parsed, ctx: TgContext): Promise<void> {
   let list = ready;
   const stale = p.value("include-stale");
   if (stale !== undefined) {
-    const extra = staleItems(active, stale, (await ctx.store()).now());
+    const extra = staleRows(active, stale, (await ctx.store()).now());
     ctx.log(`Including ${extra.length} stale doing items`);
     list = [...ready, ...extra];
   }
@@ -78,7 +86,9 @@ export async function ready(p: Parsed, ctx: TgContext): Promise<void> {
     const now = (await ctx.store()).now();
     const seen = new Set(list);
     const expired = sortByPriority(
-      active.filter((it) => it.status === "doing" && !seen.has(it) && isClaimExpired(it, now)),
+      active.rows.filter((r) =>
+        r.status === "doing" && !seen.has(r) && isClaimExpired(active.item(r.index), now)
+      ),
     );
     ctx.log(`Including ${expired.length} expired-claim doing items`);
     list = [...list, ...expired];
@@ -88,10 +98,10 @@ export async function ready(p: Parsed, ctx: TgContext): Promise<void> {
     list = list.slice(0, Number(limit));
   }
   ctx.log(`Ready queue: ${list.length} items`);
-  if (ctx.json) await ctx.out(itemsJson(list));
+  if (ctx.json) await writeRowsJson(active, list, (text) => ctx.out(text));
+  else if (list.length === 0) await ctx.out("No items ready\n");
   else {
-    await ctx.out(
-      list.length === 0 ? "No items ready\n" : table(list, ctx.color, (await ctx.store()).now()),
-    );
+    const now = (await ctx.store()).now();
+    await writeRowsTable(active, list, ctx.color, now, (text) => ctx.out(text));
   }
 }

@@ -13,20 +13,19 @@ const MAX_CHILDREN = 10;
 /** Runs `tg show`. */
 export async function show(p: Parsed, ctx: TgContext): Promise<void> {
   const store = await ctx.store();
-  const active = await store.loadActive();
-  const archive = await store.loadArchive();
-  const id = await ctx.resolve(
-    p.args.id!,
-    active.map((it) => it.id),
-    archive.map((it) => it.id),
-  );
-  const item = active.find((it) => it.id === id) ?? archive.find((it) => it.id === id)!;
+  // Every line is checked, but only the items shown are built.
+  const active = await store.loadActiveIndex();
+  const archive = await store.loadArchiveIndex();
+  const id = await ctx.resolve(p.args.id!, active.ids, archive.ids);
+  const row = active.rows.find((r) => r.id === id);
+  const item = row ? active.item(row.index) : archive.item(archive.ids.indexOf(id));
   if (ctx.json) {
     await ctx.out(itemJson(item));
     return;
   }
   let out = detail(item, ctx.color, store.now());
-  const children = active.filter((it) => it.parent === item.id).sort((a, b) =>
+  const parentMember = '"parent":' + JSON.stringify(item.id);
+  const children = active.where(parentMember, (it) => it.parent === item.id).sort((a, b) =>
     a.priority !== b.priority ? (a.priority > b.priority ? -1 : 1) : compareCodePoints(a.id, b.id)
   );
   if (children.length > 0) {

@@ -206,6 +206,9 @@ export function compareTimestamps(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** The fields lists and queues are ordered by: items, or rows that stand for them. */
+export type PriorityOrdered = Pick<Item, "priority" | "created_at">;
+
 /**
  * Compares items for lists and queues: priority descending, then
  * `created_at` ascending.
@@ -214,40 +217,178 @@ export function compareTimestamps(a: string, b: string): number {
  * @param b Second item.
  * @returns Sort order.
  */
-export function comparePriorityThenCreated(a: Item, b: Item): number {
+export function comparePriorityThenCreated(a: PriorityOrdered, b: PriorityOrdered): number {
   if (a.priority !== b.priority) return a.priority > b.priority ? -1 : 1;
   return compareTimestamps(a.created_at, b.created_at);
 }
 
-const SAFE = 9007199254740991n;
-
 /**
  * Sorts items by priority (desc) then creation time (asc), stably.
  *
+ * @typeParam T Items, or rows with an item's `priority` and `created_at`.
  * @param items Items to sort (a sorted copy is returned).
  * @returns Sorted copy.
  */
-export function sortByPriority(items: readonly Item[]): Item[] {
+export function sortByPriority<T extends PriorityOrdered>(items: readonly T[]): T[] {
+  // Below a few thousand items the comparator costs less than building keys.
+  if (items.length < KEYED_SORT_MIN) return [...items].sort(comparePriorityThenCreated); // stable
+  return sortByKeys(items) ?? [...items].sort(comparePriorityThenCreated);
+}
+
+/** Fewest items {@linkcode sortByPriority} sorts by numeric keys. */
+const KEYED_SORT_MIN = 4096;
+
+/** Whether a `Uint32Array` over a 64-bit value holds its low word first. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/**
+ * The usual case of {@linkcode sortByPriority}, without a comparator: one
+ * 64-bit key per item — the rank of its priority, its creation time to the
+ * second as the number `YYYYMMDDhhmmss` (less the smallest), the leading
+ * bits of the nanoseconds, its index — sorted by the engine's numeric sort.
+ * Items whose keys differ only in the index are then ordered by their exact
+ * nanoseconds. `null` when the keys cannot express the order (a creation
+ * time not in canonical form, too wide a span of times and priorities).
+ */
+function sortByKeys<T extends PriorityOrdered>(items: readonly T[]): T[] | null {
   const n = items.length;
-  const pri = new Float64Array(n);
-  let exact = true;
+  if (!LITTLE_ENDIAN) return null;
+  // The date and time digits as one number: compared as numbers, they order
+  // like the strings compareTimestamps() compares.
+  const stamp = new Float64Array(n);
+  const nanos = new Int32Array(n);
+  const ranks = new Map<bigint, number>();
+  let min = Infinity;
+  let max = -Infinity;
   for (let i = 0; i < n; i++) {
-    const p = items[i]!.priority;
-    if (p > SAFE || p < -SAFE) exact = false;
-    pri[i] = Number(p);
+    const it = items[i]!;
+    ranks.set(it.priority, 0);
+    const s = it.created_at;
+    const t = stampOf(s);
+    if (t !== t) return null; // NaN: not canonical
+    stamp[i] = t;
+    if (t < min) min = t;
+    if (t > max) max = t;
+    const f = s.length === 20 ? 0 : fractionNanos(s);
+    if (f !== f) return null;
+    nanos[i] = f;
   }
-  if (!exact) return [...items].sort(comparePriorityThenCreated); // stable
-  const idx = Array.from({ length: n }, (_, i) => i);
-  idx.sort((a, b) =>
-    pri[b]! - pri[a]! || compareTimestamps(items[a]!.created_at, items[b]!.created_at) || a - b
-  );
-  return idx.map((i) => items[i]!);
+  const distinct = [...ranks.keys()].sort((a, b) => (a > b ? -1 : a < b ? 1 : 0));
+  for (let r = 0; r < distinct.length; r++) ranks.set(distinct[r]!, r);
+  const rankBits = bitLength(distinct.length - 1);
+  const stampBits = bitLength(max - min);
+  const indexBits = bitLength(n - 1);
+  const nanoBits = Math.min(30, 64 - rankBits - stampBits - indexBits);
+  if (nanoBits < 0) return null;
+  const keys = new BigUint64Array(n);
+  const words = new Uint32Array(keys.buffer); // low word first
+  for (let i = 0; i < n; i++) {
+    const w = 2 * i;
+    shiftIn(words, w, rankBits, ranks.get(items[i]!.priority)!);
+    const t = stamp[i]! - min;
+    if (stampBits > 32) {
+      shiftIn(words, w, stampBits - 32, Math.floor(t / 4294967296));
+      shiftIn(words, w, 32, t % 4294967296);
+    } else {
+      shiftIn(words, w, stampBits, t);
+    }
+    shiftIn(words, w, nanoBits, nanos[i]! >>> (30 - nanoBits));
+    shiftIn(words, w, indexBits, i);
+  }
+  keys.sort();
+  const indexMask = indexBits === 32 ? 0xffffffff : (1 << indexBits) - 1;
+  const order = new Array<number>(n);
+  for (let k = 0; k < n; k++) order[k] = (words[2 * k]! & indexMask) >>> 0;
+  // Runs of equal keys above the index: same rank, same second, close nanoseconds.
+  for (let start = 0; start < n;) {
+    let end = start + 1;
+    while (end < n && sameAboveIndex(words, start, end, indexBits)) end++;
+    if (end - start > 1) {
+      const run = order.slice(start, end).sort((a, b) => nanos[a]! - nanos[b]! || a - b);
+      for (let k = start; k < end; k++) order[k] = run[k - start]!;
+    }
+    start = end;
+  }
+  const out = new Array<T>(n);
+  for (let k = 0; k < n; k++) out[k] = items[order[k]!]!;
+  return out;
+}
+
+/** `YYYYMMDDhhmmss` of a timestamp in canonical form as a number; NaN for other text. */
+function stampOf(s: string): number {
+  const len = s.length;
+  if (
+    (len !== 20 && len !== 24 && len !== 27 && len !== 30) ||
+    s.charCodeAt(4) !== 0x2d || s.charCodeAt(7) !== 0x2d || s.charCodeAt(10) !== 0x54 ||
+    s.charCodeAt(13) !== 0x3a || s.charCodeAt(16) !== 0x3a || s.charCodeAt(len - 1) !== 0x5a ||
+    (len > 20 && s.charCodeAt(19) !== 0x2e)
+  ) return NaN;
+  let v = 0;
+  for (let i = 0; i < 19; i++) {
+    if (i === 4 || i === 7 || i === 10 || i === 13 || i === 16) continue;
+    const d = s.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return NaN;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+/** Nanoseconds of the fraction of a canonical timestamp (`.` at 19, `Z` last); NaN for a non-digit. */
+function fractionNanos(s: string): number {
+  let v = 0;
+  const end = s.length - 1;
+  for (let i = 20; i < end; i++) {
+    const d = s.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return NaN;
+    v = v * 10 + d;
+  }
+  for (let i = end - 20; i < 9; i++) v *= 10;
+  return v;
+}
+
+/** Number of bits needed to write `v` (0 for 0). */
+function bitLength(v: number): number {
+  let bits = 0;
+  while (v >= 1) {
+    v = Math.floor(v / 2);
+    bits++;
+  }
+  return bits;
+}
+
+/** Appends the low `width` (0..32) bits of `value` to the 64-bit key at `words[at]` (low word) and `words[at + 1]`. */
+function shiftIn(words: Uint32Array, at: number, width: number, value: number): void {
+  if (width === 0) return;
+  const lo = words[at]!;
+  if (width === 32) {
+    words[at + 1] = lo;
+    words[at] = value >>> 0;
+    return;
+  }
+  words[at + 1] = ((words[at + 1]! << width) | (lo >>> (32 - width))) >>> 0;
+  words[at] = ((lo << width) | value) >>> 0;
+}
+
+/** Whether the sorted keys `a` and `b` are equal above their index bits. */
+function sameAboveIndex(words: Uint32Array, a: number, b: number, indexBits: number): boolean {
+  if (words[2 * a + 1] !== words[2 * b + 1]) return false;
+  return indexBits === 32 || words[2 * a]! >>> indexBits === words[2 * b]! >>> indexBits;
+}
+
+/** What the ready queue reads of an item: items, or rows that stand for them. */
+export interface ReadyCandidate extends PriorityOrdered {
+  /** The ID. */
+  readonly id: string;
+  /** The status. */
+  readonly status: Item["status"];
+  /** The dependencies. */
+  readonly dependencies: readonly string[];
 }
 
 /** The ready queue and the warnings produced while computing it. */
-export interface ReadyQueue {
+export interface ReadyQueue<T extends ReadyCandidate = Item> {
   /** Ready items, priority desc then created asc. */
-  ready: Item[];
+  ready: T[];
   /** One message per item whose first unmet dependency exists nowhere. */
   warnings: string[];
 }
@@ -257,8 +398,11 @@ export interface ReadyQueue {
  * or an active `done` item). An unmet dependency that exists nowhere yields a
  * warning for that item.
  *
- * @param active Active items.
+ * @typeParam T Items, or rows that stand for them.
+ * @param active Active items: all of them, or the `todo` and `done` ones
+ *   when `activeIds` names all of them.
  * @param archiveIds IDs in `archive.jsonl`.
+ * @param activeIds Every active ID (default: those of `active`).
  * @returns Queue and warnings.
  *
  * @example
@@ -271,17 +415,15 @@ export interface ReadyQueue {
  * assert.deepEqual(q.ready.map((i) => i.id), ["tg-a"]);
  * ```
  */
-export function computeReadyQueue(
-  active: readonly Item[],
+export function computeReadyQueue<T extends ReadyCandidate = Item>(
+  active: readonly T[],
   archiveIds: ReadonlySet<string>,
-): ReadyQueue {
-  const activeIds = new Set<string>();
+  activeIds?: ReadonlySet<string>,
+): ReadyQueue<T> {
+  const known = activeIds ?? new Set(active.map((it) => it.id));
   const doneIds = new Set<string>();
-  for (const it of active) {
-    activeIds.add(it.id);
-    if (it.status === "done") doneIds.add(it.id);
-  }
-  const ready: Item[] = [];
+  for (const it of active) if (it.status === "done") doneIds.add(it.id);
+  const ready: T[] = [];
   const warnings: string[] = [];
   for (const it of active) {
     if (it.status !== "todo") continue;
@@ -289,7 +431,7 @@ export function computeReadyQueue(
     for (const d of it.dependencies) {
       if (archiveIds.has(d) || doneIds.has(d)) continue;
       ok = false;
-      if (!activeIds.has(d)) {
+      if (!known.has(d)) {
         warnings.push(
           `Warning: item ${it.id} has unmet dependency '${d}' (not found in active or archive)`,
         );

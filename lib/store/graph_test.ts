@@ -140,6 +140,80 @@ Deno.test("sortByPriority() compares created_at as instants, not strings", () =>
   assert.equal(comparePriorityThenCreated(it("x"), it("y")), 0);
 });
 
+Deno.test("sortByPriority() orders like a stable sort by comparePriorityThenCreated()", () => {
+  let seed = 7;
+  const rand = (n: number) => { // mulberry32
+    seed = (seed + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(seed ^ (seed >>> 15), seed | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
+  };
+  const fractions = ["", ".500", ".123456", ".000001", ".999999999", ".100000001"];
+  const cases: Item[][] = [];
+  for (let c = 0; c < 200; c++) {
+    const n = rand(40);
+    const manyPriorities = c % 10 === 9; // more than fit in one key character
+    const items: Item[] = [];
+    for (let i = 0; i < n; i++) {
+      const priority = manyPriorities
+        ? BigInt(i * 7 - 100)
+        : c % 7 === 0
+        ? [9223372036854775807n, -9223372036854775808n, 0n][rand(3)]!
+        : BigInt(rand(4) - 1);
+      const fraction = c % 3 === 0 ? ".25" : fractions[rand(fractions.length)]!;
+      const created = `2026-01-0${1 + rand(2)}T00:00:0${rand(2)}${fraction}Z`;
+      items.push(it(`tg-${c}-${i}`, { priority, created }));
+    }
+    cases.push(items);
+  }
+  const pad = (v: number, w: number) => String(v).padStart(w, "0");
+  // From 4096 items on, numeric keys are sorted. Times from year 0 to 9999
+  // leave few bits for nanoseconds there: close ones share a key.
+  for (let c = 0; c < 12; c++) {
+    const items: Item[] = [];
+    for (let i = 0; i < 5000; i++) {
+      const year = c % 2 === 0 ? [1, 9999][rand(2)]! : rand(10000);
+      const second = ["59", "60", "00"][rand(3)];
+      const fraction = [".000000001", ".000000002", ".999999999", ".500", ""][rand(5)];
+      const created = `${pad(year, 4)}-12-31T23:59:${second}${fraction}Z`;
+      const priority = BigInt(c % 3 === 2 ? rand(300) : rand(3));
+      items.push(it(`tg-w${c}-${i}`, { priority, created }));
+    }
+    cases.push(items);
+  }
+  // many distinct priorities
+  cases.push(Array.from({ length: 300 }, (_, i) => it(`tg-p${i}`, { priority: BigInt(i % 250) })));
+  // many items in the same second
+  cases.push(
+    Array.from(
+      { length: 5000 },
+      (_, i) =>
+        it(`tg-s${i}`, { created: `2026-01-01T00:00:00.${String(i % 700).padStart(3, "0")}Z` }),
+    ),
+  );
+  // not canonical (the comparator's view of it is kept)
+  cases.push([
+    it("tg-x", { created: "2026-01-01T00:00:00+00:00" }),
+    it("tg-y", { created: "2026-01-01T00:00:00.5Z" }),
+  ]);
+  cases.push([
+    it("tg-x", { created: "2026-01-01T00:00:00.500Z" }),
+    it("tg-y", { created: "2026-01-01T00:00:00.5Z" }),
+    it("tg-z", { created: "2026-01-01T00:00:00.4Z" }),
+  ]);
+  cases.push([
+    it("tg-x", { created: "2026-01-01T00:00:00.5x0Z" }),
+    it("tg-y", { created: "2026-01-01T00:00:00.500Z" }),
+    it("tg-z", { created: "2026-01-01T00:00:00.400Z" }),
+  ]);
+  for (const items of cases) {
+    const expected = [...items].sort(comparePriorityThenCreated);
+    const before = ids(items);
+    assert.deepEqual(ids(sortByPriority(items)), ids(expected));
+    assert.deepEqual(ids(items), before, "the input is not reordered");
+  }
+});
+
 // --- dependency cycles -------------------------------------------------------------------
 
 Deno.test("wouldCreateCycle() finds paths from the new dependency back to the source", () => {

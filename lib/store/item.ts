@@ -23,7 +23,8 @@ import {
 } from "./json.ts";
 import { invalidInput } from "./errors.ts";
 import { isStatus, type Status } from "./status.ts";
-import { canonicalTimestamp, isCanonicalTimestamp } from "./timestamp.ts";
+import { canonicalTimestamp } from "./timestamp.ts";
+import { isCanonicalTimestampShape, TIMESTAMP_SHAPE_PATTERN } from "./_timestamp_pattern.ts";
 
 /**
  * One task. Field order here is the on-disk order; extension keys (`x-…`)
@@ -291,6 +292,15 @@ export function extensionKeyProblem(key: string): string | null {
  * @returns The validation message, or `null` when every key is valid.
  */
 export function validateExtensions(item: Item): string | null {
+  // No known field name starts with "x-", so such keys are all valid.
+  let valid = true;
+  for (const k in item.extensions) {
+    if (!k.startsWith("x-")) {
+      valid = false;
+      break;
+    }
+  }
+  if (valid) return null;
   for (const k of sortedKeys(item.extensions)) {
     const p = extensionKeyProblem(k);
     if (p !== null) return p;
@@ -401,68 +411,141 @@ function depthExceeds(v: JsonValue, limit: number): boolean {
 // the escapes the canonical writer emits.
 const CANON_STRING = String
   .raw`"[^"\\\x00-\x1f]*(?:\\(?:["\\bfnrt]|u00(?:0[0-7bef]|1[0-9a-f]))[^"\\\x00-\x1f]*)*"`;
-const CANON_TS = String.raw`"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{3}|\.\d{6}|\.\d{9})?Z)"`;
+const CANON_TS = `"(${TIMESTAMP_SHAPE_PATTERN})"`;
 const CANON_STATUS = `"(?:todo|doing|done|blocked)"`;
 const NULL_OR_STRING = `(?:null|${CANON_STRING})`;
 const STRING_ARRAY = `\\[(?:${CANON_STRING}(?:,${CANON_STRING})*)?\\]`;
 /**
  * The exact layout of a canonical line's known fields (`parent` optional, as
- * in older stores). Groups: 1 created_at, 2 updated_at, 3 claimed_at, 4 the
- * extension members.
+ * in older stores), from the `{` up to where the extension members or the
+ * closing `}` start. Timestamps are matched by their canonical shape, the day
+ * of month checked apart (`isCanonicalTimestampShape`). Groups: 1 title, 2
+ * status, 3 priority, 4 dependencies, 5 created_at, 6 updated_at, 7
+ * claimed_at. Sticky: set `lastIndex` to 0 first; after a match it is the
+ * end of the known fields.
  */
-const CANONICAL_LINE = new RegExp(
-  `^\\{"id":${CANON_STRING},"title":${CANON_STRING},"status":${CANON_STATUS},` +
-    `"priority":(?:0|-?[1-9][0-9]{0,15}),"description":${NULL_OR_STRING},` +
-    `"tags":${STRING_ARRAY},"dependencies":${STRING_ARRAY},` +
+const CANONICAL_HEAD = new RegExp(
+  `\\{"id":${CANON_STRING},"title":(${CANON_STRING}),"status":"(todo|doing|done|blocked)",` +
+    `"priority":(0|-?[1-9][0-9]{0,15}),"description":${NULL_OR_STRING},` +
+    `"tags":${STRING_ARRAY},"dependencies":(${STRING_ARRAY}),` +
     `"created_at":${CANON_TS},"updated_at":${CANON_TS},"blocked_reason":${NULL_OR_STRING},` +
     `"blocked_from_status":(?:null|${CANON_STATUS}),"claimed_by":${NULL_OR_STRING},` +
-    `"claimed_at":(?:null|${CANON_TS})(?:,"parent":${NULL_OR_STRING})?((?:,[^]*)?)\\}$`,
+    `"claimed_at":(?:null|${CANON_TS})(?:,"parent":${NULL_OR_STRING})?`,
+  "y",
 );
 /** A known field name used as a key after the known fields (a duplicate, or a nested key). */
 const KNOWN_KEY = new RegExp(`[{,]"(?:${ITEM_FIELDS.join("|")})":`);
 const LONE_SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
-const SMALL_BIGINTS: bigint[] = Array.from({ length: 2001 }, (_, i) => BigInt(i - 1000));
 const ABSENT_PARENT: ReadonlySet<string> = new Set(["parent"]);
+/** Shared bigints for common priorities (filled on use). */
+const SMALL_BIGINTS: (bigint | undefined)[] = new Array(2001);
+
+function priorityBigint(n: number): bigint {
+  if (n < -1000 || n > 1000) return BigInt(n);
+  return SMALL_BIGINTS[n + 1000] ??= BigInt(n);
+}
+
+/**
+ * Where the extension members of a canonical line start (the `,` after the
+ * known fields; the closing `}` when there are none), or -1 when the known
+ * fields are not in canonical layout or the members could be misread by
+ * `JSON.parse` (lone surrogate escapes, a known field name as key).
+ */
+function canonicalHeadEnd(line: string): number {
+  CANONICAL_HEAD.lastIndex = 0;
+  return CANONICAL_HEAD.test(line) ? tailStart(line, CANONICAL_HEAD.lastIndex) : -1;
+}
+
+/** {@linkcode canonicalHeadEnd}, the days of month of the timestamps checked too. */
+function checkedHeadEnd(line: string): number {
+  const m = checkedHead(line);
+  return m === null ? -1 : tailStart(line, CANONICAL_HEAD.lastIndex);
+}
+
+/** The match of {@linkcode CANONICAL_HEAD}, its timestamps checked; `null` when it fails. */
+function checkedHead(line: string): RegExpExecArray | null {
+  CANONICAL_HEAD.lastIndex = 0;
+  const m = CANONICAL_HEAD.exec(line);
+  if (
+    m === null || !isCanonicalTimestampShape(m[5]!) || !isCanonicalTimestampShape(m[6]!) ||
+    (m[7] !== undefined && !isCanonicalTimestampShape(m[7]))
+  ) return null;
+  return m;
+}
+
+/** {@linkcode canonicalHeadEnd} once the known fields matched up to `end`. */
+function tailStart(line: string, end: number): number {
+  const last = line.length - 1;
+  if (line.charCodeAt(last) !== 0x7d) return -1; // }
+  if (end === last) return end;
+  if (line.charCodeAt(end) !== 0x2c) return -1; // ,
+  const tail = line.slice(end, last);
+  return LONE_SURROGATE_ESCAPE.test(tail) || KNOWN_KEY.test(tail) ? -1 : end;
+}
 
 /**
  * Fast path for lines in canonical form. A regular expression checks the
  * exact layout of the known fields, so duplicated or reordered keys, other
  * escapes, whitespace and non-integer priorities fall through to the exact
  * parser; values then come from `JSON.parse`. Extension members go to the
- * exact parser only when `JSON.parse` could misread them (numbers, lone
- * surrogate escapes, a known field name as key, deep nesting).
+ * exact parser when `JSON.parse` could misread them (numbers, lone
+ * surrogate escapes, a known field name as key, deep nesting) or rejects
+ * them (its messages are not upstream's).
  */
 function tryFastParse(line: string): Item | null {
-  const m = CANONICAL_LINE.exec(line);
-  if (m === null || !timestampsValid(m)) return null;
-  const tail = m[4]!;
-  if (tail !== "" && (LONE_SURROGATE_ESCAPE.test(tail) || KNOWN_KEY.test(tail))) return null;
-  const r = JSON.parse(line) as Record<string, JsonValue>;
-  const pr = r.priority as number;
-  if (!Number.isSafeInteger(pr)) return null;
-  const created = m[1]!;
-  const updated = m[2]!;
-  const claimedAt = m[3] ?? null;
-  const extensions: JsonObject = Object.create(null);
-  if (tail !== "") {
-    for (const k in r) {
-      if (KNOWN.has(k)) continue;
-      const v = fastExtensionValue(r[k], 1);
-      if (v === undefined) return null;
-      extensions[k] = v;
-    }
+  const end = canonicalHeadEnd(line);
+  if (end < 0) return null;
+  let r: Record<string, JsonValue>;
+  try {
+    r = JSON.parse(line);
+  } catch {
+    return null;
   }
+  return itemFromCanonical(r, end < line.length - 1);
+}
+
+/**
+ * The item of a line whose known fields are in canonical layout, from what
+ * `JSON.parse` returned for it; `null` when the exact parser must decide.
+ * Without extension members the object becomes the item: its keys already
+ * are the item's, in order.
+ */
+function itemFromCanonical(r: Record<string, JsonValue>, hasTail: boolean): Item | null {
+  const pr = r.priority as number;
+  const claimedAt = r.claimed_at as string | null;
+  if (
+    !Number.isSafeInteger(pr) || !isCanonicalTimestampShape(r.created_at as string) ||
+    !isCanonicalTimestampShape(r.updated_at as string) ||
+    (claimedAt !== null && !isCanonicalTimestampShape(claimedAt))
+  ) return null;
   const parent = r.parent;
+  if (!hasTail) {
+    const item = r as unknown as Item;
+    item.priority = priorityBigint(pr);
+    if (parent === undefined) {
+      item.parent = null;
+      ABSENT_KEYS.set(item, ABSENT_PARENT);
+    }
+    item.extensions = Object.create(null);
+    return item;
+  }
+  const extensions: JsonObject = Object.create(null);
+  for (const k in r) {
+    if (KNOWN.has(k)) continue;
+    const v = fastExtensionValue(r[k], 1);
+    if (v === undefined) return null;
+    extensions[k] = v;
+  }
   const item: Item = {
     id: r.id as string,
     title: r.title as string,
     status: r.status as Status,
-    priority: pr >= -1000 && pr <= 1000 ? SMALL_BIGINTS[pr + 1000]! : BigInt(pr),
+    priority: priorityBigint(pr),
     description: r.description as string | null,
     tags: r.tags as string[],
     dependencies: r.dependencies as string[],
-    "created_at": created,
-    "updated_at": updated,
+    "created_at": r.created_at as string,
+    "updated_at": r.updated_at as string,
     "blocked_reason": r.blocked_reason as string | null,
     "blocked_from_status": r.blocked_from_status as Status | null,
     "claimed_by": r.claimed_by as string | null,
@@ -472,11 +555,6 @@ function tryFastParse(line: string): Item | null {
   };
   if (parent === undefined) ABSENT_KEYS.set(item, ABSENT_PARENT);
   return item;
-}
-
-function timestampsValid(m: RegExpExecArray): boolean {
-  return isCanonicalTimestamp(m[1]!) && isCanonicalTimestamp(m[2]!) &&
-    (m[3] === undefined || isCanonicalTimestamp(m[3]));
 }
 
 /** What {@linkcode scanItemLine} learns about a line without building the item. */
@@ -497,32 +575,238 @@ export interface LineScan {
  * @returns ID and canonical flag, or `null`.
  */
 export function scanItemLine(line: string): LineScan | null {
-  const m = CANONICAL_LINE.exec(line);
-  if (m === null || !timestampsValid(m)) return null;
-  const tail = m[4]!;
+  const end = checkedHeadEnd(line);
+  if (end < 0) return null;
   let canonical = true;
-  if (tail !== "") {
-    if (LONE_SURROGATE_ESCAPE.test(tail) || KNOWN_KEY.test(tail)) return null;
-    let r: Record<string, unknown>;
-    try {
-      r = JSON.parse("{" + tail.slice(1) + "}");
-    } catch {
-      return null;
-    }
-    const ext: JsonObject = Object.create(null);
-    for (const k in r) {
-      if (!k.startsWith("x-")) return null;
-      const v = fastExtensionValue(r[k], 1);
-      if (v === undefined) return null;
-      ext[k] = v;
-    }
-    canonical = extensionsTail(ext) === tail;
+  if (end < line.length - 1) {
+    const tail = scanTail(line, end, true);
+    if (tail === TAIL_INVALID) return null;
+    canonical = tail === TAIL_CANONICAL;
   }
-  const end = line.indexOf('"', 7);
-  const id = line.lastIndexOf("\\", end) > 6
+  return { id: lineId(line), canonical };
+}
+
+/**
+ * The ID of a line that {@linkcode parseItemLine} accepts and whose
+ * extension keys are valid, found without building the item; `null` when
+ * only the full parser can tell (other layouts, numbers in extensions, …).
+ *
+ * @param line The line, without its newline.
+ * @returns The ID, or `null`.
+ */
+export function itemLineId(line: string): string | null {
+  const end = checkedHeadEnd(line);
+  if (end < 0 || (end < line.length - 1 && !tailExtensionsOk(line, end))) return null;
+  return lineId(line);
+}
+
+/** What {@linkcode itemLineFields} reads from a line without building the item. */
+export interface LineFields {
+  /** The line. */
+  readonly line: string;
+  /** The ID. */
+  readonly id: string;
+  /** The title. */
+  readonly title: string;
+  /** The status. */
+  readonly status: Status;
+  /** The priority. */
+  readonly priority: bigint;
+  /** The dependencies. */
+  readonly dependencies: readonly string[];
+  /** The creation time (canonical). */
+  readonly createdAt: string;
+  /** Whether the line has extension members. */
+  readonly hasExtensions: boolean;
+}
+
+/** The dependencies of lines that have none. */
+const NO_STRINGS: readonly string[] = Object.freeze([]);
+
+/** Fields only {@linkcode itemLineFields} makes: {@linkcode lineFieldsItem} trusts their line. */
+class CheckedLine implements LineFields {
+  readonly #checked = true;
+  readonly line: string;
+  readonly id: string;
+  readonly title: string;
+  readonly status: Status;
+  readonly priority: bigint;
+  readonly dependencies: readonly string[];
+  readonly createdAt: string;
+  readonly hasExtensions: boolean;
+
+  constructor(
+    line: string,
+    id: string,
+    title: string,
+    status: Status,
+    priority: bigint,
+    dependencies: readonly string[],
+    createdAt: string,
+    hasExtensions: boolean,
+  ) {
+    this.line = line;
+    this.id = id;
+    this.title = title;
+    this.status = status;
+    this.priority = priority;
+    this.dependencies = dependencies;
+    this.createdAt = createdAt;
+    this.hasExtensions = hasExtensions;
+  }
+
+  /** Whether `f` was made by {@linkcode itemLineFields}. */
+  static made(f: LineFields): boolean {
+    return #checked in f && f.#checked;
+  }
+}
+
+/**
+ * Checks a line in canonical layout as {@linkcode itemLineId} does and reads
+ * the fields lists and the ready queue filter, sort and show, without
+ * building the item; `null` when only the full parser can tell (then use
+ * {@linkcode parseItemLine}).
+ *
+ * @param line The line, without its newline.
+ * @returns The fields, or `null`.
+ *
+ * @example
+ * ```ts
+ * import { itemLineFields, lineFieldsItem } from "./item.ts";
+ * import { newItem, serializeItem } from "@golem/golem";
+ * import assert from "node:assert/strict";
+ * const line = serializeItem(newItem("tg-abcde", "Docs", "2026-01-01T00:00:00Z", { priority: 2n }));
+ * const f = itemLineFields(line)!;
+ * assert.equal(f.status, "todo");
+ * assert.equal(f.priority, 2n);
+ * assert.equal(f.createdAt, "2026-01-01T00:00:00Z");
+ * assert.equal(lineFieldsItem(f).title, "Docs");
+ * ```
+ */
+export function itemLineFields(line: string): LineFields | null {
+  const m = checkedHead(line);
+  if (m === null) return null;
+  const end = tailStart(line, CANONICAL_HEAD.lastIndex);
+  if (end < 0) return null;
+  const hasExtensions = end < line.length - 1;
+  if (hasExtensions && !tailExtensionsOk(line, end)) return null;
+  const priority = Number(m[3]);
+  if (!Number.isSafeInteger(priority)) return null;
+  const st = m[2]!;
+  const status: Status = st === "todo"
+    ? "todo"
+    : st === "doing"
+    ? "doing"
+    : st === "done"
+    ? "done"
+    : "blocked";
+  const title = m[1]!;
+  const deps = m[4]!;
+  return new CheckedLine(
+    line,
+    lineId(line),
+    title.indexOf("\\") < 0 ? title.slice(1, -1) : JSON.parse(title),
+    status,
+    priorityBigint(priority),
+    deps === "[]" ? NO_STRINGS : JSON.parse(deps),
+    m[5]!,
+    hasExtensions,
+  );
+}
+
+/**
+ * The item of a line that {@linkcode itemLineFields} accepted, the same as
+ * {@linkcode parseItemLine} gives, without checking the line's layout again.
+ *
+ * @param fields What `itemLineFields` returned.
+ * @returns A new item.
+ * @throws {TypeError} For fields that `itemLineFields` did not return.
+ */
+export function lineFieldsItem(fields: LineFields): Item {
+  if (!CheckedLine.made(fields)) throw new TypeError("Fields not made by itemLineFields()");
+  return itemFromCanonical(JSON.parse(fields.line), fields.hasExtensions) ??
+    parseItemLine(fields.line);
+}
+
+/** {@linkcode scanTail}: the extension members need the exact parser. */
+const TAIL_INVALID = 0;
+/** {@linkcode scanTail}: the members are readable, not as the canonical writer writes them. */
+const TAIL_READABLE = 1;
+/** {@linkcode scanTail}: the members are written as the canonical writer writes them. */
+const TAIL_CANONICAL = 2;
+
+/** Whether the extension members from `end` to the closing `}` are readable without the exact parser. */
+function tailExtensionsOk(line: string, end: number): boolean {
+  return scanTail(line, end, false) !== TAIL_INVALID;
+}
+
+/**
+ * Checks the extension members from `end` to the closing `}` without
+ * copying them: invalid (for the exact parser: not JSON, a key without
+ * `x-`, a number, too deep), readable, or canonical — what the canonical
+ * writer writes for them: the text `JSON.stringify` gives for what
+ * `JSON.parse` read, every object's keys in code-point order (only told
+ * apart from readable when `canonical` is asked for).
+ */
+function scanTail(line: string, end: number, canonical = true): number {
+  const text = "{" + line.slice(end + 1, -1) + "}";
+  let r: Record<string, unknown>;
+  try {
+    r = JSON.parse(text);
+  } catch {
+    return TAIL_INVALID;
+  }
+  let sorted = true;
+  let prev: string | null = null;
+  for (const k in r) {
+    if (!k.startsWith("x-")) return TAIL_INVALID;
+    const v = scanExtensionValue(r[k], 1);
+    if (v === TAIL_INVALID) return TAIL_INVALID;
+    if (v !== TAIL_CANONICAL || (prev !== null && compareCodePoints(prev, k) >= 0)) sorted = false;
+    prev = k;
+  }
+  return canonical && sorted && JSON.stringify(r) === text ? TAIL_CANONICAL : TAIL_READABLE;
+}
+
+/**
+ * {@linkcode scanTail} for one value: invalid when {@linkcode fastExtensionValue}
+ * would not convert it, canonical when every object in it has its keys in
+ * code-point order, else readable.
+ */
+function scanExtensionValue(v: unknown, depth: number): number {
+  if (typeof v !== "object") {
+    return typeof v === "string" || typeof v === "boolean" ? TAIL_CANONICAL : TAIL_INVALID;
+  }
+  if (v === null) return TAIL_CANONICAL;
+  if (depth + 1 > MAX_JSON_DEPTH) return TAIL_INVALID;
+  let state = TAIL_CANONICAL;
+  if (Array.isArray(v)) {
+    for (const e of v) {
+      const s = scanExtensionValue(e, depth + 1);
+      if (s === TAIL_INVALID) return TAIL_INVALID;
+      if (s === TAIL_READABLE) state = TAIL_READABLE;
+    }
+    return state;
+  }
+  const rec = v as Record<string, unknown>;
+  let prev: string | null = null;
+  for (const k in rec) {
+    const s = scanExtensionValue(rec[k], depth + 1);
+    if (s === TAIL_INVALID) return TAIL_INVALID;
+    if (s === TAIL_READABLE || (prev !== null && compareCodePoints(prev, k) >= 0)) {
+      state = TAIL_READABLE;
+    }
+    prev = k;
+  }
+  return state;
+}
+
+/** The ID of a line in canonical layout. */
+function lineId(line: string): string {
+  const idEnd = line.indexOf('"', 7);
+  return line.lastIndexOf("\\", idEnd) > 6
     ? (JSON.parse(line) as { id: string }).id
-    : line.slice(7, end);
-  return { id, canonical };
+    : line.slice(7, idEnd);
 }
 
 /** The canonical `,"x-…":value` members of an item's extensions. */

@@ -6,10 +6,14 @@ import {
   type Item,
   ITEM_FIELDS,
   itemFromMembers,
+  itemLineFields,
+  itemLineId,
   itemToJsonObject,
   itemToPrettyJson,
+  lineFieldsItem,
   newItem,
   parseItemLine,
+  scanItemLine,
   serializeItem,
   validateExtensions,
 } from "./item.ts";
@@ -92,12 +96,43 @@ Deno.test("parseItemLine() gives the same item on its fast and exact paths", () 
     line({}, ',"x-a":1'),
     line({ title: '"\\u0041"' }),
     line({ created_at: '"2026-01-01T05:00:00+05:00"' }),
+    line({ parent: undefined }, ',"x-a":["b",true,null]'),
+    line({ claimed_by: '"agent"', claimed_at: '"2026-01-01T00:00:00.123456789Z"' }),
+    line({ created_at: '"2024-02-29T23:59:60.500Z"', updated_at: '"2000-02-29T00:00:00Z"' }),
+    line({ created_at: '"2026-01-01T00:00:00.000Z"' }),
+    line({ created_at: '"2026-01-01T00:00:00.120000Z"' }),
+    line({ priority: "9007199254740993" }),
+    line({ tags: '["a","\\"b\\u001f"]', dependencies: '["tg-2"]', parent: '"tg-0"' }),
+    line({}, ',"x-b":"2","x-a":{"z":{"y":[]},"__proto__":"p"}'),
   ];
   for (const l of lines) {
     const fast = parseItemLine(l);
     const slow = slowParse(l);
+    assert.deepStrictEqual(fast, slow, l);
     assert.equal(serializeItem(fast), serializeItem(slow), l);
     assert.equal(stringifyCompact(fast.extensions), stringifyCompact(slow.extensions));
+  }
+});
+
+Deno.test("parseItemLine() rejects calendar dates that do not exist, as the exact parser does", () => {
+  for (const ts of ["2023-02-29T00:00:00Z", "2100-02-29T00:00:00Z", "2026-04-31T00:00:00Z"]) {
+    for (const field of ["created_at", "updated_at", "claimed_at"]) {
+      const l = line({ [field]: `"${ts}"` });
+      assert.throws(() => slowParse(l), { message: parseError(l) });
+      assert.equal(scanItemLine(l), null, l);
+      assert.equal(itemLineId(l), null, l);
+    }
+  }
+  const leap = line({ created_at: '"2024-02-29T00:00:00Z"', claimed_at: '"2000-02-29T00:00:00Z"' });
+  assert.deepEqual(scanItemLine(leap), { id: "tg-1", canonical: true });
+  assert.equal(itemLineId(leap), "tg-1");
+});
+
+Deno.test("parseItemLine() reports malformed extension members with the exact parser's message", () => {
+  for (const extra of [',"x-a":', ',"x-a":1,', ",x", ',"x-a":[1}']) {
+    const l = line({}, extra);
+    assert.match(parseError(l), / at line 1 column \d+$/, l);
+    assert.throws(() => slowParse(l), { message: parseError(l) });
   }
 });
 
@@ -479,4 +514,73 @@ Deno.test("itemToJsonObject() holds known fields then extensions", () => {
   const o = itemToJsonObject(it);
   assert.deepEqual(Object.keys(o), [...ITEM_FIELDS, "x-a"]);
   assert.equal(o.priority, 0n);
+});
+
+Deno.test("itemLineId() and itemLineFields() take the lines scanItemLine() takes", () => {
+  const deep = (n: number, leaf: string) => "[".repeat(n) + leaf + "]".repeat(n);
+  const tails = [
+    "",
+    ',"x-a":"s"',
+    ',"x-a":{"b":[true,null,{"c":"d"}]}',
+    ',"x-a":1',
+    ',"x-a":{"b":[1]}',
+    ',"x-a":{"__proto__":{"x":false}}',
+    ',"a":"s"',
+    `,"x-a":${deep(125, '"s"')}`,
+    `,"x-a":${deep(126, '"s"')}`,
+    `,"x-a":${deep(127, '"s"')}`,
+    ',"x-a":"\\ud800"',
+    ',"x-a":{"id":"s"}',
+    ',"x-a":',
+  ];
+  for (const t of tails) {
+    const l = line({}, t);
+    const taken = scanItemLine(l) !== null;
+    assert.equal(itemLineId(l) !== null, taken, t.slice(0, 40));
+    const f = itemLineFields(l);
+    assert.equal(f !== null, taken, t.slice(0, 40));
+    if (f !== null) {
+      assert.deepStrictEqual(lineFieldsItem(f), parseItemLine(l));
+      assert.throws(() => lineFieldsItem({ ...f }), TypeError);
+    }
+  }
+  for (
+    const l of [
+      line({ title: '"Plain"', dependencies: '["tg-2","tg-\\"3\\u0001"]' }),
+      line({ title: '"Esc\\"aped \\\\ \\n é"', priority: "-7", status: '"blocked"' }),
+    ]
+  ) {
+    const f = itemLineFields(l)!;
+    const it = parseItemLine(l);
+    assert.deepEqual(
+      [f.id, f.title, f.status, f.priority, f.dependencies, f.createdAt],
+      [it.id, it.title, it.status, it.priority, it.dependencies, it.created_at],
+    );
+  }
+});
+
+Deno.test("scanItemLine() calls a line canonical only when serializeItem() writes it back the same", () => {
+  const tails = [
+    "",
+    ',"x-a":"s","x-b":true',
+    ',"x-b":"s","x-a":true', // keys out of order
+    ',"x-a":{"a":[null,{"b":"c","c":"d"}],"b":"e"}',
+    ',"x-a":{"b":"e","a":"f"}', // nested keys out of order
+    ',"x-a":{"10":"x","9":"y"}', // JavaScript puts "9" first; the writer does not
+    ',"x-a":"\\u00e9"', // an escape the writer does not use
+    ',"x-a":"é\\n\\u0001"',
+    ',"x-a":"s","x-a":"t"', // a duplicate key
+    ',"x-\\u00e9":"s"',
+    ',"x-é":"s","x-😀":"t","x-\uffff":"u"', // code-point order, not code units
+    ',"x-😀":"t","x-\uffff":"u"',
+    ',"x-\uffff":"u","x-😀":"t"',
+  ];
+  for (const t of tails) {
+    const l = line({}, t);
+    const scan = scanItemLine(l);
+    assert.ok(scan !== null, t);
+    const writesBack = serializeItem(parseItemLine(l)) === l;
+    if (scan.canonical) assert.ok(writesBack, `called canonical: ${t}`);
+    else if (!t.includes('"10"')) assert.ok(!writesBack, `not called canonical: ${t}`);
+  }
 });

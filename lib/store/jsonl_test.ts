@@ -4,6 +4,7 @@ import { newItem, serializeItem } from "./item.ts";
 import {
   checkHeader,
   encodeItemsFile,
+  indexArchiveFile,
   parseActiveFile,
   parseArchiveFile,
   SCHEMA_HEADER,
@@ -45,11 +46,19 @@ function archiveError(data: Uint8Array): TaskStoreError {
   assert.fail("read without error");
 }
 
-/** A lenient read: the IDs read and the warnings given. */
+/**
+ * A lenient read: the IDs read and the warnings given. Checks that
+ * indexArchiveFile() reads the same IDs and items and gives the same warnings.
+ */
 function archiveRead(data: Uint8Array): { ids: string[]; warnings: string[] } {
   const warnings: string[] = [];
-  const ids = parseArchiveFile(data, (m) => warnings.push(m)).map((it) => it.id);
-  return { ids, warnings };
+  const items = parseArchiveFile(data, (m) => warnings.push(m));
+  const indexWarnings: string[] = [];
+  const index = indexArchiveFile(data, (m) => indexWarnings.push(m));
+  assert.deepEqual(indexWarnings, warnings);
+  assert.deepEqual(index.ids, items.map((it) => it.id));
+  items.forEach((it, i) => assert.deepStrictEqual(index.item(i), it));
+  return { ids: index.ids, warnings };
 }
 
 // --- missing, empty, header ----------------------------------------------------------
@@ -285,6 +294,68 @@ Deno.test("parseArchiveFile() warns about an unreadable line and goes on", () =>
     "Warning: could not read archive line 4: stream did not contain valid UTF-8",
   );
   assert.ok(warnings[1]!.startsWith("Warning: skipping malformed archive line 6: "));
+});
+
+Deno.test("parseActiveFile() reads U+FFFD written in a file, and rejects a byte-order mark", () => {
+  const title = "Replacement \uFFFD char";
+  const line = serializeItem(newItem("tg-1", title, "2026-01-01T00:00:00Z"));
+  assert.equal(parseActiveFile(bytes(HEADER, line))[0]!.title, title);
+  const bom = new Uint8Array([0xef, 0xbb, 0xbf, ...bytes(HEADER, line)]);
+  assert.equal(activeError(bom).code, "StorageCorruption");
+  assert.match(archiveError(bom).message, /Invalid archive schema header: expected value/);
+});
+
+Deno.test("indexArchiveFile() builds items in canonical layout only when asked", () => {
+  const withExt = itemLine("tg-2", ',"x-n":1,"x-s":{"a":["b"]}');
+  const data = bytes(HEADER, itemLine("tg-1"), withExt, itemLine("tg-3", ',"x-t":true'));
+  const { ids, warnings } = archiveRead(data);
+  assert.deepEqual(ids, ["tg-1", "tg-2", "tg-3"]);
+  assert.deepEqual(warnings, []);
+  const index = indexArchiveFile(data, () => {});
+  assert.equal(index.item(1).extensions["x-n"], 1n);
+  assert.notEqual(index.item(0), index.item(0), "canonical lines are parsed on each call");
+  assert.throws(() => index.item(3), RangeError);
+});
+
+/** About 2.5 MB of item lines: the active file is decoded a megabyte at a time. */
+function bigLines(): string[] {
+  return Array.from(
+    { length: 6000 },
+    (_, i) => itemLine(`tg-${i}`, `,"x-pad":"${"é".repeat(150)}"`),
+  );
+}
+
+Deno.test("parseActiveFile() reads a large file across its decoding pieces", () => {
+  const lines = bigLines();
+  const whole = (text: string) => {
+    const items = parseActiveFile(ENC.encode(text));
+    assert.equal(items.length, lines.length);
+    assert.deepEqual(items.map((it) => it.id), lines.map((_, i) => `tg-${i}`));
+  };
+  whole([HEADER, ...lines].join("\n") + "\n");
+  whole([HEADER, ...lines].join("\n")); // no newline at the end
+  whole([HEADER, ...lines].join("\n") + "\n\n \n"); // blank lines at the end
+});
+
+Deno.test("parseActiveFile() numbers lines and reports invalid UTF-8 first, across pieces", () => {
+  const lines = bigLines();
+  const bad = [HEADER, ...lines];
+  bad[5000] = "{bad";
+  assert.match(activeError(bytes(...bad)).message, /Malformed item on line 5001: /);
+  bad[5000] = "\uFEFF" + lines[4999]; // a byte-order mark in a line is kept, and is not JSON
+  assert.match(activeError(bytes(...bad)).message, /Malformed item on line 5001: /);
+  // A malformed line early, bytes that are not UTF-8 in a later piece: the Io error wins.
+  bad[3] = "{bad";
+  const data = ENC.encode(bad.join("\n") + "\n");
+  data[data.length - 10] = 0xff;
+  const e = activeError(data);
+  assert.equal(e.code, "Io");
+  assert.equal(e.message, "stream did not contain valid UTF-8");
+  // So it does after a bad header.
+  const header = ENC.encode(["{}", ...lines].join("\n") + "\n");
+  assert.equal(activeError(header).code, "StorageCorruption");
+  header[header.length - 10] = 0xff;
+  assert.equal(activeError(header).code, "Io");
 });
 
 Deno.test("parseActiveFile() keeps duplicate IDs in file order", () => {

@@ -13,9 +13,17 @@ import { ioError } from "./errors.ts";
 import { readEvents, resolveAuthor, sortEvents, type TaskEvent } from "./events.ts";
 import type { RandomBytes } from "./id.ts";
 import type { Item } from "./item.ts";
-import { parseActiveFile, parseArchiveFile, SCHEMA_HEADER, type WarningSink } from "./jsonl.ts";
+import {
+  type ArchiveIndex,
+  indexArchiveFile,
+  parseActiveFile,
+  parseArchiveFile,
+  SCHEMA_HEADER,
+  type WarningSink,
+} from "./jsonl.ts";
 import { acquireLock } from "./lock.ts";
 import { ActiveDoc } from "./active_doc.ts";
+import { ActiveIndex } from "./active_index.ts";
 import { findStoreDir } from "./root.ts";
 import { formatTimestamp } from "./timestamp.ts";
 import { findLineSpan, parseLineAt } from "./_lines.ts";
@@ -223,6 +231,34 @@ export class TaskStore {
     }
   }
 
+  /**
+   * Reads `tasks.jsonl` for listing (no lock): every line checked, items
+   * built when asked for (see {@linkcode ActiveIndex}).
+   *
+   * @returns The index.
+   */
+  async loadActiveIndex(): Promise<ActiveIndex> {
+    return await this.#parse(this.tasksPath, ActiveIndex.parse);
+  }
+
+  /**
+   * Reads a file that only `parse` sees, and frees its bytes as soon as
+   * `parse` returns: the bytes of a large store are not held until the next
+   * full collection (`FileSystem.readFile` returns a fresh buffer).
+   */
+  async #parse<T>(path: string, parse: (bytes: Uint8Array | null) => T): Promise<T> {
+    const bytes = await this.#read(path);
+    try {
+      return parse(bytes);
+    } finally {
+      if (
+        bytes !== null && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+      ) {
+        (bytes.buffer as ArrayBuffer).transfer(0);
+      }
+    }
+  }
+
   async #read(path: string): Promise<Uint8Array | null> {
     try {
       return await this.#fs.readFile(path);
@@ -237,7 +273,7 @@ export class TaskStore {
    * @returns Items in file order.
    */
   async loadActive(): Promise<Item[]> {
-    return parseActiveFile(await this.#read(this.tasksPath));
+    return await this.#parse(this.tasksPath, parseActiveFile);
   }
 
   /**
@@ -246,7 +282,7 @@ export class TaskStore {
    * @returns Items in file order.
    */
   async loadArchive(): Promise<Item[]> {
-    return parseArchiveFile(await this.#read(this.archivePath), this.#warn);
+    return await this.#parse(this.archivePath, (b) => parseArchiveFile(b, this.#warn));
   }
 
   /**
@@ -255,7 +291,7 @@ export class TaskStore {
    * @returns Items in file order.
    */
   async loadPruned(): Promise<Item[]> {
-    return parseArchiveFile(await this.#read(this.prunedPath), this.#warn);
+    return await this.#parse(this.prunedPath, (b) => parseArchiveFile(b, this.#warn));
   }
 
   /**
@@ -264,7 +300,17 @@ export class TaskStore {
    * @returns IDs.
    */
   async loadArchiveIds(): Promise<string[]> {
-    return (await this.loadArchive()).map((it) => it.id);
+    return (await this.loadArchiveIndex()).ids;
+  }
+
+  /**
+   * `archive.jsonl` read leniently for its IDs (the same items and warnings
+   * as {@linkcode loadArchive}); items are built when asked for.
+   *
+   * @returns The index.
+   */
+  async loadArchiveIndex(): Promise<ArchiveIndex> {
+    return await this.#parse(this.archivePath, (b) => indexArchiveFile(b, this.#warn));
   }
 
   /**

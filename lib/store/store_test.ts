@@ -233,3 +233,26 @@ Deno.test("TaskStore.ensureGitignore() is idempotent", async () => {
     "cache.db.tmp-*\r\ncache.db\r\ncache.db-journal",
   );
 });
+
+Deno.test("TaskStore read methods free the bytes they parsed, not the file system's", async () => {
+  const fs = new MemoryFileSystem();
+  const store = new TaskStore(DIR, { fs });
+  await store.init();
+  const done = { ...item("tg-bbbbb", "B"), status: "done" as const };
+  await importItems(store, { active: [item("tg-aaaaa", "A")], archived: [done] });
+  const read: Uint8Array[] = [];
+  const readFile = fs.readFile.bind(fs);
+  fs.readFile = async (path: string) => {
+    const bytes = await readFile(path);
+    if (bytes !== null) read.push(bytes);
+    return bytes;
+  };
+  for (let round = 0; round < 2; round++) {
+    assert.deepEqual((await store.loadActive()).map((it) => it.id), ["tg-aaaaa"]);
+    assert.deepEqual((await store.loadActiveIndex()).ids, ["tg-aaaaa"]);
+    assert.deepEqual((await store.loadArchive()).map((it) => it.id), ["tg-bbbbb"]);
+    assert.deepEqual((await store.loadArchiveIndex()).ids, ["tg-bbbbb"]);
+  }
+  assert.equal(read.length, 8);
+  assert.ok(read.every((b) => b.byteLength === 0), "each buffer read was released");
+});
