@@ -21,6 +21,7 @@ import type { Logger } from "../../io/logger.ts";
 import { NULL_OBSERVER, type RunObserver } from "./run_events.ts";
 import {
   advanceToNextActiveTarget,
+  promotionOf,
   type RunningTask,
   type SchedulerAction,
   selectActions,
@@ -405,22 +406,17 @@ class RunLoop {
       return;
     }
     const pg = new PgItem(raw, { warn: (m) => this.#log.warn(m) });
-    const resolved = resolvePipeline(this.#ctx.config, pg.pipelineType());
-    const name = pg.pipelineType() ?? DEFAULT_PIPELINE;
-    let reason: string | null = null;
-    if (resolved === null) reason = `Pipeline '${name}' not found for promotion`;
-    else if (resolved.pipeline.phases.length === 0) {
-      reason = `Pipeline '${resolved.name}' has no main phases`;
-    }
+    const promotion = promotionOf(pg.pipelineType(), this.#ctx.config);
     try {
-      if (reason !== null) {
+      if (!promotion.ok) {
+        const reason = promotion.reason;
         this.#log.warn(`${itemId}: ${reason}`);
         await this.#ctx.coordinator.updateItem(itemId, [{ kind: "SetBlocked", reason }]);
         this.#state.itemsBlocked.add(itemId);
         this.#observer.event({ type: "item_blocked", "item_id": itemId, reason });
         return;
       }
-      const first = resolved!.pipeline.phases[0]!.name;
+      const first = promotion.phase;
       await this.#ctx.coordinator.updateItem(itemId, [
         { kind: "TransitionStatus", to: "InProgress" },
         { kind: "SetPhase", phase: first },
