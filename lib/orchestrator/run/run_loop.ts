@@ -16,18 +16,16 @@ import { type PgConfig, resolvePipeline } from "../config/config.ts";
 import type { Coordinator } from "../repo/coordinator.ts";
 import { executePhase, type ExecutionResult, type ExecutorContext } from "../execution/executor.ts";
 import { executorContext } from "./executor_context.ts";
-import { type FilterCriterion, formatFilters, matchesFilters } from "../scheduling/filter.ts";
+import { type FilterCriterion, formatFilters } from "../scheduling/filter.ts";
 import type { Logger } from "../../io/logger.ts";
 import { NULL_OBSERVER, type RunObserver } from "./run_events.ts";
 import {
-  advanceToNextActiveTarget,
   promotionOf,
   type RunningTask,
   type SchedulerAction,
-  selectActions,
-  selectTargetedActions,
   unmetDependencies,
 } from "../scheduling/scheduler.ts";
+import { scheduleStep } from "./schedule_step.ts";
 import { backlogLines, executeTriage, TRIAGE_PHASE } from "../execution/triage_task.ts";
 
 /** Why a run stopped. */
@@ -235,7 +233,6 @@ class RunLoop {
       for (const e of entries) this.#titles.set(e.view.id, e.title);
       const views = entries.map((e) => e.view);
 
-      let target: string | null = null;
       if (targets.length > 0) {
         const current = targets[this.#targetIndex];
         if (current !== undefined && state.itemsBlocked.has(current)) {
@@ -251,30 +248,20 @@ class RunLoop {
           this.#log.info(`[target] ${current} blocked ${pos}. Halting.`);
           return await this.#stop("TargetBlocked");
         }
-        const adv = advanceToNextActiveTarget(views, {
-          targets,
-          index: this.#targetIndex,
-          completed: new Set(state.itemsCompleted),
-        });
-        for (const line of adv.skipped) this.#log.info(line);
-        this.#targetIndex = adv.index;
-        if (this.#targetIndex >= targets.length) return await this.#stop("TargetCompleted");
-        target = targets[this.#targetIndex]!;
-      } else if (filter.length > 0) {
-        const matching = views.filter((v) => matchesFilters(v, filter));
-        if (matching.length === 0) {
-          const nothingDone = state.itemsCompleted.length === 0 && state.itemsBlocked.size === 0;
-          return await this.#stop(nothingDone ? "NoMatchingItems" : "FilterExhausted");
-        }
-        if (matching.every((v) => v.status === "Done" || v.status === "Blocked")) {
-          return await this.#stop("FilterExhausted");
-        }
       }
-
-      const schedulerState = { items: views, running: this.#running };
-      const actions = target !== null
-        ? selectTargetedActions(schedulerState, config, { target })
-        : selectActions(schedulerState, config, filter.length > 0 ? { filter } : {});
+      const step = scheduleStep(views, {
+        config,
+        targets,
+        targetIndex: this.#targetIndex,
+        filter,
+        completed: state.itemsCompleted,
+        nothingDoneYet: state.itemsCompleted.length === 0 && state.itemsBlocked.size === 0,
+        running: this.#running,
+      });
+      for (const line of step.skippedTargets) this.#log.info(line);
+      this.#targetIndex = step.targetIndex;
+      if (step.kind === "halt") return await this.#stop(step.reason);
+      const actions = step.actions;
 
       if (actions.length === 0 && this.#inFlight.size === 0) {
         const waiting = unmetDependencies(views);
