@@ -70,6 +70,10 @@ export const PG_COMMANDS: CommandSpec = {
           defaultText: "execution.default_phase_cap",
         },
         { long: "auto-advance", help: "Skip a blocked target instead of halting" },
+        {
+          long: "dry-run",
+          help: "Run the checks and print what the run would do first; change nothing",
+        },
         { long: "json", help: "Print one JSON event per line on stdout" },
       ],
     },

@@ -37,17 +37,19 @@ import { createAgentRunner } from "../execution/agents/create_agent_runner.ts";
 import { cleanupResultFiles } from "../execution/agents/result_file.ts";
 import { whichBinary } from "../execution/agents/which_binary.ts";
 import { type CommitRecord, Coordinator } from "../repo/coordinator.ts";
-import { GitRepo } from "../repo/git.ts";
-import { recoverInterruptedRun } from "../repo/recovery.ts";
+import { DIRTY_TREE_MESSAGE, GitRepo } from "../repo/git.ts";
+import { hasOnlyPgStateChanges, recoverInterruptedRun } from "../repo/recovery.ts";
 import { acquireRunLock } from "../repo/run_lock.ts";
 import { parseFilters } from "../scheduling/filter.ts";
 import { type SnapshotEntry, SnapshotReader } from "../scheduling/snapshot_reader.ts";
+import type { SchedulerItem } from "../scheduling/scheduler_item.ts";
 import { validateTargets } from "../scheduling/targets.ts";
 import { formatPreflightError, runPreflight } from "./preflight.ts";
 import type { RunObserver } from "./run_events.ts";
 import { type RunLoopContext, runScheduler, type RunSummary } from "./run_loop.ts";
+import { planRun, type RunPlan } from "./run_plan.ts";
 import { RunStartError } from "./run_start_error.ts";
-import { backlogSummaryLines, configSummaryLines } from "./startup_summary.ts";
+import { backlogSummaryLines, configSummaryLines, type RunScope } from "./startup_summary.ts";
 import { triageNewItems } from "./triage_loop.ts";
 
 /** Where a session's output goes: log lines, run events and the agents' output. */
@@ -89,6 +91,14 @@ export interface RunSessionOptions {
   clock?: Clock;
   /** Pauses between the attempts of a store operation (default 1 s, 1 s; pg.md §6.2). */
   storeRetryDelaysMs?: readonly number[];
+  /**
+   * Look, change nothing (`pg run --dry-run`, a `run` session only): the
+   * run lock is held while the session is open but no PID file is written,
+   * what a killed run left behind is reported instead of committed, stale
+   * result files stay, and no agent, coordinator or commit is started. Such
+   * a session can only {@linkcode RunSession.plan}.
+   */
+  dryRun?: boolean;
 }
 
 /** What `pg run` asks for. */
@@ -109,6 +119,16 @@ export interface RunOutcome {
   summary: RunSummary;
   /** Commits made, the halt commit included. */
   commits: number;
+}
+
+/** What `pg run --dry-run` found: the plan of the run and what it is based on. */
+export interface DryRunOutcome {
+  /** The first actions and the reasons for the rest. */
+  plan: RunPlan;
+  /** Titles of the active items, by ID. */
+  titles: ReadonlyMap<string, string>;
+  /** The phase cap the run would have. */
+  cap: number;
 }
 
 /** How a `pg triage` went, once its session is closed. */
@@ -135,6 +155,17 @@ export interface RunSession extends AsyncDisposable {
    * @throws {TypeError} In a `triage` session, or when the session was used or closed.
    */
   run(request: RunRequest): Promise<RunSummary>;
+  /**
+   * The dry run of `pg run` (a `dryRun` session): the same checks as
+   * {@linkcode RunSession.run} up to preflight, then the plan of the run's
+   * first actions instead of the run.
+   *
+   * @param request Targets, filter, cap.
+   * @returns The plan.
+   * @throws What {@linkcode RunSession.run} throws before its loop starts.
+   * @throws {TypeError} Outside a `dryRun` session, or when the session was used or closed.
+   */
+  plan(request: RunRequest): Promise<DryRunOutcome>;
   /**
    * The rest of `pg triage` (pg.md §2.6): starts the coordinator and
    * triages every New item.
@@ -207,6 +238,24 @@ export async function runPipeline(
 }
 
 /**
+ * `pg run --dry-run`: opens a `dryRun` session, plans the run's first
+ * actions and closes the session. Nothing is changed: no PID file, no
+ * agent, no store write, no commit.
+ *
+ * @param options Effects, store, config and sink (`dryRun` is implied).
+ * @param request Targets, filter, cap.
+ * @returns The plan.
+ * @throws What {@linkcode openRunSession} and {@linkcode RunSession.plan} throw, after closing.
+ */
+export async function planPipeline(
+  options: RunSessionOptions,
+  request: RunRequest,
+): Promise<DryRunOutcome> {
+  const session = await openRunSession("run", { ...options, dryRun: true });
+  return await closeAfter(session, () => session.plan(request));
+}
+
+/**
  * `pg triage` (pg.md §2.6): opens a session, triages every New item and
  * closes the session (halt commit `TriageCompleted`).
  *
@@ -235,6 +284,14 @@ function deferInOrder(stack: AsyncDisposableStack, steps: readonly (() => Promis
   for (const step of [...steps].reverse()) stack.defer(step);
 }
 
+/** What steps 6–10 found: the backlog, its titles, and what the run covers. */
+interface Prepared {
+  reader: SnapshotReader;
+  items: SchedulerItem[];
+  titles: Map<string, string>;
+  scope: RunScope;
+}
+
 class Session implements RunSession {
   readonly #kind: RunSessionKind;
   readonly #o: RunSessionOptions;
@@ -252,6 +309,10 @@ class Session implements RunSession {
   #runner: AgentRunner | null = null;
   #coordinator: Coordinator | null = null;
   #used = false;
+  /** A dry run: look, change nothing. */
+  readonly #dryRun: boolean;
+  /** A dry run found only the task state a killed run left (a real run commits it first). */
+  #recoverable = false;
 
   constructor(kind: RunSessionKind, options: RunSessionOptions) {
     this.#kind = kind;
@@ -260,6 +321,8 @@ class Session implements RunSession {
     this.#git = new GitRepo({ runner: options.processRunner, root: options.root, fs: options.fs });
     this.#clock = options.clock ?? new SystemClock();
     this.#haltReason = kind === "run" ? "RunError" : "TriageCompleted";
+    this.#dryRun = options.dryRun === true;
+    if (this.#dryRun && kind !== "run") throw new TypeError("Only a run session can be a dry run");
   }
 
   get commits(): readonly CommitRecord[] {
@@ -274,31 +337,66 @@ class Session implements RunSession {
       signal.addEventListener("abort", onAbort, { once: true });
       this.#closing.defer(() => signal.removeEventListener("abort", onAbort));
     }
+    const dry = this.#dryRun;
     const lock = await acquireRunLock({
       fs: this.#o.fs,
       root: this.#o.root,
       pid: this.#o.pid,
       warn: (m) => this.#sink.warn(m),
+      readOnly: dry,
     });
     // From here on, closing does these steps, in this order, each of them.
-    deferInOrder(this.#closing, [
-      () => this.#stopAgents(),
-      () => this.#haltCommit(),
-      ...(this.#kind === "run"
-        ? [() => this.#cleanResultFiles("post"), () => this.#reportLeftovers()]
-        : []),
-      () => lock.release(),
-    ]);
-    await this.#recover(lock.previousPid);
-    if (this.#kind === "run") await this.#cleanResultFiles("pre");
-    const failure = await this.#git.preconditionFailure();
+    deferInOrder(
+      this.#closing,
+      dry ? [() => lock.release()] : [
+        () => this.#stopAgents(),
+        () => this.#haltCommit(),
+        ...(this.#kind === "run"
+          ? [() => this.#cleanResultFiles("post"), () => this.#reportLeftovers()]
+          : []),
+        () => lock.release(),
+      ],
+    );
+    if (dry) await this.#reportInterrupted(lock.previousPid);
+    else await this.#recover(lock.previousPid);
+    if (this.#kind === "run" && !dry) await this.#cleanResultFiles("pre");
+    let failure = await this.#git.preconditionFailure();
+    if (failure === DIRTY_TREE_MESSAGE && this.#recoverable) failure = null;
     if (failure !== null) throw new RunStartError("GitPrecondition", failure);
     this.#loaded = await this.#o.loadConfig();
     await this.#startRunner(this.#loaded.config);
   }
 
   async run(request: RunRequest): Promise<RunSummary> {
-    const { config, path, base } = this.#begin("run");
+    const prepared = await this.#prepare("run", request);
+    const coordinator = await this.#startCoordinator(prepared.reader);
+    const summary = await runScheduler(this.#loopContext(coordinator), {
+      ...prepared.scope,
+      autoAdvance: request.autoAdvance === true,
+    });
+    this.#haltReason = summary.haltReason;
+    return summary;
+  }
+
+  async plan(request: RunRequest): Promise<DryRunOutcome> {
+    const { items, titles, scope } = await this.#prepare("plan", request);
+    const plan = planRun(items, {
+      config: this.#loaded!.config,
+      targets: scope.targets,
+      filter: scope.filter,
+      cap: scope.cap,
+      autoAdvance: request.autoAdvance === true,
+    });
+    return { plan, titles, cap: scope.cap };
+  }
+
+  /**
+   * Steps 6–10 of `pg run`, shared by the run and its dry run: reads the
+   * backlog, checks the targets, the filter and the cap, logs the
+   * overview and runs preflight.
+   */
+  async #prepare(work: "run" | "plan", request: RunRequest): Promise<Prepared> {
+    const { config, path, base } = this.#begin(work);
     const store = this.#o.store;
     const sink = this.#sink;
     const reader = new SnapshotReader();
@@ -353,14 +451,8 @@ class Session implements RunSession {
         { problems: shown },
       );
     }
-
-    const coordinator = await this.#startCoordinator(reader);
-    const summary = await runScheduler(this.#loopContext(coordinator), {
-      ...scope,
-      autoAdvance: request.autoAdvance === true,
-    });
-    this.#haltReason = summary.haltReason;
-    return summary;
+    const titles = new Map(entries.map((e) => [e.view.id, e.title]));
+    return { reader, items, titles, scope };
   }
 
   async triage(): Promise<number> {
@@ -373,10 +465,16 @@ class Session implements RunSession {
     await this.#closing.disposeAsync();
   }
 
-  /** Checks the session may do `kind`'s work now, and returns the config. */
-  #begin(kind: RunSessionKind): LoadedConfig {
-    if (kind !== this.#kind) {
+  /** Checks the session may do this work now, and returns the config. */
+  #begin(kind: RunSessionKind | "plan"): LoadedConfig {
+    const needs = kind === "plan" ? "run" : kind;
+    if (needs !== this.#kind) {
       throw new TypeError(`Cannot ${kind} in a session opened for ${this.#kind}`);
+    }
+    if (this.#dryRun !== (kind === "plan")) {
+      throw new TypeError(
+        this.#dryRun ? `Cannot ${kind} in a dry-run session` : "Cannot plan outside a dry run",
+      );
     }
     if (this.#used || this.#closing.disposed) {
       throw new TypeError(`Cannot ${kind}: the session was already used or closed`);
@@ -396,6 +494,20 @@ class Session implements RunSession {
       this.#sink.warn(
         `Warning: could not commit the task state it left behind: ${(e as Error).message}`,
       );
+    }
+  }
+
+  /** A dry run's {@linkcode #recover}: says what a real run would commit, commits nothing. */
+  async #reportInterrupted(previousPid: number | null): Promise<void> {
+    if (previousPid === null) return;
+    this.#sink.warn(`Warning: the previous run (PID ${previousPid}) did not finish`);
+    try {
+      this.#recoverable = await hasOnlyPgStateChanges(this.#git);
+    } catch {
+      // not a repository: the precondition check says so
+    }
+    if (this.#recoverable) {
+      this.#sink.info("pg run would first commit the task state it left behind");
     }
   }
 

@@ -13,6 +13,7 @@ import { ScriptedAgentRunner, type ScriptStep } from "../execution/agents/script
 import type { RunEvent } from "./run_events.ts";
 import {
   openRunSession,
+  planPipeline,
   runPipeline,
   type RunSessionOptions,
   type RunSink,
@@ -285,6 +286,41 @@ Deno.test("runTriage() commits TriageCompleted and releases the lock", async () 
     assert.equal(outcome.triaged, 1);
     assert.ok(s.journal.only("LOCK").length === 1);
     assert.equal(s.journal.only("INFO [pre]", "INFO [post]").length, 0, "no result-file cleanup");
+  } finally {
+    await s.repo.cleanup();
+  }
+});
+
+Deno.test("planPipeline() after a killed run: reports what it left, commits nothing, keeps its PID file", async () => {
+  const s = await setup([item("WRK-001", "InProgress", { phase: "prd", pool: "main" })], []);
+  try {
+    const head = await s.repo.sh("rev-parse", "HEAD");
+    await Deno.mkdir(`${s.repo.dir}/.phase-golem`, { recursive: true });
+    await Deno.writeTextFile(`${s.repo.dir}/.phase-golem/phase-golem.lock`, "");
+    await Deno.writeTextFile(`${s.repo.dir}/.phase-golem/phase-golem.pid`, "999999\n");
+    // The killed run's phase start, uncommitted.
+    const tasks = `${s.repo.dir}/.task-golem/tasks.jsonl`;
+    await Deno.writeTextFile(tasks, (await Deno.readTextFile(tasks)) + "\n");
+
+    const outcome = await planPipeline(s.options, {});
+
+    assert.deepEqual(outcome.plan.actions.map((a) => a.action.itemId), ["WRK-001"]);
+    assert.deepEqual(s.journal.only("WARN Warning: the previous", "INFO pg run would"), [
+      "WARN Warning: the previous run (PID 999999) did not finish",
+      "INFO pg run would first commit the task state it left behind",
+    ]);
+    assert.equal(await s.repo.sh("rev-parse", "HEAD"), head, "nothing committed");
+    assert.equal(
+      await Deno.readTextFile(`${s.repo.dir}/.phase-golem/phase-golem.pid`),
+      "999999\n",
+      "the next real run still sees the killed one",
+    );
+    assert.deepEqual(s.journal.only("STOP", "LOCK"), ["LOCK released"], "no agent to stop");
+    assert.equal(s.runner.requests.length, 0);
+    // A dry-run session plans, and only plans.
+    const session = await openRunSession("run", { ...s.options, dryRun: true });
+    await assert.rejects(() => session.run({}), TypeError);
+    await session[Symbol.asyncDispose]();
   } finally {
     await s.repo.cleanup();
   }
