@@ -71,6 +71,12 @@ export const PG_COMMANDS: CommandSpec = {
         },
         { long: "auto-advance", help: "Skip a blocked target instead of halting" },
         {
+          long: "max-cost",
+          value: "USD",
+          help: "Start no further phase once the agents reported this cost (US dollars)",
+          defaultText: "execution.max_cost_usd, else no limit",
+        },
+        {
           long: "dry-run",
           help: "Run the checks and print what the run would do first; change nothing",
         },

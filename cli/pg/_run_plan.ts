@@ -45,17 +45,18 @@ export function formatPlanText(outcome: DryRunOutcome): string {
       lines.push(`  ${s.itemId} (${pgStatusToSnake(s.status)}) ${title(s.itemId)}: ${s.detail}`);
     }
   }
+  const limit = outcome.maxCostUsd === null ? "" : `, cost limit $${outcome.maxCostUsd.toFixed(2)}`;
   lines.push(
     plan.halt === null
-      ? `Then it goes on until nothing is left to do (cap ${outcome.cap}).`
+      ? `Then it goes on until nothing is left to do (cap ${outcome.cap}${limit}).`
       : `The run would halt ${plan.actions.length > 0 ? "then" : "at once"}: ${plan.halt}`,
   );
   return lines.join("\n") + "\n";
 }
 
 /**
- * The plan as one JSON line: `{"type": "plan", "halt", "cap", "actions",
- * "not_scheduled", "notes"}`. An action is `{"action": "promote" | "phase"
+ * The plan as one JSON line: `{"type": "plan", "halt", "cap",
+ * "max_cost_usd", "actions", "not_scheduled", "notes"}`. An action is `{"action": "promote" | "phase"
  * | "triage", "item_id", "title", "phase"?, "destructive"?, "why"}`; an
  * item not scheduled is `{"item_id", "title", "status", "reason",
  * "detail"}`.
@@ -88,6 +89,7 @@ export function formatPlanJson(outcome: DryRunOutcome): string {
     type: "plan",
     halt: plan.halt,
     cap: outcome.cap,
+    "max_cost_usd": outcome.maxCostUsd,
     actions,
     "not_scheduled": notScheduled,
     notes: plan.notes,

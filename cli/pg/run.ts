@@ -1,6 +1,6 @@
 /**
  * `pg run [--target ID]… [--only KEY=V]… [--cap N] [--auto-advance]
- * [--dry-run] [--json]`: the orchestrator (pg.md §2.4). This file reads the
+ * [--max-cost USD] [--dry-run] [--json]`: the orchestrator (pg.md §2.4). This file reads the
  * flags and shows the result; the startup checks, the run loop, the dry
  * run's plan and the cleanup are the run session's
  * (`lib/orchestrator/run/run_session.ts`).
@@ -33,6 +33,7 @@ export async function run(p: Parsed, ctx: PgContext, deps: RunDeps = {}): Promis
     throw new CliError("Cannot combine --target and --only flags. Use one or the other.");
   }
   const rawCap = p.value("cap");
+  const maxCostUsd = parseMaxCost(p.value("max-cost"));
   const json = p.flag("json");
   using runIo = openRunIo(ctx, deps, json);
   const out = runIo.out;
@@ -42,6 +43,7 @@ export async function run(p: Parsed, ctx: PgContext, deps: RunDeps = {}): Promis
     only,
     cap: rawCap === undefined ? undefined : Number(rawCap),
     autoAdvance: p.flag("auto-advance"),
+    maxCostUsd,
   };
   let outcome: RunOutcome;
   try {
@@ -64,4 +66,16 @@ export async function run(p: Parsed, ctx: PgContext, deps: RunDeps = {}): Promis
   if (state.itemsCompleted.length === 0 && state.itemsBlocked.size > 0) {
     throw new CliError(ALL_BLOCKED);
   }
+}
+
+/** `--max-cost USD`: a plain decimal number > 0 (`1`, `0.5`, `12.75`). */
+function parseMaxCost(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw.trim());
+  if (!/^\s*\d+(\.\d+)?\s*$/.test(raw) || !(value > 0)) {
+    throw new CliError(
+      `Invalid value '${raw}' for '--max-cost <USD>': expected a number of US dollars > 0`,
+    );
+  }
+  return value;
 }

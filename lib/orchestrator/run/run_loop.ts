@@ -37,7 +37,8 @@ export type HaltReason =
   | "TargetCompleted"
   | "TargetBlocked"
   | "FilterExhausted"
-  | "NoMatchingItems";
+  | "NoMatchingItems"
+  | "CostLimitReached";
 
 /** Consecutive failed executions that trip the circuit breaker. */
 export const CIRCUIT_BREAKER_THRESHOLD = 2;
@@ -80,6 +81,11 @@ export interface RunParams {
   cap: number;
   /** Skip a blocked target instead of halting. */
   autoAdvance?: boolean;
+  /**
+   * The cost limit in US dollars: once the cost the agents reported in this
+   * run reaches it, no further phase starts (default: none).
+   */
+  maxCostUsd?: number | null;
 }
 
 /** How the run went. */
@@ -90,6 +96,8 @@ export interface RunSummary {
   state: RunState;
   /** The filter display (`impact=high AND size=small`), in filter mode. */
   filterDisplay: string | null;
+  /** The cost limit in US dollars, or `null`. */
+  maxCostUsd: number | null;
 }
 
 interface InFlight {
@@ -106,7 +114,8 @@ function abortPromise(signal: AbortSignal): Promise<"aborted"> {
 
 /**
  * Runs the scheduler until a halt reason (pg.md §7.4). Each iteration:
- * shutdown → drain and halt; circuit breaker; snapshot; target or filter
+ * shutdown → drain and halt; circuit breaker; cost limit (running tasks
+ * finish, nothing new starts); snapshot; target or filter
  * bookkeeping; select actions; nothing to do → `AllDoneOrBlocked`; promote,
  * spawn tasks up to the cap; wait for one task and handle it; batch commit.
  *
@@ -181,6 +190,7 @@ class RunLoop {
       haltReason: reason,
       state: this.#state,
       filterDisplay: filter.length > 0 ? formatFilters(filter) : null,
+      maxCostUsd: this.#params.maxCostUsd ?? null,
     };
   }
 
@@ -218,6 +228,7 @@ class RunLoop {
     const targets = this.#params.targets ?? [];
     const filter = this.#params.filter ?? [];
     const cap = this.#params.cap;
+    const maxCost = this.#params.maxCostUsd ?? null;
     const config = this.#ctx.config;
     const state = this.#state;
     const cancelled = abortPromise(this.#ctx.signal);
@@ -228,6 +239,13 @@ class RunLoop {
           `Circuit breaker tripped: ${state.consecutiveExhaustions} consecutive failed executions`,
         );
         return await this.#stop("CircuitBreakerTripped");
+      }
+      if (maxCost !== null && (state.costUsd ?? 0) >= maxCost) {
+        this.#log.info(
+          `Cost limit reached: the agents reported $${(state.costUsd ?? 0).toFixed(2)} of ` +
+            `$${maxCost.toFixed(2)}; starting no further phase`,
+        );
+        return await this.#stop("CostLimitReached");
       }
       const entries = await this.#ctx.coordinator.views();
       for (const e of entries) this.#titles.set(e.view.id, e.title);

@@ -111,6 +111,13 @@ export interface RunRequest {
   cap?: number | undefined;
   /** Skip a blocked target instead of halting. */
   autoAdvance?: boolean;
+  /**
+   * The cost limit in US dollars, > 0 (default `execution.max_cost_usd`,
+   * else none): once the agents of this run reported that much, no further
+   * phase starts, running ones finish, and the run halts with
+   * `CostLimitReached`.
+   */
+  maxCostUsd?: number | undefined;
 }
 
 /** How a `pg run` went, once its session is closed. */
@@ -129,6 +136,8 @@ export interface DryRunOutcome {
   titles: ReadonlyMap<string, string>;
   /** The phase cap the run would have. */
   cap: number;
+  /** The cost limit the run would have, in US dollars, or `null`. */
+  maxCostUsd: number | null;
 }
 
 /** How a `pg triage` went, once its session is closed. */
@@ -150,7 +159,8 @@ export interface RunSession extends AsyncDisposable {
    *
    * @param request Targets, filter, cap.
    * @returns The loop's summary.
-   * @throws {RunStartError} `StoreUnreadable`, `InvalidTargets`, `InvalidCap`, `PreflightFailed`.
+   * @throws {RunStartError} `StoreUnreadable`, `InvalidTargets`, `InvalidCap`,
+   *   `InvalidCostLimit`, `PreflightFailed`.
    * @throws {FilterError} For an unusable `--only` value.
    * @throws {TypeError} In a `triage` session, or when the session was used or closed.
    */
@@ -233,6 +243,8 @@ export async function runPipeline(
     "follow_ups_created": st.followUpsCreated,
     "items_merged": st.itemsMerged,
     commits,
+    ...(st.costUsd === null ? {} : { "cost_usd": st.costUsd }),
+    ...(summary.maxCostUsd === null ? {} : { "max_cost_usd": summary.maxCostUsd }),
   });
   return { summary, commits };
 }
@@ -289,7 +301,7 @@ interface Prepared {
   reader: SnapshotReader;
   items: SchedulerItem[];
   titles: Map<string, string>;
-  scope: RunScope;
+  scope: RunScope & { maxCostUsd: number | null };
 }
 
 class Session implements RunSession {
@@ -387,7 +399,7 @@ class Session implements RunSession {
       cap: scope.cap,
       autoAdvance: request.autoAdvance === true,
     });
-    return { plan, titles, cap: scope.cap };
+    return { plan, titles, cap: scope.cap, maxCostUsd: scope.maxCostUsd };
   }
 
   /**
@@ -427,9 +439,17 @@ class Session implements RunSession {
         `Invalid phase cap ${cap}: expected an integer 0..${MAX_CAP}`,
       );
     }
-    const scope = { targets: checked.targets, filter, cap };
+    const maxCostUsd = request.maxCostUsd ?? config.execution.max_cost_usd ?? null;
+    if (maxCostUsd !== null && !(Number.isFinite(maxCostUsd) && maxCostUsd > 0)) {
+      throw new RunStartError(
+        "InvalidCostLimit",
+        `Invalid cost limit ${maxCostUsd}: expected a number of US dollars > 0`,
+      );
+    }
+    const scope = { targets: checked.targets, filter, cap, maxCostUsd };
     for (const line of configSummaryLines(config, scope)) sink.info(line);
     for (const line of backlogSummaryLines(items)) sink.info(line);
+    if (maxCostUsd !== null) this.#warnUnenforceableLimit(maxCostUsd);
 
     const archiveIds = new Set(await store.loadArchiveIds().catch(() => []));
     const errors = await runPreflight({
@@ -494,6 +514,27 @@ class Session implements RunSession {
       this.#sink.warn(
         `Warning: could not commit the task state it left behind: ${(e as Error).message}`,
       );
+    }
+  }
+
+  /** Warns once when the agent does not (or may not) report what its runs cost. */
+  #warnUnenforceableLimit(maxCostUsd: number): void {
+    const runner = this.#runner!;
+    const limit = `$${maxCostUsd.toFixed(2)}`;
+    switch (runner.costReporting ?? "unreported") {
+      case "reported":
+        return;
+      case "unreported":
+        this.#sink.warn(
+          `Warning: the cost limit (${limit}) cannot be enforced: ${runner.displayName} ` +
+            "does not report its cost",
+        );
+        return;
+      case "if_printed":
+        this.#sink.warn(
+          `Warning: the cost limit (${limit}) may not be enforced: ${runner.displayName} ` +
+            "reports its cost only if it prints a result line like claude's JSON output",
+        );
     }
   }
 

@@ -325,3 +325,45 @@ Deno.test("planPipeline() after a killed run: reports what it left, commits noth
     await s.repo.cleanup();
   }
 });
+
+Deno.test("runPipeline() takes execution.max_cost_usd, and warns once when the agent reports no cost", async () => {
+  const s = await setup([item("WRK-001", "InProgress", { phase: "prd", pool: "main" })], [
+    {
+      result: { itemId: "WRK-001", phase: "prd", result: "phase_complete" },
+      usage: { costUsd: 0.5 },
+    },
+  ]);
+  try {
+    const loaded = await s.options.loadConfig();
+    loaded.config.execution.max_cost_usd = 0.5;
+    s.runner.costReporting = "unreported";
+    const outcome = await runPipeline(s.options, {});
+    assert.equal(outcome.summary.haltReason, "CostLimitReached");
+    assert.equal(outcome.summary.maxCostUsd, 0.5);
+    assert.deepEqual(s.journal.only("INFO [config] Run", "WARN Warning: the cost limit"), [
+      "INFO [config] Run: all items | cap 100 | cost limit $0.50",
+      "WARN Warning: the cost limit ($0.50) cannot be enforced: Scripted agent does not report its cost",
+    ]);
+    // --max-cost wins over the config.
+    const again = await setup([item("WRK-001", "New")], []);
+    try {
+      const cfg = await again.options.loadConfig();
+      cfg.config.execution.max_cost_usd = 0.5;
+      const planned = await planPipeline(again.options, { maxCostUsd: 2 });
+      assert.equal(planned.maxCostUsd, 2);
+      assert.deepEqual(
+        again.journal.only("WARN Warning: the cost limit"),
+        [],
+        "claude-like: no warning",
+      );
+      await assert.rejects(
+        () => planPipeline(again.options, { maxCostUsd: 0 }),
+        (e) => e instanceof RunStartError && e.code === "InvalidCostLimit",
+      );
+    } finally {
+      await again.repo.cleanup();
+    }
+  } finally {
+    await s.repo.cleanup();
+  }
+});
