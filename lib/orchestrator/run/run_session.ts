@@ -2,9 +2,12 @@
  * One `pg run` or `pg triage` from start to finish (pg.md §2.4, §2.6): the
  * startup checks in their order, the work, and the cleanup.
  *
- * Opening takes the run lock (committing what a killed run left behind),
- * deletes stale result files (`run`), checks git, loads the config and
- * builds and checks the agent runner. `run()` then reads the backlog,
+ * Opening takes the run lock, stops the agents a killed pg left running
+ * (recorded in `.phase-golem/agents/`), commits what a killed run left
+ * behind, deletes stale result files (`run`), checks git, loads the config
+ * and builds and checks the agent runner, whose process groups are
+ * recorded while they run. A dry run (`pg run --dry-run`) makes the same
+ * checks, changes nothing, and plans instead of running. `run()` then reads the backlog,
  * checks targets, filters and the cap, logs the overview, runs preflight,
  * starts the coordinator and runs the loop; `triage()` starts the
  * coordinator and triages the New items.
@@ -36,6 +39,10 @@ import type { AgentRunner } from "../execution/agents/agent_runner.ts";
 import { createAgentRunner } from "../execution/agents/create_agent_runner.ts";
 import { cleanupResultFiles } from "../execution/agents/result_file.ts";
 import { whichBinary } from "../execution/agents/which_binary.ts";
+import { AgentRecords, type AgentRecordSink } from "../execution/agents/agent_records.ts";
+import { type OrphanOutcome, stopOrphanedAgents } from "../execution/agents/orphaned_agents.ts";
+import { DEFAULT_GRACE_MS, ProcessGroups } from "../execution/agents/process_group.ts";
+import { type ProcessTable, ProcProcessTable } from "../execution/agents/process_table.ts";
 import { type CommitRecord, Coordinator } from "../repo/coordinator.ts";
 import { DIRTY_TREE_MESSAGE, GitRepo } from "../repo/git.ts";
 import { hasOnlyPgStateChanges, recoverInterruptedRun } from "../repo/recovery.ts";
@@ -55,8 +62,20 @@ import { triageNewItems } from "./triage_loop.ts";
 /** Where a session's output goes: log lines, run events and the agents' output. */
 export interface RunSink extends Logger, RunObserver {}
 
+/** What the session gives the runner it has built. */
+export interface RunnerExtras {
+  /** Where the runner's process groups are recorded while they run. */
+  records: AgentRecordSink;
+  /** The grace period between SIGTERM and SIGKILL, in milliseconds. */
+  graceMs: number;
+}
+
 /** Builds the agent runner for a config. */
-export type RunnerFactory = (config: PgConfig, root: string) => Promise<AgentRunner>;
+export type RunnerFactory = (
+  config: PgConfig,
+  root: string,
+  extras: RunnerExtras,
+) => Promise<AgentRunner>;
 
 /**
  * Which command a session serves: `run` also deletes stale result files
@@ -89,6 +108,10 @@ export interface RunSessionOptions {
   searchPath?: string | undefined;
   /** Clock (default: the system clock). */
   clock?: Clock;
+  /** The process table, to tell a recorded agent from a reused PID (default: `/proc`). */
+  processTable?: ProcessTable;
+  /** The grace period between SIGTERM and SIGKILL for agent groups (default 5000 ms). */
+  killGraceMs?: number;
   /** Pauses between the attempts of a store operation (default 1 s, 1 s; pg.md §6.2). */
   storeRetryDelaysMs?: readonly number[];
   /**
@@ -325,6 +348,10 @@ class Session implements RunSession {
   readonly #dryRun: boolean;
   /** A dry run found only the task state a killed run left (a real run commits it first). */
   #recoverable = false;
+  /** The records of running agent groups (`.phase-golem/agents/`). */
+  readonly #records: AgentRecords;
+  readonly #table: ProcessTable;
+  readonly #graceMs: number;
 
   constructor(kind: RunSessionKind, options: RunSessionOptions) {
     this.#kind = kind;
@@ -335,6 +362,15 @@ class Session implements RunSession {
     this.#haltReason = kind === "run" ? "RunError" : "TriageCompleted";
     this.#dryRun = options.dryRun === true;
     if (this.#dryRun && kind !== "run") throw new TypeError("Only a run session can be a dry run");
+    this.#table = options.processTable ?? new ProcProcessTable();
+    this.#graceMs = options.killGraceMs ?? DEFAULT_GRACE_MS;
+    this.#records = new AgentRecords({
+      fs: options.fs,
+      root: options.root,
+      table: this.#table,
+      pgPid: options.pid,
+      warn: (m) => this.#sink.warn(m),
+    });
   }
 
   get commits(): readonly CommitRecord[] {
@@ -369,6 +405,7 @@ class Session implements RunSession {
         () => lock.release(),
       ],
     );
+    await this.#stopOrphans();
     if (dry) await this.#reportInterrupted(lock.previousPid);
     else await this.#recover(lock.previousPid);
     if (this.#kind === "run" && !dry) await this.#cleanResultFiles("pre");
@@ -517,6 +554,57 @@ class Session implements RunSession {
     }
   }
 
+  /**
+   * Stops the agent groups a killed pg left running (before anything
+   * else, so they stop editing the repository); a dry run only reports them.
+   */
+  async #stopOrphans(): Promise<void> {
+    const groups = new ProcessGroups({ graceMs: this.#graceMs });
+    let outcomes: OrphanOutcome[];
+    try {
+      outcomes = await stopOrphanedAgents({
+        records: this.#records,
+        table: this.#table,
+        terminate: (pgid) => groups.terminate(pgid),
+        dryRun: this.#dryRun,
+      });
+    } catch (e) {
+      this.#sink.warn(`Warning: could not check for orphaned agents: ${(e as Error).message}`);
+      return;
+    }
+    for (const { record, outcome, how } of outcomes) {
+      const group = `agent process group ${record.pgid} (${commandLine(record.command)})`;
+      switch (outcome) {
+        case "stopped":
+          this.#sink.warn(
+            `Warning: stopped ${group}, left running by a killed run: ${
+              how === "killed" ? `SIGKILL after ${this.#graceMs / 1000} s` : "SIGTERM"
+            }`,
+          );
+          break;
+        case "found":
+          this.#sink.warn(
+            `Warning: ${group}, left by a killed run, is still running; pg run would stop it first`,
+          );
+          break;
+        case "reused":
+          this.#sink.info(
+            `Not signalling process group ${record.pgid}: process ${record.pgid} is not the ` +
+              "recorded agent (it started at another time; the PID was reused)",
+          );
+          break;
+        case "unverifiable":
+          this.#sink.warn(
+            `Warning: cannot tell whether ${group} still runs (no process start times here); ` +
+              `if it does, stop it with: kill -TERM -${record.pgid}`,
+          );
+          break;
+        case "gone":
+          this.#sink.debug(`The ${group} a killed run recorded has ended`);
+      }
+    }
+  }
+
   /** Warns once when the agent does not (or may not) report what its runs cost. */
   #warnUnenforceableLimit(maxCostUsd: number): void {
     const runner = this.#runner!;
@@ -563,7 +651,10 @@ class Session implements RunSession {
   /** Builds the runner, checks its CLI is there, and logs it (pg.md §2.4 step 5). */
   async #startRunner(config: PgConfig): Promise<void> {
     const create = this.#o.createRunner ?? defaultRunnerFactory;
-    const runner = await create(config, this.#o.root);
+    const runner = await create(config, this.#o.root, {
+      records: this.#records,
+      graceMs: this.#graceMs,
+    });
     this.#runner = runner;
     await runner.checkAvailable();
     this.#sink.info(`Agent: ${runner.displayName} (model: ${config.agent.model ?? "default"})`);
@@ -657,7 +748,21 @@ class Session implements RunSession {
   }
 }
 
-/** The runner for `agent.cli` (claude, opencode, codex or a command template). */
-function defaultRunnerFactory(config: PgConfig, root: string): Promise<AgentRunner> {
-  return Promise.resolve(createAgentRunner(config.agent, { root }));
+/**
+ * The runner for `agent.cli` (claude, opencode, codex or a command
+ * template), its process groups recorded while they run.
+ */
+function defaultRunnerFactory(
+  config: PgConfig,
+  root: string,
+  extras: RunnerExtras,
+): Promise<AgentRunner> {
+  const groups = new ProcessGroups({ records: extras.records, graceMs: extras.graceMs });
+  return Promise.resolve(createAgentRunner(config.agent, { root, groups }));
+}
+
+/** A recorded command for a log line: its words, cut at 80 characters. */
+function commandLine(command: readonly string[]): string {
+  const text = command.join(" ");
+  return text.length <= 80 ? text : `${text.slice(0, 79)}…`;
 }
