@@ -77,6 +77,11 @@ export const PG_COMMANDS: CommandSpec = {
           defaultText: "execution.max_cost_usd, else no limit",
         },
         {
+          long: "watch",
+          conflicts: ["target", "dry-run"],
+          help: "When nothing is left to do, wait for new or unblocked items instead of halting",
+        },
+        {
           long: "dry-run",
           help: "Run the checks and print what the run would do first; change nothing",
         },

@@ -1,6 +1,6 @@
 /**
  * `pg run [--target ID]… [--only KEY=V]… [--cap N] [--auto-advance]
- * [--max-cost USD] [--dry-run] [--json]`: the orchestrator (pg.md §2.4). This file reads the
+ * [--max-cost USD] [--watch] [--dry-run] [--json]`: the orchestrator (pg.md §2.4). This file reads the
  * flags and shows the result; the startup checks, the run loop, the dry
  * run's plan and the cleanup are the run session's
  * (`lib/orchestrator/run/run_session.ts`).
@@ -44,6 +44,7 @@ export async function run(p: Parsed, ctx: PgContext, deps: RunDeps = {}): Promis
     cap: rawCap === undefined ? undefined : Number(rawCap),
     autoAdvance: p.flag("auto-advance"),
     maxCostUsd,
+    watch: p.flag("watch"),
   };
   let outcome: RunOutcome;
   try {

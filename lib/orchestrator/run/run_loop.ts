@@ -86,6 +86,11 @@ export interface RunParams {
    * run reaches it, no further phase starts (default: none).
    */
   maxCostUsd?: number | null;
+  /**
+   * Counters to go on from (default: fresh ones). `pg run --watch` passes
+   * the same state to each loop, so its summary covers the whole session.
+   */
+  state?: RunState;
 }
 
 /** How the run went. */
@@ -136,7 +141,7 @@ class RunLoop {
   readonly #params: RunParams;
   readonly #log: Logger;
   readonly #observer: RunObserver;
-  readonly #state: RunState = newRunState();
+  readonly #state: RunState;
   readonly #completion: CompletionHandler;
   readonly #running = new Map<string, RunningTask>();
   readonly #inFlight = new Map<string, InFlight>();
@@ -149,6 +154,7 @@ class RunLoop {
   constructor(ctx: RunLoopContext, params: RunParams) {
     this.#ctx = ctx;
     this.#params = params;
+    this.#state = params.state ?? newRunState();
     this.#log = ctx.log;
     this.#observer = ctx.observer ?? NULL_OBSERVER;
     this.#completion = new CompletionHandler({

@@ -58,6 +58,8 @@ import { planRun, type RunPlan } from "./run_plan.ts";
 import { RunStartError } from "./run_start_error.ts";
 import { backlogSummaryLines, configSummaryLines, type RunScope } from "./startup_summary.ts";
 import { triageNewItems } from "./triage_loop.ts";
+import { runWatching } from "./watch_loop.ts";
+import { denoWatchDir, type WatchDir } from "../../io/dir_watch.ts";
 
 /** Where a session's output goes: log lines, run events and the agents' output. */
 export interface RunSink extends Logger, RunObserver {}
@@ -112,6 +114,12 @@ export interface RunSessionOptions {
   processTable?: ProcessTable;
   /** The grace period between SIGTERM and SIGKILL for agent groups (default 5000 ms). */
   killGraceMs?: number;
+  /** Watches the store directory for `pg run --watch` (default `Deno.watchFs`). */
+  watchDir?: WatchDir;
+  /** `--watch`: quiet time after a store change before looking (default 300 ms). */
+  watchDebounceMs?: number;
+  /** `--watch`: how often to look again while other changes keep pg waiting (default 1000 ms). */
+  watchPollMs?: number;
   /** Pauses between the attempts of a store operation (default 1 s, 1 s; pg.md §6.2). */
   storeRetryDelaysMs?: readonly number[];
   /**
@@ -141,6 +149,12 @@ export interface RunRequest {
    * `CostLimitReached`.
    */
   maxCostUsd?: number | undefined;
+  /**
+   * Keep running (`pg run --watch`; not with targets): instead of halting
+   * when nothing is left to do, wait for new or unblocked items in the
+   * store, commit the store's changes and go on, until stopped.
+   */
+  watch?: boolean;
 }
 
 /** How a `pg run` went, once its session is closed. */
@@ -324,7 +338,7 @@ interface Prepared {
   reader: SnapshotReader;
   items: SchedulerItem[];
   titles: Map<string, string>;
-  scope: RunScope & { maxCostUsd: number | null };
+  scope: RunScope & { maxCostUsd: number | null; watch: boolean };
 }
 
 class Session implements RunSession {
@@ -419,10 +433,16 @@ class Session implements RunSession {
   async run(request: RunRequest): Promise<RunSummary> {
     const prepared = await this.#prepare("run", request);
     const coordinator = await this.#startCoordinator(prepared.reader);
-    const summary = await runScheduler(this.#loopContext(coordinator), {
-      ...prepared.scope,
-      autoAdvance: request.autoAdvance === true,
-    });
+    const params = { ...prepared.scope, autoAdvance: request.autoAdvance === true };
+    const context = this.#loopContext(coordinator);
+    const summary = request.watch === true
+      ? await runWatching(context, params, {
+        git: this.#git,
+        watchDir: this.#o.watchDir ?? denoWatchDir,
+        debounceMs: this.#o.watchDebounceMs ?? 300,
+        pollMs: this.#o.watchPollMs ?? 1000,
+      })
+      : await runScheduler(context, params);
     this.#haltReason = summary.haltReason;
     return summary;
   }
@@ -468,6 +488,9 @@ class Session implements RunSession {
         { problems: checked.problems },
       );
     }
+    if (request.watch === true && checked.targets.length > 0) {
+      throw new TypeError("Cannot watch with targets: a target run ends with its targets");
+    }
     const filter = parseFilters(request.only ?? []);
     const cap = request.cap ?? config.execution.default_phase_cap;
     if (!Number.isInteger(cap) || cap < 0 || cap > MAX_CAP) {
@@ -483,7 +506,13 @@ class Session implements RunSession {
         `Invalid cost limit ${maxCostUsd}: expected a number of US dollars > 0`,
       );
     }
-    const scope = { targets: checked.targets, filter, cap, maxCostUsd };
+    const scope = {
+      targets: checked.targets,
+      filter,
+      cap,
+      maxCostUsd,
+      watch: request.watch === true,
+    };
     for (const line of configSummaryLines(config, scope)) sink.info(line);
     for (const line of backlogSummaryLines(items)) sink.info(line);
     if (maxCostUsd !== null) this.#warnUnenforceableLimit(maxCostUsd);

@@ -20,6 +20,8 @@ import {
   runTriage,
 } from "./run_session.ts";
 import { RunStartError } from "./run_start_error.ts";
+import type { DirWatch } from "../../io/dir_watch.ts";
+import { importItems } from "../../store/ops/add.ts";
 
 /** Everything the session did that the tests look at, in one ordered list. */
 class Journal implements RunSink {
@@ -363,6 +365,101 @@ Deno.test("runPipeline() takes execution.max_cost_usd, and warns once when the a
     } finally {
       await again.repo.cleanup();
     }
+  } finally {
+    await s.repo.cleanup();
+  }
+});
+
+/** A directory watch the test wakes by hand. */
+class ManualWatch implements DirWatch {
+  #wake: (() => void) | null = null;
+  #events = 0;
+  #closed = false;
+  wake(): void {
+    this.#events++;
+    this.#wake?.();
+  }
+  close(): void {
+    this.#closed = true;
+    this.#wake?.();
+  }
+  async *[Symbol.asyncIterator](): AsyncIterator<void> {
+    while (!this.#closed) {
+      if (this.#events > 0) {
+        this.#events--;
+        yield;
+        continue;
+      }
+      await new Promise<void>((r) => this.#wake = r);
+      this.#wake = null;
+    }
+  }
+}
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  const end = Date.now() + 10_000;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+Deno.test("runPipeline() with watch: waits, is held by other changes, commits the backlog, runs, stops on abort", async () => {
+  const ctrl = new AbortController();
+  const done = (phase: string, extra = {}) => ({
+    result: { itemId: "WRK-002", phase, result: "phase_complete" as const, ...extra },
+  });
+  const s = await setup([item("WRK-001", "New")], [
+    { result: { itemId: "WRK-001", phase: "triage", result: "blocked" } },
+    done("triage", { updatedAssessments: { size: "small", risk: "low" } }),
+    done("prd"),
+    done("build"),
+    done("review"),
+  ], { signal: ctrl.signal });
+  const watches: ManualWatch[] = [];
+  try {
+    const running = runPipeline({
+      ...s.options,
+      watchDir: () => {
+        const w = new ManualWatch();
+        watches.push(w);
+        return w;
+      },
+      watchDebounceMs: 0,
+      watchPollMs: 20,
+    }, { watch: true });
+    const waiting = () => s.journal.only("INFO Waiting for work").length;
+    await until(() => waiting() === 1, "the first wait");
+
+    await Deno.writeTextFile(`${s.repo.dir}/scratch.txt`, "not pg's");
+    await importItems(s.repo.store, { active: [item("WRK-002", "New")] }); // as `tg add` would
+    watches[0]!.wake();
+    const held = "WARN Waiting: the backlog has work, but there are uncommitted changes outside " +
+      ".task-golem/: scratch.txt. Commit or discard them; pg goes on once only .task-golem/ has changes.";
+    await until(() => s.journal.entries.includes(held), "the held message");
+    assert.equal(
+      s.runner.requests.length,
+      1,
+      "only the first loop's triage: nothing runs meanwhile",
+    );
+
+    await Deno.remove(`${s.repo.dir}/scratch.txt`); // found by polling git
+    await until(() => waiting() === 2, "the second wait");
+    assert.equal(s.journal.entries.filter((e) => e === held).length, 1, "said once");
+    ctrl.abort();
+    const outcome = await running;
+
+    assert.equal(outcome.summary.haltReason, "ShutdownRequested");
+    // The summary covers the session: both loops.
+    assert.deepEqual(outcome.summary.state.itemsCompleted, ["WRK-002"]);
+    assert.deepEqual([...outcome.summary.state.itemsBlocked], ["WRK-001"]);
+    assert.equal(outcome.summary.state.phasesExecuted, 5);
+    const log = (await s.repo.sh("log", "--format=%s")).trim().split("\n");
+    const backlog = log.indexOf("[phase-golem] Backlog changes");
+    assert.ok(backlog > 0, log.join("\n"));
+    assert.ok(log.slice(0, backlog).some((l) => l.startsWith("[WRK-002][triage]")), "after it");
+    assert.equal((await s.repo.sh("status", "--porcelain")).trim(), "");
+    assert.ok(s.journal.entries.includes("INFO [config] Run: all items | cap 100 | watch"));
   } finally {
     await s.repo.cleanup();
   }
