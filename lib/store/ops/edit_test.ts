@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { FixedClock } from "../../io/clock.ts";
-import type { Item } from "../item.ts";
 import {
   item,
   lines,
