@@ -40,7 +40,7 @@ import { createAgentRunner } from "../execution/agents/create_agent_runner.ts";
 import { cleanupResultFiles } from "../execution/agents/result_file.ts";
 import { whichBinary } from "../execution/agents/which_binary.ts";
 import { AgentRecords, type AgentRecordSink } from "../execution/agents/agent_records.ts";
-import { type OrphanOutcome, stopOrphanedAgents } from "../execution/agents/orphaned_agents.ts";
+import { describeOrphanOutcome, stopOrphanedAgents } from "../execution/agents/orphaned_agents.ts";
 import { DEFAULT_GRACE_MS, ProcessGroups } from "../execution/agents/process_group.ts";
 import { type ProcessTable, ProcProcessTable } from "../execution/agents/process_table.ts";
 import { type CommitRecord, Coordinator } from "../repo/coordinator.ts";
@@ -589,48 +589,19 @@ class Session implements RunSession {
    */
   async #stopOrphans(): Promise<void> {
     const groups = new ProcessGroups({ graceMs: this.#graceMs });
-    let outcomes: OrphanOutcome[];
     try {
-      outcomes = await stopOrphanedAgents({
+      const outcomes = await stopOrphanedAgents({
         records: this.#records,
         table: this.#table,
         terminate: (pgid) => groups.terminate(pgid),
         dryRun: this.#dryRun,
       });
+      for (const outcome of outcomes) {
+        const { level, message } = describeOrphanOutcome(outcome, this.#graceMs);
+        this.#sink[level](message);
+      }
     } catch (e) {
       this.#sink.warn(`Warning: could not check for orphaned agents: ${(e as Error).message}`);
-      return;
-    }
-    for (const { record, outcome, how } of outcomes) {
-      const group = `agent process group ${record.pgid} (${commandLine(record.command)})`;
-      switch (outcome) {
-        case "stopped":
-          this.#sink.warn(
-            `Warning: stopped ${group}, left running by a killed run: ${
-              how === "killed" ? `SIGKILL after ${this.#graceMs / 1000} s` : "SIGTERM"
-            }`,
-          );
-          break;
-        case "found":
-          this.#sink.warn(
-            `Warning: ${group}, left by a killed run, is still running; pg run would stop it first`,
-          );
-          break;
-        case "reused":
-          this.#sink.info(
-            `Not signalling process group ${record.pgid}: process ${record.pgid} is not the ` +
-              "recorded agent (it started at another time; the PID was reused)",
-          );
-          break;
-        case "unverifiable":
-          this.#sink.warn(
-            `Warning: cannot tell whether ${group} still runs (no process start times here); ` +
-              `if it does, stop it with: kill -TERM -${record.pgid}`,
-          );
-          break;
-        case "gone":
-          this.#sink.debug(`The ${group} a killed run recorded has ended`);
-      }
     }
   }
 
@@ -788,10 +759,4 @@ function defaultRunnerFactory(
 ): Promise<AgentRunner> {
   const groups = new ProcessGroups({ records: extras.records, graceMs: extras.graceMs });
   return Promise.resolve(createAgentRunner(config.agent, { root, groups }));
-}
-
-/** A recorded command for a log line: its words, cut at 80 characters. */
-function commandLine(command: readonly string[]): string {
-  const text = command.join(" ");
-  return text.length <= 80 ? text : `${text.slice(0, 79)}…`;
 }

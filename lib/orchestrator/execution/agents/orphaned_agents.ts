@@ -100,3 +100,73 @@ export async function stopOrphanedAgents(options: StopOrphansOptions): Promise<O
     return how === "gone" ? { record, outcome: "gone" } : { record, outcome: "stopped", how };
   }));
 }
+
+/** A log line about one recorded group: its level and text. */
+export interface OrphanMessage {
+  /** `warn` for what the user should know, `info`, or `debug`. */
+  level: "warn" | "info" | "debug";
+  /** The line. */
+  message: string;
+}
+
+/** A recorded command for a log line: its words, cut at 80 characters. */
+function commandLine(command: readonly string[]): string {
+  const text = command.join(" ");
+  return text.length <= 80 ? text : `${text.slice(0, 79)}…`;
+}
+
+/**
+ * What to tell the user about one recorded group.
+ *
+ * @param o The outcome.
+ * @param graceMs The grace period before SIGKILL, in milliseconds.
+ * @returns The level and the line.
+ *
+ * @example
+ * ```ts
+ * import { describeOrphanOutcome } from "./orphaned_agents.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const record = {
+ *   pgid: 4242, startTime: 1, bootId: null, pgPid: 1, startedAt: "", command: ["claude", "-p", "…"],
+ * };
+ * assert.deepEqual(describeOrphanOutcome({ record, outcome: "stopped", how: "killed" }, 5000), {
+ *   level: "warn",
+ *   message: "Warning: stopped agent process group 4242 (claude -p …), " +
+ *     "left running by a killed run: SIGKILL after 5 s",
+ * });
+ * ```
+ */
+export function describeOrphanOutcome(o: OrphanOutcome, graceMs: number): OrphanMessage {
+  const { record } = o;
+  const group = `agent process group ${record.pgid} (${commandLine(record.command)})`;
+  switch (o.outcome) {
+    case "stopped":
+      return {
+        level: "warn",
+        message: `Warning: stopped ${group}, left running by a killed run: ${
+          o.how === "killed" ? `SIGKILL after ${graceMs / 1000} s` : "SIGTERM"
+        }`,
+      };
+    case "found":
+      return {
+        level: "warn",
+        message: `Warning: ${group}, left by a killed run, is still running; ` +
+          "pg run would stop it first",
+      };
+    case "reused":
+      return {
+        level: "info",
+        message: `Not signalling process group ${record.pgid}: process ${record.pgid} is not ` +
+          "the recorded agent (it started at another time; the PID was reused)",
+      };
+    case "unverifiable":
+      return {
+        level: "warn",
+        message: `Warning: cannot tell whether ${group} still runs (no process start times ` +
+          `here); if it does, stop it with: kill -TERM -${record.pgid}`,
+      };
+    case "gone":
+      return { level: "debug", message: `The ${group} a killed run recorded has ended` };
+  }
+}
