@@ -60,6 +60,7 @@ export {
 } from "./lib/store/ops/status.ts";
 export { removeItem, type RemoveItemOptions, type RemoveOutcome } from "./lib/store/ops/remove.ts";
 export { addNote } from "./lib/store/ops/note.ts";
+export { initStore, type InitStoreOutcome } from "./lib/store/ops/init.ts";
 export { updateItem, type UpdateItemOptions, type UpdateOutcome } from "./lib/store/ops/update.ts";
 export { mergeItem, type MergeItemOptions, type MergeOutcome } from "./lib/store/ops/merge.ts";
 export {

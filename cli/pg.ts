@@ -37,13 +37,23 @@ export const PG_COMMANDS: CommandSpec = {
   subcommands: [
     {
       name: "init",
-      about: "Set up phase-golem in a project (config, runtime directories, .gitignore)",
-      options: [{
-        long: "prefix",
-        value: "PREFIX",
-        help: "Prefix of generated item IDs",
-        defaultText: "WRK",
-      }],
+      about:
+        "Set up phase-golem in a git repository: task store, config, workflow pack, runtime folders",
+      options: [
+        {
+          long: "prefix",
+          value: "PREFIX",
+          help: "Prefix of generated item IDs",
+          defaultText: "WRK",
+        },
+        {
+          long: "agent",
+          value: "NAME",
+          choices: ["claude", "codex", "opencode"],
+          help: "Agent CLI for the new config",
+          defaultText: "the first of these on PATH, else claude",
+        },
+      ],
     },
     {
       name: "run",

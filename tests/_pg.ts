@@ -18,9 +18,29 @@ function run(cmd: string, args: string[], cwd: string): Promise<Output> {
   return runIn(cmd, args, { cwd });
 }
 
-/** Runs `deno run -A cli/pg.ts …` in `cwd`. */
-export function pg(args: string[], cwd: string): Promise<Output> {
-  return run(Deno.execPath(), ["run", "--quiet", "-A", PG_ENTRY, ...args], cwd);
+/** Runs `deno run -A cli/pg.ts …` in `cwd` (with `env` added to the environment). */
+export function pg(args: string[], cwd: string, env?: Record<string, string>): Promise<Output> {
+  return runIn(Deno.execPath(), ["run", "--quiet", "-A", PG_ENTRY, ...args], {
+    cwd,
+    ...(env === undefined ? {} : { env }),
+  });
+}
+
+/**
+ * Makes `dir` a `PATH` of its own: `git` (linked to the real one) and an
+ * executable stub for each name in `programs` (e.g. `["codex"]`), so that
+ * no agent CLI installed on this machine is found.
+ *
+ * @returns The `PATH` value (just `dir`).
+ */
+export async function isolatedPath(dir: string, programs: string[] = []): Promise<string> {
+  await Deno.mkdir(dir, { recursive: true });
+  const which = await runIn("sh", ["-c", "command -v git"], { cwd: dir });
+  await Deno.symlink(which.stdout.trim(), `${dir}/git`);
+  for (const p of programs) {
+    await Deno.writeTextFile(`${dir}/${p}`, "#!/bin/sh\necho stub\n", { mode: 0o755 });
+  }
+  return dir;
 }
 
 /** Runs git in `cwd` and returns its trimmed stdout; throws on failure. */

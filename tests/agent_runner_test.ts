@@ -646,7 +646,7 @@ agentTest(
     await assert.rejects(
       missing.checkAvailable(),
       (e: unknown) =>
-        e instanceof AgentUnavailableError &&
+        e instanceof AgentUnavailableError && e.missing &&
         e.message ===
           "Codex CLI not found on PATH. Install: npm install -g @openai/codex (https://github.com/openai/codex) (Failed to spawn 'codex': entity not found)",
     );
@@ -662,7 +662,7 @@ agentTest(
     await assert.rejects(
       s.runner({ cli: "opencode" }, { env: { PATH: brokenBin } }).checkAvailable(),
       (e: unknown) =>
-        e instanceof AgentUnavailableError &&
+        e instanceof AgentUnavailableError && !e.missing &&
         e.message === "OpenCode CLI found but `opencode --version` failed",
     );
   },
@@ -673,7 +673,7 @@ agentTest("checkAvailable() of a command template checks that the program exists
   await assert.rejects(
     s.runner({ cli: "command", command: ["zz-no-such-agent", "{prompt}"] }).checkAvailable(),
     (e: unknown) =>
-      e instanceof AgentUnavailableError &&
+      e instanceof AgentUnavailableError && e.missing &&
       e.message ===
         "Agent command `zz-no-such-agent` not found on PATH. Check agent.command in the config (no executable file of that name in any PATH directory)",
   );

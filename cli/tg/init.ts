@@ -10,11 +10,8 @@ import type { Parsed } from "../_args.ts";
 import { invalidInput, ioError } from "../../lib/store/errors.ts";
 import { TaskStore } from "../../lib/store/store.ts";
 import { STORE_DIR_NAME } from "../../lib/store/root.ts";
-import {
-  ensureGitattributes,
-  MERGE_DRIVER_COMMAND,
-  MERGE_DRIVER_NAME,
-} from "../../lib/store/gitattributes.ts";
+import { MERGE_DRIVER_COMMAND, MERGE_DRIVER_NAME } from "../../lib/store/gitattributes.ts";
+import { initStore } from "../../lib/store/ops/init.ts";
 import { join } from "../../lib/io/path.ts";
 import type { TgContext } from "./_context.ts";
 
@@ -31,8 +28,7 @@ export async function init(p: Parsed, ctx: TgContext): Promise<void> {
       `Warning: Reinitializing existing project at ${dir}. Existing data will be overwritten.`,
     );
   }
-  await store.init();
-  await ensureGitattributes(store.fs, ctx.io.cwd());
+  await initStore(store);
   const configure = p.flag("merge-driver");
   if (configure) await configureDriver(store, ctx.io.cwd());
   await ctx.out(

@@ -85,6 +85,11 @@ const configSchema = z.object({
     ),
   }).prefault({}),
   agent: agentSchema.prefault({}),
+  triage: z.strictObject({
+    workflows: z.array(z.string()).default([]).describe(
+      "Guides for triaging new items, relative to the config file's directory",
+    ),
+  }).prefault({}).describe("How New items are triaged"),
   pipelines: z.record(z.string(), pipelineSchema).default({}).describe(
     "Pipelines by name; items without a pipeline type use 'feature'",
   ),
@@ -146,6 +151,7 @@ type Issue = z.core.$ZodIssue;
 
 const FIELDS_BY_TABLE: Readonly<Record<string, readonly string[]>> = {
   agent: ["cli", "model", "command"],
+  triage: ["workflows"],
   phase: ["name", "workflows", "is_destructive", "destructive", "staleness"],
 };
 
@@ -161,7 +167,9 @@ function describeIssue(issue: Issue, format: ConfigFormat): string[] {
   }
   switch (issue.code) {
     case "unrecognized_keys": {
-      const table = path.length === 1 && path[0] === "agent" ? "agent" : "phase";
+      const table = path.length === 1 && (path[0] === "agent" || path[0] === "triage")
+        ? String(path[0])
+        : "phase";
       return issue.keys.map((k) =>
         `${formatPath([...path, k])}: unknown field \`${k}\`, expected ${
           alternatives(FIELDS_BY_TABLE[table]!)

@@ -11,6 +11,7 @@
 import type { ParseError } from "jsonc-parser";
 import type { DimensionLevel, SizeLevel } from "../../adapter/assessments.ts";
 import { DEFAULT_PIPELINE } from "../../adapter/pg_item.ts";
+import { workflowPackPipelines } from "./workflow_pack.ts";
 
 /**
  * The agent CLIs pg can drive: `claude` (default), `opencode`
@@ -100,6 +101,15 @@ export interface AgentConfig {
 }
 
 /**
+ * `[triage]`: guides for triaging New items, shown in the triage prompt
+ * (the prompt itself, with its result contract, is pg's).
+ */
+export interface TriageConfig {
+  /** Guide files, relative to the config base (default none). */
+  workflows: string[];
+}
+
+/**
  * A complete, validated configuration.
  *
  * @example Parse a TOML config; what it leaves out gets the defaults
@@ -125,33 +135,23 @@ export interface PgConfig {
   execution: ExecutionConfig;
   /** `[agent]`. */
   agent: AgentConfig;
+  /** `[triage]`. */
+  triage: TriageConfig;
   /** Pipelines by name, in file order. */
   pipelines: Record<string, PipelineConfig>;
 }
 
-const WORKFLOWS = ".claude/skills/changes/workflows";
-
-function phase(name: string, workflow: string, destructive = false): PhaseConfig {
-  return { name, workflows: [workflow], is_destructive: destructive, staleness: "ignore" };
-}
-
 /**
- * The built-in `feature` pipeline, used when the config defines none (pg.md §3.4).
+ * The built-in `feature` pipeline, used when the config defines none
+ * (pg.md §3.4): the workflow pack's `feature` pipeline, whose files
+ * `pg init` writes. **[Fix]** Upstream's default pointed at workflow files
+ * that exist only in its author's set-up (`.claude/skills/changes/…`); its
+ * `review` also changes code here, so it is destructive like `build`.
  *
  * @returns A fresh copy.
  */
 export function defaultFeaturePipeline(): PipelineConfig {
-  return {
-    pre_phases: [phase("research", `${WORKFLOWS}/orchestration/research-scope.md`)],
-    phases: [
-      phase("prd", `${WORKFLOWS}/0-prd/create-prd.md`),
-      phase("tech-research", `${WORKFLOWS}/1-tech-research/tech-research.md`),
-      phase("design", `${WORKFLOWS}/2-design/design.md`),
-      phase("spec", `${WORKFLOWS}/3-spec/create-spec.md`),
-      phase("build", `${WORKFLOWS}/orchestration/build-spec-phase.md`, true),
-      phase("review", `${WORKFLOWS}/5-review/change-review.md`),
-    ],
-  };
+  return workflowPackPipelines()[DEFAULT_PIPELINE]!;
 }
 
 // ---------------------------------------------------------------------------
@@ -289,6 +289,7 @@ export function defaultConfig(): PgConfig {
       max_concurrent: 1,
     },
     agent: { cli: "claude" },
+    triage: { workflows: [] },
     pipelines: { [DEFAULT_PIPELINE]: defaultFeaturePipeline() },
   };
 }

@@ -1,31 +1,62 @@
 /**
  * The config file `pg init` writes (pg.md §3.7): `phase-golem.jsonc` with
- * every key at its default, comments, and a `$schema` reference to the JSON
- * Schema `pg init` writes beside it in `.phase-golem/`.
+ * every key at its default, comments, the agent CLI `pg init` chose, the
+ * pipelines and triage guide of the workflow pack, and a `$schema`
+ * reference to the JSON Schema `pg init` writes beside it in
+ * `.phase-golem/`.
  *
  * @module
  */
 
+import type { AgentCli, PhaseConfig } from "./config.ts";
+import { workflowPackPipelines, workflowPackTriage } from "./workflow_pack.ts";
+
 /** Where `pg init` writes the JSON Schema, relative to the project root. */
 export const SCHEMA_FILE = ".phase-golem/phase-golem.schema.json";
 
-const W = ".claude/skills/changes/workflows";
+/** Options for {@linkcode configTemplate}. */
+export interface ConfigTemplateOptions {
+  /** The value of `agent.cli` (default `claude`). */
+  agent?: AgentCli;
+}
+
+function phaseLine(p: PhaseConfig): string {
+  return `{ "name": ${JSON.stringify(p.name)}, "workflows": ${
+    JSON.stringify(p.workflows).replaceAll(",", ", ")
+  }, "is_destructive": ${p.is_destructive} }`;
+}
+
+function phaseList(phases: readonly PhaseConfig[]): string {
+  if (phases.length === 0) return "[]";
+  return `[\n${phases.map((p) => `        ${phaseLine(p)}`).join(",\n")}\n      ]`;
+}
 
 /**
- * The `phase-golem.jsonc` template. The `build` phase uses the autonomous
- * implementation workflow, unlike the built-in default pipeline (kept from
- * upstream, §11 B17).
+ * The `phase-golem.jsonc` template. **[Fix]** Its pipelines and triage
+ * guide are the workflow pack's, whose files `pg init` writes (upstream's
+ * template named workflow files of its author's set-up).
  *
  * @param prefix The ID prefix.
+ * @param options The agent CLI.
  * @returns The file's text.
+ *
+ * @example
+ * ```ts
+ * import { configTemplate } from "./config_template.ts";
+ * import { parseConfigText } from "./config.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const text = configTemplate("WRK", { agent: "codex" });
+ * const config = await parseConfigText(text, { format: "jsonc", path: "phase-golem.jsonc" });
+ * assert.equal(config.agent.cli, "codex");
+ * assert.deepEqual(Object.keys(config.pipelines), ["feature", "fix"]);
+ * ```
  */
-export function configTemplate(prefix: string): string {
-  const phase = (name: string, workflow: string, destructive = false) =>
-    `{ "name": ${
-      JSON.stringify(name)
-    }, "workflows": ["${W}/${workflow}"], "is_destructive": ${destructive} }`;
-  return `// phase-golem configuration (JSON with comments).
-// Every key is optional; the values below are the defaults.
+export function configTemplate(prefix: string, options: ConfigTemplateOptions = {}): string {
+  const { feature, fix } = workflowPackPipelines();
+  const triage = workflowPackTriage();
+  return `// phase-golem configuration (JSON with comments), written by \`pg init\`.
+// Edit it freely; the values of project, guardrails and execution are the defaults.
 {
   "$schema": "./${SCHEMA_FILE}",
 
@@ -50,29 +81,34 @@ export function configTemplate(prefix: string): string {
   },
 
   "agent": {
-    // "cli": "claude", // claude, opencode (experimental), codex, or command
-    // "model": "claude-sonnet-4-5"
+    // The coding agent: claude, codex, opencode (experimental), or command.
+    "cli": ${JSON.stringify(options.agent ?? "claude")}
+    // "model": "name-of-a-model", // passed as --model
     // With "cli": "command", any agent CLI: an argument that is exactly
     // {prompt} or {result_path} is replaced; nothing goes through a shell.
     // "command": ["my-agent", "--output", "{result_path}", "{prompt}"]
   },
 
-  // Items without a pipeline type use "feature". Pre-phases run while an item
-  // is being scoped, phases once it is in progress. Destructive phases change
-  // the code: they run alone and are committed at once.
+  // How a new item is assessed and which pipeline it goes to.
+  "triage": {
+    "workflows": ${JSON.stringify(triage.workflows)}
+  },
+
+  // The workflows are Markdown files in phase-golem-workflows/: edit them to
+  // fit the project. Pre-phases run while an item is being scoped, phases
+  // once it is in progress. Destructive phases change the code: they run
+  // alone and are committed at once. Items without a pipeline use "feature".
   "pipelines": {
+    // New behaviour and anything not small: scope, requirements, research,
+    // design, spec, then build (one spec phase per run) and review.
     "feature": {
-      "pre_phases": [
-        ${phase("research", "orchestration/research-scope.md")}
-      ],
-      "phases": [
-        ${phase("prd", "0-prd/create-prd.md")},
-        ${phase("tech-research", "1-tech-research/tech-research.md")},
-        ${phase("design", "2-design/design.md")},
-        ${phase("spec", "3-spec/create-spec.md")},
-        ${phase("build", "4-build/implement-spec-autonomous.md", true)},
-        ${phase("review", "5-review/change-review.md")}
-      ]
+      "pre_phases": ${phaseList(feature!.pre_phases)},
+      "phases": ${phaseList(feature!.phases)}
+    },
+    // Small, low-risk changes that need no design: build, then review.
+    "fix": {
+      "pre_phases": ${phaseList(fix!.pre_phases)},
+      "phases": ${phaseList(fix!.phases)}
     }
   }
 }

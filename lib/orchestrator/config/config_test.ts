@@ -7,11 +7,14 @@ import {
   defaultFeaturePipeline,
   parseConfigText,
   type PgConfig,
+  type PhaseConfig,
+  type PipelineConfig,
   resolvePipeline,
   validateConfig,
 } from "./config.ts";
 import { configFormatOf, loadConfig } from "./config_file.ts";
 import { configTemplate } from "./config_template.ts";
+import { workflowPackPipelines, workflowPackTriage } from "./workflow_pack.ts";
 
 const FIXTURES = new URL("../../../../shared/fixtures/configs/", import.meta.url);
 const ENC = new TextEncoder();
@@ -38,6 +41,28 @@ async function problemsOf(
 
 const MAIN = '[[pipelines.p.phases]]\nname = "a"\nis_destructive = false\n';
 
+/** Upstream's built-in `feature` pipeline (pg.md §3.4), which task-golem's config spells out. */
+function upstreamFeature(): PipelineConfig {
+  const w = ".claude/skills/changes/workflows";
+  const ph = (name: string, workflow: string, destructive = false): PhaseConfig => ({
+    name,
+    workflows: [`${w}/${workflow}`],
+    is_destructive: destructive,
+    staleness: "ignore",
+  });
+  return {
+    pre_phases: [ph("research", "orchestration/research-scope.md")],
+    phases: [
+      ph("prd", "0-prd/create-prd.md"),
+      ph("tech-research", "1-tech-research/tech-research.md"),
+      ph("design", "2-design/design.md"),
+      ph("spec", "3-spec/create-spec.md"),
+      ph("build", "orchestration/build-spec-phase.md", true),
+      ph("review", "5-review/change-review.md"),
+    ],
+  };
+}
+
 // ---------------------------------------------------------------------------
 // Defaults and fixtures
 
@@ -54,6 +79,7 @@ Deno.test("parseConfigText() of an empty file gives every default and the featur
       max_concurrent: 1,
     },
     agent: { cli: "claude" },
+    triage: { workflows: [] },
     pipelines: { feature: defaultFeaturePipeline() },
   });
   assert.deepEqual(defaultConfig(), c);
@@ -61,7 +87,7 @@ Deno.test("parseConfigText() of an empty file gives every default and the featur
   assert.deepEqual(validateConfig(defaultConfig()), []);
 });
 
-Deno.test("defaultFeaturePipeline() is research, then prd … review with only build destructive", () => {
+Deno.test("defaultFeaturePipeline() is the workflow pack's: research, then prd … review, build and review destructive", () => {
   const p = defaultFeaturePipeline();
   assert.deepEqual(p.pre_phases.map((x) => x.name), ["research"]);
   assert.deepEqual(p.phases.map((x) => x.name), [
@@ -74,17 +100,13 @@ Deno.test("defaultFeaturePipeline() is research, then prd … review with only b
   ]);
   assert.deepEqual(
     [...p.pre_phases, ...p.phases].filter((x) => x.is_destructive).map((x) => x.name),
-    ["build"],
+    ["build", "review"],
   );
   assert.ok([...p.pre_phases, ...p.phases].every((x) => x.staleness === "ignore"));
-  assert.equal(
-    p.phases[4]!.workflows[0],
-    ".claude/skills/changes/workflows/orchestration/build-spec-phase.md",
-  );
-  assert.equal(
-    p.pre_phases[0]!.workflows[0],
-    ".claude/skills/changes/workflows/orchestration/research-scope.md",
-  );
+  // [Fix] the files `pg init` writes, not upstream's author's .claude/skills/….
+  assert.equal(p.phases[4]!.workflows[0], "phase-golem-workflows/feature/build.md");
+  assert.equal(p.pre_phases[0]!.workflows[0], "phase-golem-workflows/feature/research.md");
+  assert.deepEqual(p, workflowPackPipelines().feature);
 });
 
 Deno.test("parseConfigText() accepts the upstream example config (inline-table arrays)", async () => {
@@ -122,7 +144,7 @@ Deno.test("parseConfigText() accepts task-golem's phase-golem.toml", async () =>
   assert.equal(c.guardrails.max_risk, "medium");
   assert.equal(c.execution.max_wip, 5);
   assert.equal(c.execution.max_concurrent, 3);
-  assert.deepEqual(c.pipelines.feature, defaultFeaturePipeline());
+  assert.deepEqual(c.pipelines.feature, upstreamFeature());
 });
 
 Deno.test("parseConfigText() accepts [[pipelines.x.phases]] array-of-tables syntax", async () => {
@@ -398,7 +420,7 @@ Deno.test("parseConfigText() reads JSONC with comments and trailing commas like 
     "max_wip": 5, "max_concurrent": 3, /* block comment */
   },
   "pipelines": {
-    "feature": ${JSON.stringify(defaultFeaturePipeline())},
+    "feature": ${JSON.stringify(upstreamFeature())},
   },
 }`);
   assert.deepEqual(fromJsonc, fromToml);
@@ -514,6 +536,7 @@ Deno.test("configJsonSchema() describes every section with defaults and enums", 
     "guardrails",
     "execution",
     "agent",
+    "triage",
     "pipelines",
   ]);
   const exec = s.properties.execution!.properties!;
@@ -536,16 +559,30 @@ Deno.test("schema/phase-golem.schema.json is up to date (run `deno task schema`)
   assert.equal(committed, JSON.stringify(await configJsonSchema(), null, 2) + "\n");
 });
 
-Deno.test("configTemplate() round-trips through the loader with the prefix and the §3.7 build workflow", async () => {
+Deno.test("configTemplate() round-trips through the loader with the prefix, the agent and the workflow pack", async () => {
   const c = await jsonc(configTemplate("HAMY"));
   const expected = defaultConfig();
   expected.project.prefix = "HAMY";
-  expected.pipelines.feature!.phases[4]!.workflows = [
-    ".claude/skills/changes/workflows/4-build/implement-spec-autonomous.md",
-  ];
+  expected.triage = workflowPackTriage();
+  expected.pipelines = workflowPackPipelines();
   assert.deepEqual(c, expected);
+  assert.deepEqual(Object.keys(c.pipelines), ["feature", "fix"]);
   assert.equal((await jsonc(configTemplate(""))).project.prefix, "");
+  for (const agent of ["claude", "codex", "opencode"] as const) {
+    assert.deepEqual((await jsonc(configTemplate("X", { agent }))).agent, { cli: agent });
+  }
   assert.match(configTemplate("X"), /"\$schema": "\.\/\.phase-golem\/phase-golem\.schema\.json"/);
+});
+
+Deno.test("parseConfigText() reads [triage] workflows and rejects unknown keys there", async () => {
+  assert.deepEqual((await toml('[triage]\nworkflows = ["guides/triage.md"]\n')).triage, {
+    workflows: ["guides/triage.md"],
+  });
+  const r = await problemsOf(() => jsonc('{ "triage": { "workflow": "x.md" } }'));
+  assert.deepEqual([r.code, r.problems], [
+    "Parse",
+    ["triage.workflow: unknown field `workflow`, expected `workflows`"],
+  ]);
 });
 
 Deno.test("parseConfigText() reads agent.cli codex and command with its argv template", async () => {

@@ -62,6 +62,8 @@ export interface ExecutorContext {
   root: string;
   /** Directory workflow paths are relative to. */
   configBase: string;
+  /** `triage.workflows`: the triage guides, relative to {@linkcode configBase} (default none). */
+  triageWorkflows?: readonly string[];
   /** Attempts = `max_retries + 1`. */
   maxRetries: number;
   /** Per-attempt timeout in milliseconds. */

@@ -218,6 +218,11 @@ export interface TriagePromptParams {
   resultPath: string;
   /** Configured pipeline names. */
   pipelines: readonly string[];
+  /**
+   * The project's triage guides (config base joined with `triage.workflows`),
+   * shown before the instructions; none by default.
+   */
+  guides?: readonly string[] | undefined;
   /** The other active items, in file order. */
   backlog: readonly BacklogLine[];
   /** Size limit (default {@linkcode MAX_PROMPT_BYTES}). */
@@ -237,9 +242,21 @@ export interface TriagePrompt {
   omitted: number;
 }
 
-function triageInstructions(pipelines: readonly string[]): string {
+function triageGuide(guides: readonly string[]): string {
+  const why = "what each pipeline type is for and how this project routes its items; where";
+  const body = guides.length === 1
+    ? `Read and follow the triage guide at \`${guides[0]}\`. It says ${why} it is more ` +
+      "specific than the instructions below, the guide wins."
+    : `Read and follow these triage guides, in order. They say ${why} they are more specific ` +
+      "than the instructions below, the guides win.\n\n" +
+      guides.map((g, i) => `${i + 1}. \`${g}\``).join("\n");
+  return `## Triage Guide\n\n${body}\n\n`;
+}
+
+function triageInstructions(pipelines: readonly string[], guides: readonly string[]): string {
   const list = [...pipelines].sort().map((n) => `- \`${n}\``).join("\n");
-  return `## Available Pipeline Types\n\n${list}\n\n## Instructions\n\n` +
+  const guide = guides.length === 0 ? "" : triageGuide(guides);
+  return `## Available Pipeline Types\n\n${list}\n\n${guide}## Instructions\n\n` +
     "Assess this backlog item and determine how to route it:\n\n" +
     "1. **Read the item title and any available context** to understand what this work item " +
     "involves.\n" +
@@ -346,7 +363,10 @@ export function buildTriagePrompt(p: TriagePromptParams): TriagePrompt {
     itemHeading: "Item to Triage",
     failureContext: p.failureContext,
   });
-  const tail = [triageInstructions(p.pipelines), triageOutputBlock(p.item.id, p.resultPath)];
+  const tail = [
+    triageInstructions(p.pipelines, p.guides ?? []),
+    triageOutputBlock(p.item.id, p.resultPath),
+  ];
   const lines = p.backlog.map((b) => `- ${b.id}: ${b.title} [${b.status}]`);
   const assemble = (shown: readonly string[], omitted: number) => {
     const sections = [head];

@@ -186,6 +186,39 @@ Deno.test("buildTriagePrompt(): preamble, backlog, pipelines and instructions, t
   assert.ok(!p.includes("## Previous"), "no summary or failure sections on a first attempt");
 });
 
+Deno.test("buildTriagePrompt() points to the project's triage guides before the instructions", () => {
+  const one = buildTriagePrompt({
+    item: ITEM,
+    resultPath: "r",
+    pipelines: ["fix", "feature"],
+    guides: ["/p/phase-golem-workflows/triage.md"],
+    backlog: [],
+  }).prompt;
+  const headings = [...one.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
+  assert.deepEqual(headings, [
+    "Item to Triage",
+    "Available Pipeline Types",
+    "Triage Guide",
+    "Instructions",
+    "Structured Output",
+  ]);
+  assert.ok(one.includes(
+    "## Available Pipeline Types\n\n- `feature`\n- `fix`\n\n## Triage Guide\n\n" +
+      "Read and follow the triage guide at `/p/phase-golem-workflows/triage.md`. It says what " +
+      "each pipeline type is for",
+  ));
+  const two = buildTriagePrompt({
+    item: ITEM,
+    resultPath: "r",
+    pipelines: ["feature"],
+    guides: ["a.md", "b.md"],
+    backlog: [],
+  }).prompt;
+  assert.ok(two.includes("the guides win.\n\n1. `a.md`\n2. `b.md`\n\n## Instructions"), two);
+  const none = buildTriagePrompt({ item: ITEM, resultPath: "r", pipelines: ["x"], backlog: [] });
+  assert.ok(!none.prompt.includes("Triage Guide"));
+});
+
 Deno.test("buildTriagePrompt() leaves the backlog out when there is none", () => {
   const { prompt } = buildTriagePrompt({
     item: ITEM,

@@ -8,6 +8,7 @@
 
 import { PgItem } from "../../adapter/pg_item.ts";
 import { pgStatusLabel } from "../../adapter/pg_status.ts";
+import { join } from "../../io/path.ts";
 import type { Item } from "../../store/item.ts";
 import { runAgentAttempts } from "./agent_attempts.ts";
 import {
@@ -74,6 +75,7 @@ export async function executeTriage(
   const resultPath = safeResultPath(ctx.root, p.itemId, TRIAGE_PHASE);
   const backlog = p.backlog;
   const promptItem = promptItemOf(item);
+  const guides = (ctx.triageWorkflows ?? []).map((w) => join(ctx.configBase, w));
   const maxAttempts = ctx.maxRetries + 1;
   const startedAt = ctx.now();
   const t0 = ctx.elapsedMs();
@@ -94,6 +96,7 @@ export async function executeTriage(
         item: promptItem,
         resultPath,
         pipelines: p.pipelines,
+        guides,
         backlog,
         failureContext,
       });

@@ -42,8 +42,8 @@ export interface ExecutorContextOptions {
 }
 
 /**
- * Builds the executor context of a run: `max_retries` and
- * `phase_timeout_minutes` from the config, a `phase_started` event for
+ * Builds the executor context of a run: `max_retries`,
+ * `phase_timeout_minutes` and the triage guides from the config, a `phase_started` event for
  * every attempt, and the agents' output passed to the observer when it
  * takes it.
  *
@@ -59,6 +59,7 @@ export function executorContext(options: ExecutorContextOptions): ExecutorContex
     fs: options.fs,
     root: options.root,
     configBase: options.configBase,
+    triageWorkflows: options.config.triage.workflows,
     maxRetries: options.config.execution.max_retries,
     timeoutMs: options.config.execution.phase_timeout_minutes * 60_000,
     signal: options.signal,

@@ -6,6 +6,8 @@ import type { ExecutorStore } from "../execution/executor.ts";
 import { ScriptedAgentRunner } from "../execution/agents/scripted_agent_runner.ts";
 import { executorContext, type ExecutorContextOptions } from "./executor_context.ts";
 import { RecordingObserver, type RunObserver } from "./run_events.ts";
+import { executeTriage } from "../execution/triage_task.ts";
+import { item } from "../../_testing/test_repo.ts";
 
 function options(observer: RunObserver, extra: Partial<ExecutorContextOptions> = {}) {
   const config = testConfig();
@@ -33,6 +35,27 @@ Deno.test("executorContext() takes retries and the phase timeout from the config
   assert.equal(exec.root, "/p");
   assert.equal(exec.now(), "2026-01-01T00:00:00Z");
   assert.ok(exec.elapsedMs() >= 0);
+});
+
+Deno.test("executorContext() gives executeTriage the config's triage guides, under the config base", async () => {
+  const runner = new ScriptedAgentRunner([
+    { result: { itemId: "WRK-001", phase: "triage", result: "phase_complete" } },
+  ]);
+  const o = options(new RecordingObserver(), { runner, configBase: "/p/conf" });
+  o.config.triage.workflows = ["guides/triage.md"];
+  const exec = executorContext(o);
+  assert.deepEqual(exec.triageWorkflows, ["guides/triage.md"]);
+  const result = await executeTriage({
+    itemId: "WRK-001",
+    item: item("WRK-001", "New"),
+    backlog: [],
+    pipelines: ["feature"],
+  }, exec);
+  assert.equal(result.kind, "Success");
+  assert.match(
+    runner.requests[0]!.prompt,
+    /^Read and follow the triage guide at `\/p\/conf\/guides\/triage\.md`\./m,
+  );
 });
 
 Deno.test("executorContext() reports each attempt as phase_started, titled when it can", () => {

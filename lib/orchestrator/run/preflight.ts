@@ -1,8 +1,9 @@
 /**
  * Preflight (pg.md §8.13): the checks `pg run` makes before spawning
- * anything — store directory, config structure, workflow files, the items'
- * pipelines and phases, duplicate IDs, and the dependency graph. Every
- * problem is collected, each with where it is and how to fix it.
+ * anything — store directory, config structure, workflow files (the
+ * pipelines' and the triage guides), the items' pipelines and phases,
+ * duplicate IDs, and the dependency graph. Every problem is collected, each
+ * with where it is and how to fix it.
  *
  * @module
  */
@@ -10,7 +11,15 @@
 import { DEFAULT_PIPELINE } from "../../adapter/pg_item.ts";
 import type { FileSystem } from "../../io/fs.ts";
 import { join } from "../../io/path.ts";
-import { type PgConfig, resolvePipeline } from "../config/config.ts";
+import {
+  type AgentCli,
+  type AgentConfig,
+  type PgConfig,
+  resolvePipeline,
+} from "../config/config.ts";
+import { DETECTED_AGENT_CLIS } from "../execution/agents/which_binary.ts";
+import { AgentUnavailableError } from "../execution/agents/agent_runner.ts";
+import { isWorkflowPackPath, WORKFLOW_PACK_DIR } from "../config/workflow_pack.ts";
 import type { SchedulerItem } from "../scheduling/scheduler_item.ts";
 
 /** What preflight reads of an item (a scheduler view has it all). */
@@ -127,18 +136,25 @@ function structural(config: PgConfig, file: string): PreflightError[] {
 }
 
 async function workflows(o: PreflightOptions): Promise<PreflightError[]> {
-  const paths = new Set<string>();
+  // Each distinct path once, with the key that names it (pipelines first).
+  const keys = new Map<string, string>();
   for (const p of Object.values(o.config.pipelines)) {
-    for (const ph of [...p.pre_phases, ...p.phases]) for (const w of ph.workflows) paths.add(w);
+    for (const ph of [...p.pre_phases, ...p.phases]) {
+      for (const w of ph.workflows) if (!keys.has(w)) keys.set(w, "pipelines → workflows");
+    }
   }
+  for (const w of o.config.triage.workflows) if (!keys.has(w)) keys.set(w, "triage.workflows");
   const out: PreflightError[] = [];
-  for (const w of [...paths].sort()) {
+  for (const w of [...keys.keys()].sort()) {
     const info = await o.fs.stat(join(o.configBase, w)).catch(() => null);
     if (info === null) {
+      const restore = isWorkflowPackPath(w)
+        ? ` (\`pg init\` writes the missing files of ${WORKFLOW_PACK_DIR}/)`
+        : "";
       out.push({
         condition: `Workflow file not found: ${w}`,
-        location: `${o.configName} → pipelines → workflows`,
-        fix: `Create the workflow file at ${w} or update the path`,
+        location: `${o.configName} → ${keys.get(w)}`,
+        fix: `Create the workflow file at ${w} or update the path${restore}`,
       });
     }
   }
@@ -301,4 +317,111 @@ export async function runPreflight(o: PreflightOptions): Promise<PreflightError[
   errors.push(...duplicateIds(o.items));
   errors.push(...dependencyGraph(o));
   return errors;
+}
+
+/** Inputs of {@linkcode agentUnavailableHelp}. */
+export interface AgentHelpOptions {
+  /** The `[agent]` section in use. */
+  agent: AgentConfig;
+  /** The config file's name (e.g. `phase-golem.jsonc`), or `null` when the defaults apply. */
+  configName: string | null;
+  /** The agent CLIs on `PATH` (`agentClisOnPath`), preferred first. */
+  onPath: readonly AgentCli[];
+  /** The program is missing (`false`: found, but its `--version` probe failed). */
+  missing: boolean;
+}
+
+/**
+ * Where to fix an agent CLI that cannot be started, and how: the config key
+ * that names it and, when others are on `PATH`, the line that selects the
+ * first of them, in the config file's own syntax.
+ *
+ * @param o The agent, the config file, what is on `PATH`.
+ * @returns The location and the fix (the condition is the runner's message).
+ *
+ * @example Claude is configured but only codex is installed
+ * ```ts
+ * import { agentUnavailableHelp } from "./preflight.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const help = agentUnavailableHelp({
+ *   agent: { cli: "claude" },
+ *   configName: "phase-golem.toml",
+ *   onPath: ["codex"],
+ *   missing: true,
+ * });
+ * assert.equal(help.location, 'phase-golem.toml → agent.cli ("claude")');
+ * assert.equal(
+ *   help.fix,
+ *   'Install claude, or use an agent CLI that is on PATH (codex): set cli = "codex" in the ' +
+ *     "[agent] table of phase-golem.toml",
+ * );
+ * ```
+ */
+export function agentUnavailableHelp(o: AgentHelpOptions): { location: string; fix: string } {
+  const { agent, configName } = o;
+  const program = agent.cli === "command" ? agent.command?.[0] ?? "" : agent.cli;
+  const key = agent.cli === "command" ? "agent.command[0]" : "agent.cli";
+  const others = o.onPath.filter((c) => c !== agent.cli);
+  const first = others[0];
+  if (configName === null) {
+    const location = `agent.cli (no config file: the default ${JSON.stringify(agent.cli)} applies)`;
+    const fix = first === undefined
+      ? `Install ${program} (none of ${
+        DETECTED_AGENT_CLIS.join(", ")
+      } is on PATH), then run pg again`
+      : `Run \`pg init\`: it writes phase-golem.jsonc with an agent CLI that is on PATH (${first})`;
+    return { location, fix };
+  }
+  const location = `${configName} → ${key} (${JSON.stringify(program)})`;
+  const own = !o.missing
+    ? `Run \`${program} --version\` to see why it fails`
+    : agent.cli === "command"
+    ? `Install ${program} or correct ${key}`
+    : `Install ${program}`;
+  const where = /\.jsonc?$/i.test(configName)
+    ? `the "agent" section of ${configName}`
+    : `the [agent] table of ${configName}`;
+  if (first === undefined) {
+    const none = `none of ${DETECTED_AGENT_CLIS.join(", ")} is on PATH`;
+    return {
+      location,
+      fix: agent.cli === "command"
+        ? `${own} (${none})`
+        : `${own} (${none}), or run another agent: set ${
+          setting("command", configName)
+        } and a command in ${where}`,
+    };
+  }
+  return {
+    location,
+    fix: `${own}, or use an agent CLI that is on PATH (${others.join(", ")}): set ${
+      setting(first, configName)
+    } in ${where}`,
+  };
+}
+
+/** The setting that selects an agent CLI, in the config file's syntax. */
+function setting(cli: AgentCli, configName: string): string {
+  return /\.jsonc?$/i.test(configName) ? `"cli": "${cli}"` : `cli = "${cli}"`;
+}
+
+/**
+ * The error an agent CLI that cannot be started ends the startup with: the
+ * runner's message, then where to fix it and how ({@linkcode agentUnavailableHelp}),
+ * as preflight errors show them.
+ *
+ * @param e The runner's error.
+ * @param o The agent, the config file, what is on `PATH`.
+ * @returns A new error with the longer message.
+ */
+export function withAgentHelp(
+  e: AgentUnavailableError,
+  o: Omit<AgentHelpOptions, "missing">,
+): AgentUnavailableError {
+  const help = agentUnavailableHelp({ ...o, missing: e.missing });
+  return new AgentUnavailableError(
+    `${e.message}\n  Config: ${help.location}\n  Fix: ${help.fix}`,
+    { missing: e.missing },
+  );
 }

@@ -4,11 +4,14 @@ import type { Item } from "../../store/item.ts";
 import { PgItem } from "../../adapter/pg_item.ts";
 import { schedulerItemOf } from "../scheduling/scheduler_item.ts";
 import {
+  agentUnavailableHelp,
   findCycles,
   formatPreflightError,
   type PreflightOptions,
   runPreflight,
+  withAgentHelp,
 } from "./preflight.ts";
+import { AgentUnavailableError } from "../execution/agents/agent_runner.ts";
 import { testConfig } from "../../_testing/scheduler_fixtures.ts";
 import { item } from "../../_testing/test_repo.ts";
 
@@ -101,6 +104,26 @@ Deno.test("runPreflight() workflow files and item pipelines, phases and pools", 
   ]);
 });
 
+Deno.test("runPreflight() checks the triage guides and says pg init restores the workflow pack", async () => {
+  const config = testConfig();
+  config.triage.workflows = ["guides/triage.md", "phase-golem-workflows/triage.md"];
+  config.pipelines.blog!.phases[0]!.workflows = ["./phase-golem-workflows/fix/build.md"];
+  const errors = await runPreflight(await setup([], { config, configName: "phase-golem.jsonc" }));
+  assert.deepEqual(errors.map(formatPreflightError), [
+    "Preflight error: Workflow file not found: ./phase-golem-workflows/fix/build.md\n" +
+    "  Config: phase-golem.jsonc → pipelines → workflows\n" +
+    "  Fix: Create the workflow file at ./phase-golem-workflows/fix/build.md or update the path " +
+    "(`pg init` writes the missing files of phase-golem-workflows/)",
+    "Preflight error: Workflow file not found: guides/triage.md\n" +
+    "  Config: phase-golem.jsonc → triage.workflows\n" +
+    "  Fix: Create the workflow file at guides/triage.md or update the path",
+    "Preflight error: Workflow file not found: phase-golem-workflows/triage.md\n" +
+    "  Config: phase-golem.jsonc → triage.workflows\n" +
+    "  Fix: Create the workflow file at phase-golem-workflows/triage.md or update the path " +
+    "(`pg init` writes the missing files of phase-golem-workflows/)",
+  ]);
+});
+
 Deno.test("runPreflight() duplicate IDs, dangling deps ([Fix] archive counts) and cycles", async () => {
   const errors = await runPreflight(
     await setup([
@@ -134,5 +157,66 @@ Deno.test("findCycles() finds self loops and longer cycles, ignoring Done items"
       views([item("A-1", "New", { deps: ["A-2"] }), item("A-2", "Done", { deps: ["A-1"] })]),
     ),
     [],
+  );
+});
+
+Deno.test("agentUnavailableHelp() names the config key and the line that selects an agent CLI on PATH", () => {
+  const help = (o: Partial<Parameters<typeof agentUnavailableHelp>[0]>) =>
+    agentUnavailableHelp({
+      agent: { cli: "claude" },
+      configName: "phase-golem.jsonc",
+      onPath: [],
+      missing: true,
+      ...o,
+    });
+  assert.deepEqual(help({ onPath: ["codex", "opencode"] }), {
+    location: 'phase-golem.jsonc → agent.cli ("claude")',
+    fix: "Install claude, or use an agent CLI that is on PATH (codex, opencode): " +
+      'set "cli": "codex" in the "agent" section of phase-golem.jsonc',
+  });
+  assert.deepEqual(
+    help({ configName: "phase-golem.toml", onPath: ["opencode"] }).fix,
+    "Install claude, or use an agent CLI that is on PATH (opencode): " +
+      'set cli = "opencode" in the [agent] table of phase-golem.toml',
+  );
+  assert.deepEqual(
+    help({}).fix,
+    "Install claude (none of claude, codex, opencode is on PATH), or run another agent: " +
+      'set "cli": "command" and a command in the "agent" section of phase-golem.jsonc',
+  );
+  // Found but broken: its own probe, and the other CLIs only.
+  assert.deepEqual(help({ agent: { cli: "codex" }, onPath: ["claude", "codex"], missing: false }), {
+    location: 'phase-golem.jsonc → agent.cli ("codex")',
+    fix: "Run `codex --version` to see why it fails, or use an agent CLI that is on PATH " +
+      '(claude): set "cli": "claude" in the "agent" section of phase-golem.jsonc',
+  });
+  assert.deepEqual(help({ agent: { cli: "command", command: ["my-agent", "{prompt}"] } }), {
+    location: 'phase-golem.jsonc → agent.command[0] ("my-agent")',
+    fix:
+      "Install my-agent or correct agent.command[0] (none of claude, codex, opencode is on PATH)",
+  });
+  assert.deepEqual(help({ configName: null, onPath: ["opencode"] }), {
+    location: 'agent.cli (no config file: the default "claude" applies)',
+    fix: "Run `pg init`: it writes phase-golem.jsonc with an agent CLI that is on PATH (opencode)",
+  });
+  assert.equal(
+    help({ configName: null }).fix,
+    "Install claude (none of claude, codex, opencode is on PATH), then run pg again",
+  );
+});
+
+Deno.test("withAgentHelp() adds the Config and Fix lines to the runner's message", () => {
+  const e = withAgentHelp(
+    new AgentUnavailableError("Claude CLI not found on PATH. Install: x (gone)", { missing: true }),
+    { agent: { cli: "claude" }, configName: "phase-golem.jsonc", onPath: ["codex"] },
+  );
+  assert.ok(e instanceof AgentUnavailableError);
+  assert.equal(e.missing, true);
+  assert.equal(
+    e.message,
+    "Claude CLI not found on PATH. Install: x (gone)\n" +
+      '  Config: phase-golem.jsonc → agent.cli ("claude")\n' +
+      "  Fix: Install claude, or use an agent CLI that is on PATH (codex): " +
+      'set "cli": "codex" in the "agent" section of phase-golem.jsonc',
   );
 });

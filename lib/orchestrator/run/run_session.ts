@@ -35,10 +35,10 @@ import type { TaskStore } from "../../store/store.ts";
 import { formatTimestamp } from "../../store/timestamp.ts";
 import type { PgConfig } from "../config/config.ts";
 import type { LoadedConfig } from "../config/config_file.ts";
-import type { AgentRunner } from "../execution/agents/agent_runner.ts";
+import { type AgentRunner, AgentUnavailableError } from "../execution/agents/agent_runner.ts";
 import { createAgentRunner } from "../execution/agents/create_agent_runner.ts";
 import { cleanupResultFiles } from "../execution/agents/result_file.ts";
-import { whichBinary } from "../execution/agents/which_binary.ts";
+import { agentClisOnPath, whichBinary } from "../execution/agents/which_binary.ts";
 import { AgentRecords, type AgentRecordSink } from "../execution/agents/agent_records.ts";
 import { describeOrphanOutcome, stopOrphanedAgents } from "../execution/agents/orphaned_agents.ts";
 import { DEFAULT_GRACE_MS, ProcessGroups } from "../execution/agents/process_group.ts";
@@ -51,7 +51,7 @@ import { parseFilters } from "../scheduling/filter.ts";
 import { type SnapshotEntry, SnapshotReader } from "../scheduling/snapshot_reader.ts";
 import type { SchedulerItem } from "../scheduling/scheduler_item.ts";
 import { validateTargets } from "../scheduling/targets.ts";
-import { formatPreflightError, runPreflight } from "./preflight.ts";
+import { formatPreflightError, runPreflight, withAgentHelp } from "./preflight.ts";
 import type { RunObserver } from "./run_events.ts";
 import { type RunLoopContext, runScheduler, type RunSummary } from "./run_loop.ts";
 import { planRun, type RunPlan } from "./run_plan.ts";
@@ -241,7 +241,8 @@ const MAX_CAP = 0xffffffff;
  * @throws {RunLockError} When another run holds the lock.
  * @throws {RunStartError} `GitPrecondition`.
  * @throws {ConfigError} From `loadConfig`.
- * @throws {AgentUnavailableError} When the agent CLI is missing.
+ * @throws {AgentUnavailableError} When the agent CLI is missing: the message
+ *   names the config key that selects it and the agent CLIs on `PATH`.
  */
 export async function openRunSession(
   kind: RunSessionKind,
@@ -648,7 +649,11 @@ class Session implements RunSession {
     if (report.message !== null) this.#sink.info(report.message);
   }
 
-  /** Builds the runner, checks its CLI is there, and logs it (pg.md §2.4 step 5). */
+  /**
+   * Builds the runner, checks its CLI is there (a missing one is reported
+   * with the config key to change and the agent CLIs on `PATH`), and logs
+   * it (pg.md §2.4 step 5).
+   */
   async #startRunner(config: PgConfig): Promise<void> {
     const create = this.#o.createRunner ?? defaultRunnerFactory;
     const runner = await create(config, this.#o.root, {
@@ -656,7 +661,17 @@ class Session implements RunSession {
       graceMs: this.#graceMs,
     });
     this.#runner = runner;
-    await runner.checkAvailable();
+    try {
+      await runner.checkAvailable();
+    } catch (e) {
+      if (!(e instanceof AgentUnavailableError)) throw e;
+      const path = this.#loaded?.path ?? null;
+      throw withAgentHelp(e, {
+        agent: config.agent,
+        configName: path === null ? null : path.split("/").pop()!,
+        onPath: await agentClisOnPath(this.#o.searchPath),
+      });
+    }
     this.#sink.info(`Agent: ${runner.displayName} (model: ${config.agent.model ?? "default"})`);
     if (config.agent.cli === "opencode") this.#sink.info("OpenCode support is experimental");
     const path = await whichBinary(runner.binary, this.#o.searchPath);

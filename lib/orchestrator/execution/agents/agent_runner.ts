@@ -94,17 +94,22 @@ export class AgentError extends Error {
  * import assert from "node:assert/strict";
  * const e = new AgentUnavailableError("Claude CLI found but `claude --version` failed");
  * assert.equal(e.name, "AgentUnavailableError");
+ * assert.equal(e.missing, false);
  * ```
  */
 export class AgentUnavailableError extends Error {
+  /** The program was not found (`false`: it was found but its probe failed). */
+  readonly missing: boolean;
   /**
    * Creates the error.
    *
    * @param message The spec's message.
+   * @param options Whether the program is missing (default `false`).
    */
-  constructor(message: string) {
+  constructor(message: string, options: { missing?: boolean } = {}) {
     super(message);
     this.name = "AgentUnavailableError";
+    this.missing = options.missing ?? false;
   }
 }
 

@@ -144,6 +144,7 @@ export class CliAgentRunner implements AgentRunner {
       if (problem !== null) {
         throw new AgentUnavailableError(
           `${displayName} not found on PATH. ${installHint} (${problem})`,
+          { missing: true },
         );
       }
       this.version = "";
@@ -164,6 +165,7 @@ export class CliAgentRunner implements AgentRunner {
     } catch (e) {
       throw new AgentUnavailableError(
         `${displayName} not found on PATH. ${installHint} (${(e as Error).message})`,
+        { missing: true },
       );
     } finally {
       clearTimeout(timer);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { whichBinary } from "./which_binary.ts";
+import { agentClisOnPath, whichBinary } from "./which_binary.ts";
 
 Deno.test("whichBinary() finds the first executable file on PATH", async () => {
   const dir = await Deno.makeTempDir({ prefix: "which-" });
@@ -23,4 +23,19 @@ Deno.test("whichBinary() finds the first executable file on PATH", async () => {
 
 Deno.test("whichBinary() returns a name with a slash as it is", async () => {
   assert.equal(await whichBinary("./bin/agent", ""), "./bin/agent");
+});
+
+Deno.test("agentClisOnPath() lists claude, codex and opencode found on PATH, in that order", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "which-" });
+  try {
+    for (const name of ["opencode", "claude", "aider"]) {
+      await Deno.writeTextFile(`${dir}/${name}`, "#!/bin/sh\n", { mode: 0o755 });
+    }
+    assert.deepEqual(await agentClisOnPath(dir), ["claude", "opencode"]);
+    await Deno.writeTextFile(`${dir}/codex`, "#!/bin/sh\n", { mode: 0o644 });
+    assert.deepEqual(await agentClisOnPath(dir), ["claude", "opencode"], "not executable");
+    assert.deepEqual(await agentClisOnPath(`${dir}/none`), []);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
