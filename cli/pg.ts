@@ -80,6 +80,21 @@ export const PG_COMMANDS: CommandSpec = {
           defaultText: "execution.default_phase_cap",
         },
         { long: "auto-advance", help: "Skip a blocked target instead of halting" },
+        {
+          long: "max-cost",
+          value: "USD",
+          help: "Start no further phase once the agents reported this cost (US dollars)",
+          defaultText: "execution.max_cost_usd, else no limit",
+        },
+        {
+          long: "watch",
+          conflicts: ["target", "dry-run"],
+          help: "When nothing is left to do, wait for new or unblocked items instead of halting",
+        },
+        {
+          long: "dry-run",
+          help: "Run the checks and print what the run would do first; change nothing",
+        },
         { long: "json", help: "Print one JSON event per line on stdout" },
       ],
     },

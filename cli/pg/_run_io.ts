@@ -8,8 +8,12 @@
 
 import type { PgContext } from "./_context.ts";
 import { outputMode, RunOutput } from "./_run_output.ts";
-import { installShutdownSignals } from "./_signals.ts";
+import { installShutdownSignals, signalMessage } from "./_signals.ts";
 import type { RunnerFactory, RunSessionOptions } from "../../lib/orchestrator/run/run_session.ts";
+import { AgentRecords } from "../../lib/orchestrator/execution/agents/agent_records.ts";
+import { stopOrphanedAgents } from "../../lib/orchestrator/execution/agents/orphaned_agents.ts";
+import { ProcessGroups } from "../../lib/orchestrator/execution/agents/process_group.ts";
+import { ProcProcessTable } from "../../lib/orchestrator/execution/agents/process_table.ts";
 
 /** Effects `pg run` and `pg triage` take from outside (tests replace them). */
 export interface RunDeps {
@@ -23,6 +27,12 @@ export interface RunDeps {
   pid?: number;
   /** Redraw interval of the live status block (default 1000 ms). */
   tickMs?: number;
+  /**
+   * Ends the process after a third SIGINT/SIGTERM (default `Deno.exit`):
+   * the one exit outside `cli/pg.ts`, because the work it cuts short may
+   * never return (an agent that ignores SIGTERM, a hanging commit hook).
+   */
+  exit?: (code: number) => void;
 }
 
 /** The output and the session options of one command; disposing removes the handlers and closes the output. */
@@ -60,11 +70,18 @@ export function openRunIo(ctx: PgContext, deps: RunDeps, json: boolean): RunIo {
     opened.defer(() => external.removeEventListener("abort", onAbort));
   }
   if (deps.signals !== false) {
+    const pid = deps.pid ?? Deno.pid;
+    const exit = deps.exit ?? Deno.exit;
     opened.defer(
-      installShutdownSignals(
-        shutdown,
-        (sig) => out.warn(`Received ${sig}; shutting down gracefully`),
-      ),
+      installShutdownSignals(shutdown, {
+        onSignal: (sig, count) => out.warn(signalMessage(sig, count)),
+        onForce: (sig) => {
+          void stopOwnAgents(ctx, pid).finally(() => {
+            out.close();
+            exit(sig === "SIGINT" ? 130 : 143);
+          });
+        },
+      }),
     );
   }
   const close = opened.move();
@@ -85,4 +102,23 @@ export function openRunIo(ctx: PgContext, deps: RunDeps, json: boolean): RunIo {
     },
     [Symbol.dispose]: () => close.dispose(),
   };
+}
+
+/**
+ * Stops, at once (SIGTERM then SIGKILL, no grace period), every agent
+ * group this pg process recorded: a forced exit leaves none behind.
+ */
+async function stopOwnAgents(ctx: PgContext, pid: number): Promise<void> {
+  const table = new ProcProcessTable();
+  const groups = new ProcessGroups({ graceMs: 0 });
+  try {
+    await stopOrphanedAgents({
+      records: new AgentRecords({ fs: ctx.fs, root: ctx.root, table, pgPid: pid }),
+      table,
+      terminate: (pgid) => groups.terminate(pgid),
+      owner: pid,
+    });
+  } catch {
+    // Exiting anyway: the next run stops what is left.
+  }
 }

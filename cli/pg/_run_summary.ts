@@ -1,6 +1,7 @@
 /**
  * The run summary (pg.md §2.4 step 16, issue 6 §2): what ran, what
- * finished, what is blocked, commits, time per phase, cost, halt reason.
+ * finished, what is blocked, commits, time per phase, cost (and the cost
+ * limit: spent and limit), halt reason.
  *
  * @module
  */
@@ -51,6 +52,11 @@ export function formatRunSummary(summary: RunSummary, commits: number): string {
     if (s.costUsd !== null) parts.push(`$${s.costUsd.toFixed(2)}`);
     if (s.tokens !== null) parts.push(`${s.tokens.toLocaleString("en-US")} tokens`);
     lines.push(`Agent usage: ${parts.join(", ")}`);
+  }
+  if (summary.maxCostUsd !== null) {
+    lines.push(
+      `Cost limit: $${(s.costUsd ?? 0).toFixed(2)} spent of $${summary.maxCostUsd.toFixed(2)}`,
+    );
   }
   lines.push(`Halt reason: ${summary.haltReason}`);
   return lines.join("\n") + "\n";

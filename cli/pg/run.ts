@@ -1,18 +1,25 @@
 /**
- * `pg run [--target ID]… [--only KEY=V]… [--cap N] [--auto-advance] [--json]`:
- * the orchestrator (pg.md §2.4). This file reads the flags and shows the
- * result; the startup checks, the run loop and the cleanup are the run
- * session's (`lib/orchestrator/run/run_session.ts`).
+ * `pg run [--target ID]… [--only KEY=V]… [--cap N] [--auto-advance]
+ * [--max-cost USD] [--watch] [--dry-run] [--json]`: the orchestrator (pg.md §2.4). This file reads the
+ * flags and shows the result; the startup checks, the run loop, the dry
+ * run's plan and the cleanup are the run session's
+ * (`lib/orchestrator/run/run_session.ts`).
  *
  * @module
  */
 
 import type { Parsed } from "../_args.ts";
 import { CliError } from "../_main.ts";
-import { type RunOutcome, runPipeline } from "../../lib/orchestrator/run/run_session.ts";
+import {
+  planPipeline,
+  type RunOutcome,
+  runPipeline,
+  type RunRequest,
+} from "../../lib/orchestrator/run/run_session.ts";
 import { RunStartError } from "../../lib/orchestrator/run/run_start_error.ts";
 import type { PgContext } from "./_context.ts";
 import { openRunIo, type RunDeps } from "./_run_io.ts";
+import { formatPlanJson, formatPlanText } from "./_run_plan.ts";
 import { formatRunSummary } from "./_run_summary.ts";
 
 /** The message when a run completed nothing and blocked something. */
@@ -26,17 +33,27 @@ export async function run(p: Parsed, ctx: PgContext, deps: RunDeps = {}): Promis
     throw new CliError("Cannot combine --target and --only flags. Use one or the other.");
   }
   const rawCap = p.value("cap");
-  using runIo = openRunIo(ctx, deps, p.flag("json"));
+  const maxCostUsd = parseMaxCost(p.value("max-cost"));
+  const json = p.flag("json");
+  using runIo = openRunIo(ctx, deps, json);
   const out = runIo.out;
   out.info("--- Phase Golem ---");
+  const request: RunRequest = {
+    targets,
+    only,
+    cap: rawCap === undefined ? undefined : Number(rawCap),
+    autoAdvance: p.flag("auto-advance"),
+    maxCostUsd,
+    watch: p.flag("watch"),
+  };
   let outcome: RunOutcome;
   try {
-    outcome = await runPipeline(runIo.options, {
-      targets,
-      only,
-      cap: rawCap === undefined ? undefined : Number(rawCap),
-      autoAdvance: p.flag("auto-advance"),
-    });
+    if (p.flag("dry-run")) {
+      const planned = await planPipeline(runIo.options, request);
+      await ctx.io.write(json ? formatPlanJson(planned) : formatPlanText(planned));
+      return;
+    }
+    outcome = await runPipeline(runIo.options, request);
   } catch (e) {
     if (e instanceof RunStartError && e.code === "InvalidCap") {
       throw new CliError(
@@ -50,4 +67,16 @@ export async function run(p: Parsed, ctx: PgContext, deps: RunDeps = {}): Promis
   if (state.itemsCompleted.length === 0 && state.itemsBlocked.size > 0) {
     throw new CliError(ALL_BLOCKED);
   }
+}
+
+/** `--max-cost USD`: a plain decimal number > 0 (`1`, `0.5`, `12.75`). */
+function parseMaxCost(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw.trim());
+  if (!/^\s*\d+(\.\d+)?\s*$/.test(raw) || !(value > 0)) {
+    throw new CliError(
+      `Invalid value '${raw}' for '--max-cost <USD>': expected a number of US dollars > 0`,
+    );
+  }
+  return value;
 }

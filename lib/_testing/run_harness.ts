@@ -50,6 +50,8 @@ export interface HarnessOptions {
   signal?: AbortSignal;
   /** Called once the repo exists, before the run. */
   before?: (repo: TestRepo) => Promise<void>;
+  /** The log (default: a new one), so a scripted agent can wait for a line. */
+  log?: MemoryLogger;
 }
 
 /** Creates a repo with the items, runs the loop, and returns what happened (clean up `repo`). */
@@ -60,7 +62,7 @@ export async function runHarness(o: HarnessOptions): Promise<HarnessRun> {
     const config = testConfig();
     config.execution.max_retries = 0;
     o.config?.(config);
-    const log = new MemoryLogger();
+    const log = o.log ?? new MemoryLogger();
     const commits: CommitRecord[] = [];
     const observer = new RecordingObserver();
     const clock = testClock();

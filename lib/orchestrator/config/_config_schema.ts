@@ -80,6 +80,9 @@ const configSchema = z.object({
     "default_phase_cap": u32(100, "Default for run --cap"),
     "max_wip": u32(1, "Most items InProgress at once (>= 1)"),
     "max_concurrent": u32(1, "Most agent tasks running at once (>= 1)"),
+    "max_cost_usd": z.number().positive().optional().describe(
+      "Default for run --max-cost: once a run's agents reported this cost in US dollars, no further phase starts",
+    ),
   }).prefault({}),
   agent: agentSchema.prefault({}),
   triage: z.strictObject({
@@ -152,10 +155,16 @@ const FIELDS_BY_TABLE: Readonly<Record<string, readonly string[]>> = {
   phase: ["name", "workflows", "is_destructive", "destructive", "staleness"],
 };
 
+/** Keys whose value is a positive number rather than a u32. */
+const POSITIVE_NUMBER_KEYS: ReadonlySet<string> = new Set(["max_cost_usd"]);
+
 function describeIssue(issue: Issue, format: ConfigFormat): string[] {
   const path = issue.path;
   const hasInput = "input" in issue && issue.input !== undefined;
   const input = hasInput ? (issue as { input: unknown }).input : undefined;
+  if (hasInput && POSITIVE_NUMBER_KEYS.has(String(path[path.length - 1]))) {
+    return [`${formatPath(path)}: invalid value: ${describeValue(input)}, expected a number > 0`];
+  }
   switch (issue.code) {
     case "unrecognized_keys": {
       const table = path.length === 1 && (path[0] === "agent" || path[0] === "triage")

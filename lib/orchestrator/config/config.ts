@@ -79,6 +79,11 @@ export interface ExecutionConfig {
   "max_wip": number;
   /** Most agent tasks running at once. */
   "max_concurrent": number;
+  /**
+   * Default for `run --max-cost`: once the agents of a run have reported
+   * this much cost in US dollars, no further phase starts (unset: no limit).
+   */
+  "max_cost_usd"?: number | undefined;
 }
 
 /** `[agent]`. */

@@ -288,6 +288,20 @@ Deno.test("parseConfigText() reports negative, fractional, too large and mistype
   ]);
 });
 
+Deno.test("parseConfigText() reads execution.max_cost_usd, a positive number, unset by default", async () => {
+  assert.equal((await toml("[execution]\nmax_cost_usd = 2.5\n")).execution.max_cost_usd, 2.5);
+  assert.equal((await toml("[execution]\nmax_cost_usd = 3\n")).execution.max_cost_usd, 3);
+  assert.equal((await toml("")).execution.max_cost_usd, undefined);
+  const r = await problemsOf(() => toml("[execution]\nmax_cost_usd = 0\n"));
+  assert.deepEqual(r.problems, [
+    "execution.max_cost_usd: invalid value: integer `0`, expected a number > 0",
+  ]);
+  const s = await problemsOf(() => toml('[execution]\nmax_cost_usd = "1"\n'));
+  assert.deepEqual(s.problems, [
+    'execution.max_cost_usd: invalid value: string "1", expected a number > 0',
+  ]);
+});
+
 Deno.test("parseConfigText() reports wrong value types", async () => {
   const r = await problemsOf(() =>
     toml(

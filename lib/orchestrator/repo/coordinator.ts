@@ -51,8 +51,8 @@ import {
 import { type GitRepo, STORE_FILES, WORKLOG_DIR } from "./git.ts";
 import { appendWorklog, type WorklogEntry } from "./worklog.ts";
 
-/** What kind of commit was made. */
-export type CommitKind = "phase" | "batch" | "halt";
+/** What kind of commit was made (`backlog`: store changes made by others, `pg run --watch`). */
+export type CommitKind = "phase" | "batch" | "halt" | "backlog";
 
 /** A commit the coordinator made. */
 export interface CommitRecord {
@@ -689,6 +689,29 @@ export class Coordinator {
       this.#o.log.warn(`Shutdown commit skipped: ${(e as Error).message}`);
       return null;
     }
+  }
+
+  /**
+   * Commits changes others made to the store while pg waited for work
+   * (`pg run --watch`: items added with `tg add`): stages the given paths
+   * under `.task-golem/` and commits them with `message`. Paths staged
+   * before the run are left out.
+   *
+   * @param paths Changed paths under `.task-golem/` (from `git status`).
+   * @param message The commit message.
+   * @returns The commit, or `null` when nothing was left to commit.
+   * @throws {PgError} `Git` when staging or committing fails; `TypeError`
+   *   for a path outside the store.
+   */
+  commitStoreChanges(paths: readonly string[], message: string): Promise<CommitRecord | null> {
+    const outside = paths.find((p) => !p.startsWith(".task-golem/"));
+    if (outside !== undefined) {
+      return Promise.reject(new TypeError(`Not a store path: ${JSON.stringify(outside)}`));
+    }
+    return this.#enqueue(async () => {
+      await this.#o.git.stagePaths(paths.filter((p) => !this.#foreign.has(p)));
+      return await this.#commit(message, "backlog");
+    });
   }
 
   /**

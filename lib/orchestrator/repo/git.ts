@@ -101,6 +101,10 @@ export function unstagedPaths(entries: readonly StatusEntry[]): string[] {
   return [...seen];
 }
 
+/** What {@linkcode GitRepo.preconditionFailure} says about uncommitted changes. */
+export const DIRTY_TREE_MESSAGE =
+  "Working tree is not clean. Commit or stash changes before running phase-golem.";
+
 /** The store files pg stages after changing them (the items and the event logs). */
 export const STORE_FILES: readonly string[] = COMMITTED_STORE_FILES;
 /** The worklog directory. */
@@ -364,7 +368,7 @@ export class GitRepo {
     const gitDir = resolve(this.#root, r.stdout.trim());
     const status = await this.#exec(["status", "--porcelain"]);
     if (status.code !== 0 || status.stdout.trim() !== "") {
-      return "Working tree is not clean. Commit or stash changes before running phase-golem.";
+      return DIRTY_TREE_MESSAGE;
     }
     const head = await this.#exec(["symbolic-ref", "--quiet", "HEAD"]);
     if (head.code !== 0) {

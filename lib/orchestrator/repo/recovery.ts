@@ -28,14 +28,23 @@ function isPgState(path: string): boolean {
  * @throws {PgError} `Git` when staging or committing fails.
  */
 export async function recoverInterruptedRun(git: GitRepo): Promise<string | null> {
-  const entries = await git.status();
-  if (entries.length === 0) return null;
-  if (
-    !entries.every((e) => isPgState(e.path) && (e.origPath === undefined || isPgState(e.origPath)))
-  ) {
-    return null;
-  }
+  if (!(await hasOnlyPgStateChanges(git))) return null;
   await git.stageIfDirty([...STORE_FILES, WORKLOG_DIR]);
   const r = await git.commit(RECOVERY_MESSAGE);
   return r.committed ? r.sha : null;
+}
+
+/**
+ * Whether the working tree has changes and they are all pg's state files
+ * (the store files and the worklog): what {@linkcode recoverInterruptedRun}
+ * would commit.
+ *
+ * @param git Git in the project root.
+ * @returns `true` when there is something to recover and nothing else changed.
+ * @throws {PgError} `Git` when git status fails.
+ */
+export async function hasOnlyPgStateChanges(git: GitRepo): Promise<boolean> {
+  const entries = await git.status();
+  return entries.length > 0 &&
+    entries.every((e) => isPgState(e.path) && (e.origPath === undefined || isPgState(e.origPath)));
 }

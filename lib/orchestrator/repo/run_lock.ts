@@ -41,6 +41,13 @@ export interface RunLockOptions {
   runner?: ProcessRunner;
   /** Receives warnings when cleaning up fails. */
   warn?: WarningSink;
+  /**
+   * Only look (a dry run): create nothing and write no PID file, so a
+   * killed run's PID stays for the next real run. The lock is still taken
+   * when its file exists, so a running instance is reported as usual; when
+   * the file does not exist nobody holds it, and nothing is created.
+   */
+  readOnly?: boolean;
 }
 
 /** A held run lock. */
@@ -81,7 +88,11 @@ export async function acquireRunLock(options: RunLockOptions): Promise<RunLock> 
   const dir = join(root, RUNTIME_DIR);
   const lockPath = join(dir, "phase-golem.lock");
   const pidPath = join(dir, "phase-golem.pid");
-  await fs.mkdirp(dir);
+  const readOnly = options.readOnly ?? false;
+  if (readOnly && (await fs.stat(lockPath)) === null) {
+    return { previousPid: await readPid(fs, pidPath), release: () => Promise.resolve() };
+  }
+  if (!readOnly) await fs.mkdirp(dir);
   const handle: LockHandle | null = await fs.tryLock(lockPath);
   if (handle === null) {
     const pid = await readPid(fs, pidPath);
@@ -100,11 +111,13 @@ export async function acquireRunLock(options: RunLockOptions): Promise<RunLock> 
     );
   }
   const previousPid = await readPid(fs, pidPath);
-  try {
-    await fs.writeFile(pidPath, new TextEncoder().encode(`${options.pid}\n`));
-  } catch (e) {
-    await handle.release();
-    throw e;
+  if (!readOnly) {
+    try {
+      await fs.writeFile(pidPath, new TextEncoder().encode(`${options.pid}\n`));
+    } catch (e) {
+      await handle.release();
+      throw e;
+    }
   }
   let released = false;
   return {
@@ -112,10 +125,12 @@ export async function acquireRunLock(options: RunLockOptions): Promise<RunLock> 
     async release() {
       if (released) return;
       released = true;
-      try {
-        await fs.remove(pidPath);
-      } catch (e) {
-        options.warn?.(`Failed to remove ${pidPath}: ${(e as Error).message}`);
+      if (!readOnly) {
+        try {
+          await fs.remove(pidPath);
+        } catch (e) {
+          options.warn?.(`Failed to remove ${pidPath}: ${(e as Error).message}`);
+        }
       }
       try {
         await handle.release();

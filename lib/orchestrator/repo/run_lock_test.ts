@@ -28,6 +28,29 @@ Deno.test("acquireRunLock() reports the PID file a killed run left behind", asyn
   await lock.release();
 });
 
+Deno.test("acquireRunLock() read-only creates nothing when there is no lock file", async () => {
+  const fs = new MemoryFileSystem();
+  await fs.mkdirp("/p");
+  const lock = await acquireRunLock({ fs, root: "/p", pid: 5, readOnly: true });
+  assert.equal(lock.previousPid, null);
+  await lock.release();
+  assert.deepEqual(await fs.readDir("/p"), []);
+});
+
+Deno.test("acquireRunLock() read-only holds an existing lock and leaves the PID file alone", async () => {
+  const fs = new MemoryFileSystem();
+  await fs.mkdirp("/p/.phase-golem");
+  await fs.writeFile("/p/.phase-golem/phase-golem.pid", new TextEncoder().encode("999\n"));
+  await fs.writeFile("/p/.phase-golem/phase-golem.lock", new Uint8Array());
+  const lock = await acquireRunLock({ fs, root: "/p", pid: 5, readOnly: true });
+  assert.equal(lock.previousPid, 999);
+  const probe = { isAlive: () => Promise.resolve(false) };
+  await assert.rejects(acquireRunLock({ fs, root: "/p", pid: 6, ...probe }), RunLockError);
+  await lock.release();
+  assert.equal(DEC.decode((await fs.readFile("/p/.phase-golem/phase-golem.pid"))!), "999\n");
+  await (await acquireRunLock({ fs, root: "/p", pid: 7 })).release();
+});
+
 Deno.test("acquireRunLock() names a live holder, a dead holder, or an unknown holder", async () => {
   const fs = new MemoryFileSystem();
   await fs.mkdirp("/p");

@@ -97,6 +97,10 @@ export interface HaltedEvent {
   "items_merged": number;
   /** Commits made. */
   commits: number;
+  /** Cost in US dollars the agents reported, when any did. */
+  "cost_usd"?: number;
+  /** The cost limit, when one was set. */
+  "max_cost_usd"?: number;
 }
 
 /** Any run event. */

@@ -16,17 +16,16 @@ import { type PgConfig, resolvePipeline } from "../config/config.ts";
 import type { Coordinator } from "../repo/coordinator.ts";
 import { executePhase, type ExecutionResult, type ExecutorContext } from "../execution/executor.ts";
 import { executorContext } from "./executor_context.ts";
-import { type FilterCriterion, formatFilters, matchesFilters } from "../scheduling/filter.ts";
+import { type FilterCriterion, formatFilters } from "../scheduling/filter.ts";
 import type { Logger } from "../../io/logger.ts";
 import { NULL_OBSERVER, type RunObserver } from "./run_events.ts";
 import {
-  advanceToNextActiveTarget,
+  promotionOf,
   type RunningTask,
   type SchedulerAction,
-  selectActions,
-  selectTargetedActions,
   unmetDependencies,
 } from "../scheduling/scheduler.ts";
+import { scheduleStep } from "./schedule_step.ts";
 import { backlogLines, executeTriage, TRIAGE_PHASE } from "../execution/triage_task.ts";
 
 /** Why a run stopped. */
@@ -38,7 +37,8 @@ export type HaltReason =
   | "TargetCompleted"
   | "TargetBlocked"
   | "FilterExhausted"
-  | "NoMatchingItems";
+  | "NoMatchingItems"
+  | "CostLimitReached";
 
 /** Consecutive failed executions that trip the circuit breaker. */
 export const CIRCUIT_BREAKER_THRESHOLD = 2;
@@ -81,6 +81,16 @@ export interface RunParams {
   cap: number;
   /** Skip a blocked target instead of halting. */
   autoAdvance?: boolean;
+  /**
+   * The cost limit in US dollars: once the cost the agents reported in this
+   * run reaches it, no further phase starts (default: none).
+   */
+  maxCostUsd?: number | null;
+  /**
+   * Counters to go on from (default: fresh ones). `pg run --watch` passes
+   * the same state to each loop, so its summary covers the whole session.
+   */
+  state?: RunState;
 }
 
 /** How the run went. */
@@ -91,6 +101,8 @@ export interface RunSummary {
   state: RunState;
   /** The filter display (`impact=high AND size=small`), in filter mode. */
   filterDisplay: string | null;
+  /** The cost limit in US dollars, or `null`. */
+  maxCostUsd: number | null;
 }
 
 interface InFlight {
@@ -107,7 +119,8 @@ function abortPromise(signal: AbortSignal): Promise<"aborted"> {
 
 /**
  * Runs the scheduler until a halt reason (pg.md §7.4). Each iteration:
- * shutdown → drain and halt; circuit breaker; snapshot; target or filter
+ * shutdown → drain and halt; circuit breaker; cost limit (running tasks
+ * finish, nothing new starts); snapshot; target or filter
  * bookkeeping; select actions; nothing to do → `AllDoneOrBlocked`; promote,
  * spawn tasks up to the cap; wait for one task and handle it; batch commit.
  *
@@ -128,7 +141,7 @@ class RunLoop {
   readonly #params: RunParams;
   readonly #log: Logger;
   readonly #observer: RunObserver;
-  readonly #state: RunState = newRunState();
+  readonly #state: RunState;
   readonly #completion: CompletionHandler;
   readonly #running = new Map<string, RunningTask>();
   readonly #inFlight = new Map<string, InFlight>();
@@ -141,6 +154,7 @@ class RunLoop {
   constructor(ctx: RunLoopContext, params: RunParams) {
     this.#ctx = ctx;
     this.#params = params;
+    this.#state = params.state ?? newRunState();
     this.#log = ctx.log;
     this.#observer = ctx.observer ?? NULL_OBSERVER;
     this.#completion = new CompletionHandler({
@@ -182,6 +196,7 @@ class RunLoop {
       haltReason: reason,
       state: this.#state,
       filterDisplay: filter.length > 0 ? formatFilters(filter) : null,
+      maxCostUsd: this.#params.maxCostUsd ?? null,
     };
   }
 
@@ -219,6 +234,7 @@ class RunLoop {
     const targets = this.#params.targets ?? [];
     const filter = this.#params.filter ?? [];
     const cap = this.#params.cap;
+    const maxCost = this.#params.maxCostUsd ?? null;
     const config = this.#ctx.config;
     const state = this.#state;
     const cancelled = abortPromise(this.#ctx.signal);
@@ -230,11 +246,17 @@ class RunLoop {
         );
         return await this.#stop("CircuitBreakerTripped");
       }
+      if (maxCost !== null && (state.costUsd ?? 0) >= maxCost) {
+        this.#log.info(
+          `Cost limit reached: the agents reported $${(state.costUsd ?? 0).toFixed(2)} of ` +
+            `$${maxCost.toFixed(2)}; starting no further phase`,
+        );
+        return await this.#stop("CostLimitReached");
+      }
       const entries = await this.#ctx.coordinator.views();
       for (const e of entries) this.#titles.set(e.view.id, e.title);
       const views = entries.map((e) => e.view);
 
-      let target: string | null = null;
       if (targets.length > 0) {
         const current = targets[this.#targetIndex];
         if (current !== undefined && state.itemsBlocked.has(current)) {
@@ -250,30 +272,20 @@ class RunLoop {
           this.#log.info(`[target] ${current} blocked ${pos}. Halting.`);
           return await this.#stop("TargetBlocked");
         }
-        const adv = advanceToNextActiveTarget(views, {
-          targets,
-          index: this.#targetIndex,
-          completed: new Set(state.itemsCompleted),
-        });
-        for (const line of adv.skipped) this.#log.info(line);
-        this.#targetIndex = adv.index;
-        if (this.#targetIndex >= targets.length) return await this.#stop("TargetCompleted");
-        target = targets[this.#targetIndex]!;
-      } else if (filter.length > 0) {
-        const matching = views.filter((v) => matchesFilters(v, filter));
-        if (matching.length === 0) {
-          const nothingDone = state.itemsCompleted.length === 0 && state.itemsBlocked.size === 0;
-          return await this.#stop(nothingDone ? "NoMatchingItems" : "FilterExhausted");
-        }
-        if (matching.every((v) => v.status === "Done" || v.status === "Blocked")) {
-          return await this.#stop("FilterExhausted");
-        }
       }
-
-      const schedulerState = { items: views, running: this.#running };
-      const actions = target !== null
-        ? selectTargetedActions(schedulerState, config, { target })
-        : selectActions(schedulerState, config, filter.length > 0 ? { filter } : {});
+      const step = scheduleStep(views, {
+        config,
+        targets,
+        targetIndex: this.#targetIndex,
+        filter,
+        completed: state.itemsCompleted,
+        nothingDoneYet: state.itemsCompleted.length === 0 && state.itemsBlocked.size === 0,
+        running: this.#running,
+      });
+      for (const line of step.skippedTargets) this.#log.info(line);
+      this.#targetIndex = step.targetIndex;
+      if (step.kind === "halt") return await this.#stop(step.reason);
+      const actions = step.actions;
 
       if (actions.length === 0 && this.#inFlight.size === 0) {
         const waiting = unmetDependencies(views);
@@ -405,22 +417,17 @@ class RunLoop {
       return;
     }
     const pg = new PgItem(raw, { warn: (m) => this.#log.warn(m) });
-    const resolved = resolvePipeline(this.#ctx.config, pg.pipelineType());
-    const name = pg.pipelineType() ?? DEFAULT_PIPELINE;
-    let reason: string | null = null;
-    if (resolved === null) reason = `Pipeline '${name}' not found for promotion`;
-    else if (resolved.pipeline.phases.length === 0) {
-      reason = `Pipeline '${resolved.name}' has no main phases`;
-    }
+    const promotion = promotionOf(pg.pipelineType(), this.#ctx.config);
     try {
-      if (reason !== null) {
+      if (!promotion.ok) {
+        const reason = promotion.reason;
         this.#log.warn(`${itemId}: ${reason}`);
         await this.#ctx.coordinator.updateItem(itemId, [{ kind: "SetBlocked", reason }]);
         this.#state.itemsBlocked.add(itemId);
         this.#observer.event({ type: "item_blocked", "item_id": itemId, reason });
         return;
       }
-      const first = resolved!.pipeline.phases[0]!.name;
+      const first = promotion.phase;
       await this.#ctx.coordinator.updateItem(itemId, [
         { kind: "TransitionStatus", to: "InProgress" },
         { kind: "SetPhase", phase: first },

@@ -2,7 +2,8 @@
 // pipeline feature = pre research, main prd → build (destructive) → review.
 
 import assert from "node:assert/strict";
-import { AgentError } from "../execution/agents/agent_runner.ts";
+import { AgentError, type AgentRunRequest } from "../execution/agents/agent_runner.ts";
+import { MemoryLogger } from "../../io/logger.ts";
 import { type HarnessRun, runHarness } from "../../_testing/run_harness.ts";
 import { phaseResult } from "../execution/agents/scripted_agent_runner.ts";
 import { item, porcelain, subjects } from "../../_testing/test_repo.ts";
@@ -668,6 +669,61 @@ Deno.test("run loop: non-destructive phases run concurrently and share a batch c
     assert.match(all, /PRD WRK-001/);
     assert.match(all, /PRD WRK-002/);
     assert.equal(await porcelain(run.repo), "");
+  } finally {
+    await done(run);
+  }
+});
+
+Deno.test("run loop: the cost limit starts nothing new, lets running tasks finish, halts CostLimitReached", async () => {
+  const log = new MemoryLogger();
+  const costs: Record<string, number> = { "WRK-001": 1.0, "WRK-002": 0.25 };
+  const agent = async (req: AgentRunRequest) => {
+    const id = /phase_result_(.+)_prd\.json$/.exec(req.resultPath)![1]!;
+    if (id === "WRK-002") {
+      // Still running when the loop sees the limit reached.
+      const end = Date.now() + 5000;
+      while (!log.at("INFO").some((l) => l.startsWith("Cost limit reached")) && Date.now() < end) {
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    }
+    return {
+      result: phaseResult(id, "prd", "phase_complete"),
+      exitCode: 0,
+      signal: null,
+      durationMs: 1,
+      warnings: [],
+      usage: { costUsd: costs[id]! },
+    };
+  };
+  const run = await runHarness({
+    items: [
+      item("WRK-001", "InProgress", { phase: "prd", pool: "main", created: 1 }),
+      item("WRK-002", "InProgress", { phase: "prd", pool: "main", created: 2 }),
+      item("WRK-003", "New", { created: 3 }),
+    ],
+    params: { maxCostUsd: 1 },
+    config: (c) => {
+      c.execution.max_wip = 2;
+      c.execution.max_concurrent = 2;
+    },
+    steps: [agent, agent, agent],
+    log,
+  });
+  try {
+    assert.equal(run.summary.haltReason, "CostLimitReached");
+    assert.equal(run.summary.maxCostUsd, 1);
+    assert.equal(run.summary.state.costUsd, 1.25, "the running task finished and counted");
+    assert.equal(run.runner.requests.length, 2, "WRK-003 was never triaged");
+    assert.deepEqual(
+      run.observer.of("phase_finished").map((e) => `${e.item_id} ${e.outcome}`).sort(),
+      ["WRK-001 complete", "WRK-002 complete"],
+    );
+    assert.ok(
+      log.at("INFO").includes(
+        "Cost limit reached: the agents reported $1.00 of $1.00; starting no further phase",
+      ),
+    );
+    assert.equal(await porcelain(run.repo), "", "committed");
   } finally {
     await done(run);
   }

@@ -2,9 +2,12 @@
  * One `pg run` or `pg triage` from start to finish (pg.md §2.4, §2.6): the
  * startup checks in their order, the work, and the cleanup.
  *
- * Opening takes the run lock (committing what a killed run left behind),
- * deletes stale result files (`run`), checks git, loads the config and
- * builds and checks the agent runner. `run()` then reads the backlog,
+ * Opening takes the run lock, stops the agents a killed pg left running
+ * (recorded in `.phase-golem/agents/`), commits what a killed run left
+ * behind, deletes stale result files (`run`), checks git, loads the config
+ * and builds and checks the agent runner, whose process groups are
+ * recorded while they run. A dry run (`pg run --dry-run`) makes the same
+ * checks, changes nothing, and plans instead of running. `run()` then reads the backlog,
  * checks targets, filters and the cap, logs the overview, runs preflight,
  * starts the coordinator and runs the loop; `triage()` starts the
  * coordinator and triages the New items.
@@ -36,25 +39,45 @@ import { type AgentRunner, AgentUnavailableError } from "../execution/agents/age
 import { createAgentRunner } from "../execution/agents/create_agent_runner.ts";
 import { cleanupResultFiles } from "../execution/agents/result_file.ts";
 import { agentClisOnPath, whichBinary } from "../execution/agents/which_binary.ts";
+import { AgentRecords, type AgentRecordSink } from "../execution/agents/agent_records.ts";
+import { describeOrphanOutcome, stopOrphanedAgents } from "../execution/agents/orphaned_agents.ts";
+import { DEFAULT_GRACE_MS, ProcessGroups } from "../execution/agents/process_group.ts";
+import { type ProcessTable, ProcProcessTable } from "../execution/agents/process_table.ts";
 import { type CommitRecord, Coordinator } from "../repo/coordinator.ts";
-import { GitRepo } from "../repo/git.ts";
-import { recoverInterruptedRun } from "../repo/recovery.ts";
+import { DIRTY_TREE_MESSAGE, GitRepo } from "../repo/git.ts";
+import { hasOnlyPgStateChanges, recoverInterruptedRun } from "../repo/recovery.ts";
 import { acquireRunLock } from "../repo/run_lock.ts";
 import { parseFilters } from "../scheduling/filter.ts";
 import { type SnapshotEntry, SnapshotReader } from "../scheduling/snapshot_reader.ts";
+import type { SchedulerItem } from "../scheduling/scheduler_item.ts";
 import { validateTargets } from "../scheduling/targets.ts";
 import { formatPreflightError, runPreflight, withAgentHelp } from "./preflight.ts";
 import type { RunObserver } from "./run_events.ts";
 import { type RunLoopContext, runScheduler, type RunSummary } from "./run_loop.ts";
+import { planRun, type RunPlan } from "./run_plan.ts";
 import { RunStartError } from "./run_start_error.ts";
-import { backlogSummaryLines, configSummaryLines } from "./startup_summary.ts";
+import { backlogSummaryLines, configSummaryLines, type RunScope } from "./startup_summary.ts";
 import { triageNewItems } from "./triage_loop.ts";
+import { runWatching } from "./watch_loop.ts";
+import { denoWatchDir, type WatchDir } from "../../io/dir_watch.ts";
 
 /** Where a session's output goes: log lines, run events and the agents' output. */
 export interface RunSink extends Logger, RunObserver {}
 
+/** What the session gives the runner it has built. */
+export interface RunnerExtras {
+  /** Where the runner's process groups are recorded while they run. */
+  records: AgentRecordSink;
+  /** The grace period between SIGTERM and SIGKILL, in milliseconds. */
+  graceMs: number;
+}
+
 /** Builds the agent runner for a config. */
-export type RunnerFactory = (config: PgConfig, root: string) => Promise<AgentRunner>;
+export type RunnerFactory = (
+  config: PgConfig,
+  root: string,
+  extras: RunnerExtras,
+) => Promise<AgentRunner>;
 
 /**
  * Which command a session serves: `run` also deletes stale result files
@@ -87,8 +110,26 @@ export interface RunSessionOptions {
   searchPath?: string | undefined;
   /** Clock (default: the system clock). */
   clock?: Clock;
+  /** The process table, to tell a recorded agent from a reused PID (default: `/proc`). */
+  processTable?: ProcessTable;
+  /** The grace period between SIGTERM and SIGKILL for agent groups (default 5000 ms). */
+  killGraceMs?: number;
+  /** Watches the store directory for `pg run --watch` (default `Deno.watchFs`). */
+  watchDir?: WatchDir;
+  /** `--watch`: quiet time after a store change before looking (default 300 ms). */
+  watchDebounceMs?: number;
+  /** `--watch`: how often to look again while other changes keep pg waiting (default 1000 ms). */
+  watchPollMs?: number;
   /** Pauses between the attempts of a store operation (default 1 s, 1 s; pg.md §6.2). */
   storeRetryDelaysMs?: readonly number[];
+  /**
+   * Look, change nothing (`pg run --dry-run`, a `run` session only): the
+   * run lock is held while the session is open but no PID file is written,
+   * what a killed run left behind is reported instead of committed, stale
+   * result files stay, and no agent, coordinator or commit is started. Such
+   * a session can only {@linkcode RunSession.plan}.
+   */
+  dryRun?: boolean;
 }
 
 /** What `pg run` asks for. */
@@ -101,6 +142,19 @@ export interface RunRequest {
   cap?: number | undefined;
   /** Skip a blocked target instead of halting. */
   autoAdvance?: boolean;
+  /**
+   * The cost limit in US dollars, > 0 (default `execution.max_cost_usd`,
+   * else none): once the agents of this run reported that much, no further
+   * phase starts, running ones finish, and the run halts with
+   * `CostLimitReached`.
+   */
+  maxCostUsd?: number | undefined;
+  /**
+   * Keep running (`pg run --watch`; not with targets): instead of halting
+   * when nothing is left to do, wait for new or unblocked items in the
+   * store, commit the store's changes and go on, until stopped.
+   */
+  watch?: boolean;
 }
 
 /** How a `pg run` went, once its session is closed. */
@@ -109,6 +163,18 @@ export interface RunOutcome {
   summary: RunSummary;
   /** Commits made, the halt commit included. */
   commits: number;
+}
+
+/** What `pg run --dry-run` found: the plan of the run and what it is based on. */
+export interface DryRunOutcome {
+  /** The first actions and the reasons for the rest. */
+  plan: RunPlan;
+  /** Titles of the active items, by ID. */
+  titles: ReadonlyMap<string, string>;
+  /** The phase cap the run would have. */
+  cap: number;
+  /** The cost limit the run would have, in US dollars, or `null`. */
+  maxCostUsd: number | null;
 }
 
 /** How a `pg triage` went, once its session is closed. */
@@ -130,11 +196,23 @@ export interface RunSession extends AsyncDisposable {
    *
    * @param request Targets, filter, cap.
    * @returns The loop's summary.
-   * @throws {RunStartError} `StoreUnreadable`, `InvalidTargets`, `InvalidCap`, `PreflightFailed`.
+   * @throws {RunStartError} `StoreUnreadable`, `InvalidTargets`, `InvalidCap`,
+   *   `InvalidCostLimit`, `PreflightFailed`.
    * @throws {FilterError} For an unusable `--only` value.
    * @throws {TypeError} In a `triage` session, or when the session was used or closed.
    */
   run(request: RunRequest): Promise<RunSummary>;
+  /**
+   * The dry run of `pg run` (a `dryRun` session): the same checks as
+   * {@linkcode RunSession.run} up to preflight, then the plan of the run's
+   * first actions instead of the run.
+   *
+   * @param request Targets, filter, cap.
+   * @returns The plan.
+   * @throws What {@linkcode RunSession.run} throws before its loop starts.
+   * @throws {TypeError} Outside a `dryRun` session, or when the session was used or closed.
+   */
+  plan(request: RunRequest): Promise<DryRunOutcome>;
   /**
    * The rest of `pg triage` (pg.md §2.6): starts the coordinator and
    * triages every New item.
@@ -203,8 +281,28 @@ export async function runPipeline(
     "follow_ups_created": st.followUpsCreated,
     "items_merged": st.itemsMerged,
     commits,
+    ...(st.costUsd === null ? {} : { "cost_usd": st.costUsd }),
+    ...(summary.maxCostUsd === null ? {} : { "max_cost_usd": summary.maxCostUsd }),
   });
   return { summary, commits };
+}
+
+/**
+ * `pg run --dry-run`: opens a `dryRun` session, plans the run's first
+ * actions and closes the session. Nothing is changed: no PID file, no
+ * agent, no store write, no commit.
+ *
+ * @param options Effects, store, config and sink (`dryRun` is implied).
+ * @param request Targets, filter, cap.
+ * @returns The plan.
+ * @throws What {@linkcode openRunSession} and {@linkcode RunSession.plan} throw, after closing.
+ */
+export async function planPipeline(
+  options: RunSessionOptions,
+  request: RunRequest,
+): Promise<DryRunOutcome> {
+  const session = await openRunSession("run", { ...options, dryRun: true });
+  return await closeAfter(session, () => session.plan(request));
 }
 
 /**
@@ -236,6 +334,14 @@ function deferInOrder(stack: AsyncDisposableStack, steps: readonly (() => Promis
   for (const step of [...steps].reverse()) stack.defer(step);
 }
 
+/** What steps 6–10 found: the backlog, its titles, and what the run covers. */
+interface Prepared {
+  reader: SnapshotReader;
+  items: SchedulerItem[];
+  titles: Map<string, string>;
+  scope: RunScope & { maxCostUsd: number | null; watch: boolean };
+}
+
 class Session implements RunSession {
   readonly #kind: RunSessionKind;
   readonly #o: RunSessionOptions;
@@ -253,6 +359,14 @@ class Session implements RunSession {
   #runner: AgentRunner | null = null;
   #coordinator: Coordinator | null = null;
   #used = false;
+  /** A dry run: look, change nothing. */
+  readonly #dryRun: boolean;
+  /** A dry run found only the task state a killed run left (a real run commits it first). */
+  #recoverable = false;
+  /** The records of running agent groups (`.phase-golem/agents/`). */
+  readonly #records: AgentRecords;
+  readonly #table: ProcessTable;
+  readonly #graceMs: number;
 
   constructor(kind: RunSessionKind, options: RunSessionOptions) {
     this.#kind = kind;
@@ -261,6 +375,17 @@ class Session implements RunSession {
     this.#git = new GitRepo({ runner: options.processRunner, root: options.root, fs: options.fs });
     this.#clock = options.clock ?? new SystemClock();
     this.#haltReason = kind === "run" ? "RunError" : "TriageCompleted";
+    this.#dryRun = options.dryRun === true;
+    if (this.#dryRun && kind !== "run") throw new TypeError("Only a run session can be a dry run");
+    this.#table = options.processTable ?? new ProcProcessTable();
+    this.#graceMs = options.killGraceMs ?? DEFAULT_GRACE_MS;
+    this.#records = new AgentRecords({
+      fs: options.fs,
+      root: options.root,
+      table: this.#table,
+      pgPid: options.pid,
+      warn: (m) => this.#sink.warn(m),
+    });
   }
 
   get commits(): readonly CommitRecord[] {
@@ -275,31 +400,73 @@ class Session implements RunSession {
       signal.addEventListener("abort", onAbort, { once: true });
       this.#closing.defer(() => signal.removeEventListener("abort", onAbort));
     }
+    const dry = this.#dryRun;
     const lock = await acquireRunLock({
       fs: this.#o.fs,
       root: this.#o.root,
       pid: this.#o.pid,
       warn: (m) => this.#sink.warn(m),
+      readOnly: dry,
     });
     // From here on, closing does these steps, in this order, each of them.
-    deferInOrder(this.#closing, [
-      () => this.#stopAgents(),
-      () => this.#haltCommit(),
-      ...(this.#kind === "run"
-        ? [() => this.#cleanResultFiles("post"), () => this.#reportLeftovers()]
-        : []),
-      () => lock.release(),
-    ]);
-    await this.#recover(lock.previousPid);
-    if (this.#kind === "run") await this.#cleanResultFiles("pre");
-    const failure = await this.#git.preconditionFailure();
+    deferInOrder(
+      this.#closing,
+      dry ? [() => lock.release()] : [
+        () => this.#stopAgents(),
+        () => this.#haltCommit(),
+        ...(this.#kind === "run"
+          ? [() => this.#cleanResultFiles("post"), () => this.#reportLeftovers()]
+          : []),
+        () => lock.release(),
+      ],
+    );
+    await this.#stopOrphans();
+    if (dry) await this.#reportInterrupted(lock.previousPid);
+    else await this.#recover(lock.previousPid);
+    if (this.#kind === "run" && !dry) await this.#cleanResultFiles("pre");
+    let failure = await this.#git.preconditionFailure();
+    if (failure === DIRTY_TREE_MESSAGE && this.#recoverable) failure = null;
     if (failure !== null) throw new RunStartError("GitPrecondition", failure);
     this.#loaded = await this.#o.loadConfig();
     await this.#startRunner(this.#loaded.config);
   }
 
   async run(request: RunRequest): Promise<RunSummary> {
-    const { config, path, base } = this.#begin("run");
+    const prepared = await this.#prepare("run", request);
+    const coordinator = await this.#startCoordinator(prepared.reader);
+    const params = { ...prepared.scope, autoAdvance: request.autoAdvance === true };
+    const context = this.#loopContext(coordinator);
+    const summary = request.watch === true
+      ? await runWatching(context, params, {
+        git: this.#git,
+        watchDir: this.#o.watchDir ?? denoWatchDir,
+        debounceMs: this.#o.watchDebounceMs ?? 300,
+        pollMs: this.#o.watchPollMs ?? 1000,
+      })
+      : await runScheduler(context, params);
+    this.#haltReason = summary.haltReason;
+    return summary;
+  }
+
+  async plan(request: RunRequest): Promise<DryRunOutcome> {
+    const { items, titles, scope } = await this.#prepare("plan", request);
+    const plan = planRun(items, {
+      config: this.#loaded!.config,
+      targets: scope.targets,
+      filter: scope.filter,
+      cap: scope.cap,
+      autoAdvance: request.autoAdvance === true,
+    });
+    return { plan, titles, cap: scope.cap, maxCostUsd: scope.maxCostUsd };
+  }
+
+  /**
+   * Steps 6–10 of `pg run`, shared by the run and its dry run: reads the
+   * backlog, checks the targets, the filter and the cap, logs the
+   * overview and runs preflight.
+   */
+  async #prepare(work: "run" | "plan", request: RunRequest): Promise<Prepared> {
+    const { config, path, base } = this.#begin(work);
     const store = this.#o.store;
     const sink = this.#sink;
     const reader = new SnapshotReader();
@@ -322,6 +489,9 @@ class Session implements RunSession {
         { problems: checked.problems },
       );
     }
+    if (request.watch === true && checked.targets.length > 0) {
+      throw new TypeError("Cannot watch with targets: a target run ends with its targets");
+    }
     const filter = parseFilters(request.only ?? []);
     const cap = request.cap ?? config.execution.default_phase_cap;
     if (!Number.isInteger(cap) || cap < 0 || cap > MAX_CAP) {
@@ -330,9 +500,23 @@ class Session implements RunSession {
         `Invalid phase cap ${cap}: expected an integer 0..${MAX_CAP}`,
       );
     }
-    const scope = { targets: checked.targets, filter, cap };
+    const maxCostUsd = request.maxCostUsd ?? config.execution.max_cost_usd ?? null;
+    if (maxCostUsd !== null && !(Number.isFinite(maxCostUsd) && maxCostUsd > 0)) {
+      throw new RunStartError(
+        "InvalidCostLimit",
+        `Invalid cost limit ${maxCostUsd}: expected a number of US dollars > 0`,
+      );
+    }
+    const scope = {
+      targets: checked.targets,
+      filter,
+      cap,
+      maxCostUsd,
+      watch: request.watch === true,
+    };
     for (const line of configSummaryLines(config, scope)) sink.info(line);
     for (const line of backlogSummaryLines(items)) sink.info(line);
+    if (maxCostUsd !== null) this.#warnUnenforceableLimit(maxCostUsd);
 
     const archiveIds = new Set(await store.loadArchiveIds().catch(() => []));
     const errors = await runPreflight({
@@ -354,14 +538,8 @@ class Session implements RunSession {
         { problems: shown },
       );
     }
-
-    const coordinator = await this.#startCoordinator(reader);
-    const summary = await runScheduler(this.#loopContext(coordinator), {
-      ...scope,
-      autoAdvance: request.autoAdvance === true,
-    });
-    this.#haltReason = summary.haltReason;
-    return summary;
+    const titles = new Map(entries.map((e) => [e.view.id, e.title]));
+    return { reader, items, titles, scope };
   }
 
   async triage(): Promise<number> {
@@ -374,10 +552,16 @@ class Session implements RunSession {
     await this.#closing.disposeAsync();
   }
 
-  /** Checks the session may do `kind`'s work now, and returns the config. */
-  #begin(kind: RunSessionKind): LoadedConfig {
-    if (kind !== this.#kind) {
+  /** Checks the session may do this work now, and returns the config. */
+  #begin(kind: RunSessionKind | "plan"): LoadedConfig {
+    const needs = kind === "plan" ? "run" : kind;
+    if (needs !== this.#kind) {
       throw new TypeError(`Cannot ${kind} in a session opened for ${this.#kind}`);
+    }
+    if (this.#dryRun !== (kind === "plan")) {
+      throw new TypeError(
+        this.#dryRun ? `Cannot ${kind} in a dry-run session` : "Cannot plan outside a dry run",
+      );
     }
     if (this.#used || this.#closing.disposed) {
       throw new TypeError(`Cannot ${kind}: the session was already used or closed`);
@@ -400,6 +584,63 @@ class Session implements RunSession {
     }
   }
 
+  /**
+   * Stops the agent groups a killed pg left running (before anything
+   * else, so they stop editing the repository); a dry run only reports them.
+   */
+  async #stopOrphans(): Promise<void> {
+    const groups = new ProcessGroups({ graceMs: this.#graceMs });
+    try {
+      const outcomes = await stopOrphanedAgents({
+        records: this.#records,
+        table: this.#table,
+        terminate: (pgid) => groups.terminate(pgid),
+        dryRun: this.#dryRun,
+      });
+      for (const outcome of outcomes) {
+        const { level, message } = describeOrphanOutcome(outcome, this.#graceMs);
+        this.#sink[level](message);
+      }
+    } catch (e) {
+      this.#sink.warn(`Warning: could not check for orphaned agents: ${(e as Error).message}`);
+    }
+  }
+
+  /** Warns once when the agent does not (or may not) report what its runs cost. */
+  #warnUnenforceableLimit(maxCostUsd: number): void {
+    const runner = this.#runner!;
+    const limit = `$${maxCostUsd.toFixed(2)}`;
+    switch (runner.costReporting ?? "unreported") {
+      case "reported":
+        return;
+      case "unreported":
+        this.#sink.warn(
+          `Warning: the cost limit (${limit}) cannot be enforced: ${runner.displayName} ` +
+            "does not report its cost",
+        );
+        return;
+      case "if_printed":
+        this.#sink.warn(
+          `Warning: the cost limit (${limit}) may not be enforced: ${runner.displayName} ` +
+            "reports its cost only if it prints a result line like claude's JSON output",
+        );
+    }
+  }
+
+  /** A dry run's {@linkcode #recover}: says what a real run would commit, commits nothing. */
+  async #reportInterrupted(previousPid: number | null): Promise<void> {
+    if (previousPid === null) return;
+    this.#sink.warn(`Warning: the previous run (PID ${previousPid}) did not finish`);
+    try {
+      this.#recoverable = await hasOnlyPgStateChanges(this.#git);
+    } catch {
+      // not a repository: the precondition check says so
+    }
+    if (this.#recoverable) {
+      this.#sink.info("pg run would first commit the task state it left behind");
+    }
+  }
+
   /** Deletes stale `.phase-golem/phase_result_*.json` files (pg.md §8.8). */
   async #cleanResultFiles(context: "pre" | "post"): Promise<void> {
     const report = await cleanupResultFiles(this.#o.root, context, {
@@ -415,7 +656,10 @@ class Session implements RunSession {
    */
   async #startRunner(config: PgConfig): Promise<void> {
     const create = this.#o.createRunner ?? defaultRunnerFactory;
-    const runner = await create(config, this.#o.root);
+    const runner = await create(config, this.#o.root, {
+      records: this.#records,
+      graceMs: this.#graceMs,
+    });
     this.#runner = runner;
     try {
       await runner.checkAvailable();
@@ -519,7 +763,15 @@ class Session implements RunSession {
   }
 }
 
-/** The runner for `agent.cli` (claude, opencode, codex or a command template). */
-function defaultRunnerFactory(config: PgConfig, root: string): Promise<AgentRunner> {
-  return Promise.resolve(createAgentRunner(config.agent, { root }));
+/**
+ * The runner for `agent.cli` (claude, opencode, codex or a command
+ * template), its process groups recorded while they run.
+ */
+function defaultRunnerFactory(
+  config: PgConfig,
+  root: string,
+  extras: RunnerExtras,
+): Promise<AgentRunner> {
+  const groups = new ProcessGroups({ records: extras.records, graceMs: extras.graceMs });
+  return Promise.resolve(createAgentRunner(config.agent, { root, groups }));
 }

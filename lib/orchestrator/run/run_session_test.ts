@@ -13,12 +13,15 @@ import { ScriptedAgentRunner, type ScriptStep } from "../execution/agents/script
 import type { RunEvent } from "./run_events.ts";
 import {
   openRunSession,
+  planPipeline,
   runPipeline,
   type RunSessionOptions,
   type RunSink,
   runTriage,
 } from "./run_session.ts";
 import { RunStartError } from "./run_start_error.ts";
+import type { DirWatch } from "../../io/dir_watch.ts";
+import { importItems } from "../../store/ops/add.ts";
 
 /** Everything the session did that the tests look at, in one ordered list. */
 class Journal implements RunSink {
@@ -285,6 +288,178 @@ Deno.test("runTriage() commits TriageCompleted and releases the lock", async () 
     assert.equal(outcome.triaged, 1);
     assert.ok(s.journal.only("LOCK").length === 1);
     assert.equal(s.journal.only("INFO [pre]", "INFO [post]").length, 0, "no result-file cleanup");
+  } finally {
+    await s.repo.cleanup();
+  }
+});
+
+Deno.test("planPipeline() after a killed run: reports what it left, commits nothing, keeps its PID file", async () => {
+  const s = await setup([item("WRK-001", "InProgress", { phase: "prd", pool: "main" })], []);
+  try {
+    const head = await s.repo.sh("rev-parse", "HEAD");
+    await Deno.mkdir(`${s.repo.dir}/.phase-golem`, { recursive: true });
+    await Deno.writeTextFile(`${s.repo.dir}/.phase-golem/phase-golem.lock`, "");
+    await Deno.writeTextFile(`${s.repo.dir}/.phase-golem/phase-golem.pid`, "999999\n");
+    // The killed run's phase start, uncommitted.
+    const tasks = `${s.repo.dir}/.task-golem/tasks.jsonl`;
+    await Deno.writeTextFile(tasks, (await Deno.readTextFile(tasks)) + "\n");
+
+    const outcome = await planPipeline(s.options, {});
+
+    assert.deepEqual(outcome.plan.actions.map((a) => a.action.itemId), ["WRK-001"]);
+    assert.deepEqual(s.journal.only("WARN Warning: the previous", "INFO pg run would"), [
+      "WARN Warning: the previous run (PID 999999) did not finish",
+      "INFO pg run would first commit the task state it left behind",
+    ]);
+    assert.equal(await s.repo.sh("rev-parse", "HEAD"), head, "nothing committed");
+    assert.equal(
+      await Deno.readTextFile(`${s.repo.dir}/.phase-golem/phase-golem.pid`),
+      "999999\n",
+      "the next real run still sees the killed one",
+    );
+    assert.deepEqual(s.journal.only("STOP", "LOCK"), ["LOCK released"], "no agent to stop");
+    assert.equal(s.runner.requests.length, 0);
+    // A dry-run session plans, and only plans.
+    const session = await openRunSession("run", { ...s.options, dryRun: true });
+    await assert.rejects(() => session.run({}), TypeError);
+    await session[Symbol.asyncDispose]();
+  } finally {
+    await s.repo.cleanup();
+  }
+});
+
+Deno.test("runPipeline() takes execution.max_cost_usd, and warns once when the agent reports no cost", async () => {
+  const s = await setup([item("WRK-001", "InProgress", { phase: "prd", pool: "main" })], [
+    {
+      result: { itemId: "WRK-001", phase: "prd", result: "phase_complete" },
+      usage: { costUsd: 0.5 },
+    },
+  ]);
+  try {
+    const loaded = await s.options.loadConfig();
+    loaded.config.execution.max_cost_usd = 0.5;
+    s.runner.costReporting = "unreported";
+    const outcome = await runPipeline(s.options, {});
+    assert.equal(outcome.summary.haltReason, "CostLimitReached");
+    assert.equal(outcome.summary.maxCostUsd, 0.5);
+    assert.deepEqual(s.journal.only("INFO [config] Run", "WARN Warning: the cost limit"), [
+      "INFO [config] Run: all items | cap 100 | cost limit $0.50",
+      "WARN Warning: the cost limit ($0.50) cannot be enforced: Scripted agent does not report its cost",
+    ]);
+    // --max-cost wins over the config.
+    const again = await setup([item("WRK-001", "New")], []);
+    try {
+      const cfg = await again.options.loadConfig();
+      cfg.config.execution.max_cost_usd = 0.5;
+      const planned = await planPipeline(again.options, { maxCostUsd: 2 });
+      assert.equal(planned.maxCostUsd, 2);
+      assert.deepEqual(
+        again.journal.only("WARN Warning: the cost limit"),
+        [],
+        "claude-like: no warning",
+      );
+      await assert.rejects(
+        () => planPipeline(again.options, { maxCostUsd: 0 }),
+        (e) => e instanceof RunStartError && e.code === "InvalidCostLimit",
+      );
+    } finally {
+      await again.repo.cleanup();
+    }
+  } finally {
+    await s.repo.cleanup();
+  }
+});
+
+/** A directory watch the test wakes by hand. */
+class ManualWatch implements DirWatch {
+  #wake: (() => void) | null = null;
+  #events = 0;
+  #closed = false;
+  wake(): void {
+    this.#events++;
+    this.#wake?.();
+  }
+  close(): void {
+    this.#closed = true;
+    this.#wake?.();
+  }
+  async *[Symbol.asyncIterator](): AsyncIterator<void> {
+    while (!this.#closed) {
+      if (this.#events > 0) {
+        this.#events--;
+        yield;
+        continue;
+      }
+      await new Promise<void>((r) => this.#wake = r);
+      this.#wake = null;
+    }
+  }
+}
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  const end = Date.now() + 10_000;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+Deno.test("runPipeline() with watch: waits, is held by other changes, commits the backlog, runs, stops on abort", async () => {
+  const ctrl = new AbortController();
+  const done = (phase: string, extra = {}) => ({
+    result: { itemId: "WRK-002", phase, result: "phase_complete" as const, ...extra },
+  });
+  const s = await setup([item("WRK-001", "New")], [
+    { result: { itemId: "WRK-001", phase: "triage", result: "blocked" } },
+    done("triage", { updatedAssessments: { size: "small", risk: "low" } }),
+    done("prd"),
+    done("build"),
+    done("review"),
+  ], { signal: ctrl.signal });
+  const watches: ManualWatch[] = [];
+  try {
+    const running = runPipeline({
+      ...s.options,
+      watchDir: () => {
+        const w = new ManualWatch();
+        watches.push(w);
+        return w;
+      },
+      watchDebounceMs: 0,
+      watchPollMs: 20,
+    }, { watch: true });
+    const waiting = () => s.journal.only("INFO Waiting for work").length;
+    await until(() => waiting() === 1, "the first wait");
+
+    await Deno.writeTextFile(`${s.repo.dir}/scratch.txt`, "not pg's");
+    await importItems(s.repo.store, { active: [item("WRK-002", "New")] }); // as `tg add` would
+    watches[0]!.wake();
+    const held = "WARN Waiting: the backlog has work, but there are uncommitted changes outside " +
+      ".task-golem/: scratch.txt. Commit or discard them; pg goes on once only .task-golem/ has changes.";
+    await until(() => s.journal.entries.includes(held), "the held message");
+    assert.equal(
+      s.runner.requests.length,
+      1,
+      "only the first loop's triage: nothing runs meanwhile",
+    );
+
+    await Deno.remove(`${s.repo.dir}/scratch.txt`); // found by polling git
+    await until(() => waiting() === 2, "the second wait");
+    assert.equal(s.journal.entries.filter((e) => e === held).length, 1, "said once");
+    ctrl.abort();
+    const outcome = await running;
+
+    assert.equal(outcome.summary.haltReason, "ShutdownRequested");
+    // The summary covers the session: both loops.
+    assert.deepEqual(outcome.summary.state.itemsCompleted, ["WRK-002"]);
+    assert.deepEqual([...outcome.summary.state.itemsBlocked], ["WRK-001"]);
+    assert.equal(outcome.summary.state.phasesExecuted, 5);
+    const log = (await s.repo.sh("log", "--format=%s")).trim().split("\n");
+    const backlog = log.indexOf("[phase-golem] Backlog changes");
+    assert.ok(backlog > 0, log.join("\n"));
+    assert.ok(log.slice(0, backlog).some((l) => l.startsWith("[WRK-002][triage]")), "after it");
+    assert.equal((await s.repo.sh("status", "--porcelain")).trim(), "");
+    assert.ok(s.journal.entries.includes("INFO [config] Run: all items | cap 100 | watch"));
   } finally {
     await s.repo.cleanup();
   }

@@ -16,6 +16,7 @@
  * - `InvalidTargets`: `--target` values that are malformed, unknown or
  *   repeated (`problems` lists them).
  * - `InvalidCap`: a phase cap outside 0..4294967295.
+ * - `InvalidCostLimit`: a cost limit that is not a number > 0.
  * - `PreflightFailed`: preflight found errors (`problems` lists them, as
  *   displayed).
  */
@@ -24,6 +25,7 @@ export type RunStartErrorCode =
   | "StoreUnreadable"
   | "InvalidTargets"
   | "InvalidCap"
+  | "InvalidCostLimit"
   | "PreflightFailed";
 
 /** Options for {@linkcode RunStartError}. */

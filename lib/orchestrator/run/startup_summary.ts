@@ -19,6 +19,10 @@ export interface RunScope {
   filter: readonly FilterCriterion[];
   /** Most phase executions. */
   cap: number;
+  /** The cost limit in US dollars, if any. */
+  maxCostUsd?: number | null;
+  /** `--watch`: wait for work instead of halting. */
+  watch?: boolean;
 }
 
 /**
@@ -41,7 +45,9 @@ export function configSummaryLines(config: PgConfig, scope: RunScope): string[] 
     `complexity<=${g.max_complexity}, risk<=${g.max_risk} | Execution: timeout ` +
     `${e.phase_timeout_minutes}m, retries ${e.max_retries}, max_wip ${e.max_wip}, ` +
     `max_concurrent ${e.max_concurrent}`,
-    `[config] Run: ${mode} | cap ${scope.cap}`,
+    `[config] Run: ${mode} | cap ${scope.cap}` +
+    (scope.maxCostUsd == null ? "" : ` | cost limit $${scope.maxCostUsd.toFixed(2)}`) +
+    (scope.watch ? " | watch" : ""),
     ...Object.entries(config.pipelines).map(([name, p]) =>
       `[pipeline:${name}] pre: [${p.pre_phases.map((x) => x.name).join(" -> ")}] -> main: [${
         p.phases.map((x) => x.name).join(" -> ")

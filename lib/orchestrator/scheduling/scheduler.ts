@@ -10,6 +10,7 @@
 import type { PhasePool } from "../../adapter/assessments.ts";
 import { levelRank } from "../../adapter/assessments.ts";
 import type { PgStatus } from "../../adapter/pg_status.ts";
+import { DEFAULT_PIPELINE } from "../../adapter/pg_item.ts";
 import { timestampSortKey } from "../../store/timestamp.ts";
 import { type PgConfig, type PhaseConfig, resolvePipeline } from "../config/config.ts";
 import { type FilterCriterion, matchesFilters } from "./filter.ts";
@@ -149,6 +150,32 @@ function runPhaseAction(item: SchedulerItem, config: PgConfig): SchedulerAction 
 }
 
 /**
+ * Where slot filling stopped (pg.md §7.1 rules 1, 2 and 5), so that a plan
+ * can say why the candidates after that point got no action:
+ *
+ * - `destructive_running`: a destructive task runs; nothing is chosen (rule 1).
+ * - `no_slots`: every slot is taken by running tasks; nothing is chosen (rule 2).
+ * - `slots_filled`: the chosen tasks took the last free slot.
+ * - `destructive_alone`: a destructive phase was chosen; it runs alone.
+ * - `destructive_waits`: a destructive candidate was not chosen because
+ *   something runs or was chosen; filling stops so that it is not starved.
+ */
+export type FillStop =
+  | { kind: "destructive_running"; itemId: string; phase: string }
+  | { kind: "no_slots" }
+  | { kind: "slots_filled" }
+  | { kind: "destructive_alone"; itemId: string; phase: string }
+  | { kind: "destructive_waits"; itemId: string; phase: string };
+
+/** What {@linkcode decideActions} chose, and where it stopped. */
+export interface ActionDecision {
+  /** The actions, in order. */
+  actions: SchedulerAction[];
+  /** Why filling stopped early, or `null` when every candidate was considered. */
+  stop: FillStop | null;
+}
+
+/**
  * Chooses the next actions (pg.md §7.1):
  *
  * 1. Nothing while a destructive task runs.
@@ -175,14 +202,33 @@ export function selectActions(
   config: PgConfig,
   options: SelectActionsOptions = {},
 ): SchedulerAction[] {
+  return decideActions(state, config, options).actions;
+}
+
+/**
+ * {@linkcode selectActions}, also telling where slot filling stopped (the
+ * same decision: `selectActions` returns this function's actions).
+ *
+ * @param state Items and running tasks.
+ * @param config Limits and pipelines.
+ * @param options Filter criteria.
+ * @returns The actions and the stop.
+ */
+export function decideActions(
+  state: SchedulerState,
+  config: PgConfig,
+  options: SelectActionsOptions = {},
+): ActionDecision {
   const running = state.running;
   let runningCount = 0;
-  for (const task of running.values()) {
-    if (task.isDestructive) return [];
+  for (const [id, task] of running) {
+    if (task.isDestructive) {
+      return { actions: [], stop: { kind: "destructive_running", itemId: id, phase: task.phase } };
+    }
     runningCount++;
   }
   let slots = Math.max(0, config.execution.max_concurrent - runningCount);
-  if (slots === 0) return [];
+  if (slots === 0) return { actions: [], stop: { kind: "no_slots" } };
 
   const index = new ItemIndex(state.items);
   const filter = options.filter;
@@ -232,22 +278,24 @@ export function selectActions(
   fresh.sort(byRankDescThenCreated);
   for (const group of [inProgress, scoping, fresh]) {
     for (const e of group) {
-      if (slots === 0) return actions;
+      if (slots === 0) return { actions, stop: { kind: "slots_filled" } };
       if (index.hasUnmet(e.item)) continue;
       const action: SchedulerAction | null = e.item.status === "New"
         ? { kind: "Triage", itemId: e.item.id }
         : runPhaseAction(e.item, config);
       if (action === null) continue;
       if (action.kind === "RunPhase" && action.isDestructive) {
-        if (nothingRunning && spawned === 0) actions.push(action);
-        return actions;
+        const chosen = nothingRunning && spawned === 0;
+        if (chosen) actions.push(action);
+        const kind = chosen ? "destructive_alone" : "destructive_waits";
+        return { actions, stop: { kind, itemId: action.itemId, phase: action.phase } };
       }
       actions.push(action);
       spawned++;
       slots--;
     }
   }
-  return actions;
+  return { actions, stop: null };
 }
 
 /**
@@ -288,6 +336,35 @@ export function selectTargetedActions(
     default:
       return [];
   }
+}
+
+/** Where a promotion takes an item, or why it cannot (pg.md §7.10). */
+export type Promotion =
+  | { ok: true; phase: string }
+  | { ok: false; reason: string };
+
+/**
+ * The promotion of a Ready item (pg.md §7.10): InProgress at the first main
+ * phase of its pipeline; an unknown pipeline, or one without main phases,
+ * blocks the item with the reason instead.
+ *
+ * @param pipelineType The item's `x-pg-pipeline-type` (`null`: `feature`).
+ * @param config The pipelines.
+ * @returns The first main phase, or the reason.
+ */
+export function promotionOf(pipelineType: string | null, config: PgConfig): Promotion {
+  const resolved = resolvePipeline(config, pipelineType);
+  if (resolved === null) {
+    return {
+      ok: false,
+      reason: `Pipeline '${pipelineType ?? DEFAULT_PIPELINE}' not found for promotion`,
+    };
+  }
+  const first = resolved.pipeline.phases[0];
+  if (first === undefined) {
+    return { ok: false, reason: `Pipeline '${resolved.name}' has no main phases` };
+  }
+  return { ok: true, phase: first.name };
 }
 
 /** Options for {@linkcode advanceToNextActiveTarget}. */

@@ -7,6 +7,7 @@ import type { PgStatus } from "../../adapter/pg_status.ts";
 import { it, testConfig } from "../../_testing/scheduler_fixtures.ts";
 import { parseFilters } from "./filter.ts";
 import { type RunningTask, type SchedulerAction, selectActions } from "./scheduler.ts";
+import { planActions } from "./schedule_plan.ts";
 import type { SchedulerItem } from "./scheduler_item.ts";
 
 /** mulberry32: a small deterministic PRNG. */
@@ -193,4 +194,44 @@ Deno.test("selectActions() fills every free slot when enough plain candidates ex
     const created = actions.map((a) => items.find((x) => x.id === a.itemId)!.createdAt);
     assert.deepEqual(created, [...created].sort());
   }
+});
+
+Deno.test("planActions() chooses what selectActions() chooses and explains every other item once", () => {
+  const rand = prng(424242);
+  const filters = [[], ["impact=high"], ["status=new,in_progress"]];
+  const codes = new Set<string>();
+  for (let i = 0; i < 2000; i++) {
+    const c = randomCase(rand);
+    const config = testConfig(c.maxWip, c.maxConcurrent);
+    const options = { filter: parseFilters(filters[i % filters.length]!) };
+    const state = { items: c.items, running: c.running };
+    const plan = planActions(state, config, options);
+    assert.deepEqual(plan.actions.map((a) => a.action), selectActions(state, config, options));
+    const acted = plan.actions.map((a) => a.action.itemId);
+    const skipped = plan.skipped.map((s) => s.itemId);
+    assert.deepEqual(
+      [...acted, ...skipped].sort(),
+      c.items.map((x) => x.id).sort(),
+      `case ${i}: every item once`,
+    );
+    for (const s of plan.skipped) {
+      codes.add(s.code);
+      const item = c.items.find((x) => x.id === s.itemId)!;
+      if (s.code === "dependency") assert.ok(unmet(item, c.items), `case ${i}: ${s.itemId}`);
+      if (s.code === "running") assert.ok(c.running.has(s.itemId));
+      if (s.code === "wip") assert.equal(item.status, "Ready");
+    }
+  }
+  assert.deepEqual([...codes].sort(), [
+    "blocked",
+    "concurrency",
+    "dependency",
+    "destructive",
+    "done",
+    "filtered",
+    "no_phase",
+    "running",
+    "unknown_phase",
+    "wip",
+  ]);
 });

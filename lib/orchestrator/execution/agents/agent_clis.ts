@@ -27,6 +27,14 @@ import {
 /** How to check that an agent CLI can be started. */
 export type AvailabilityProbe = "version" | "path";
 
+/**
+ * Whether a CLI tells what a run cost (what a cost limit needs):
+ * `reported` (claude's JSON result line), `unreported` (codex, opencode),
+ * or `if_printed` (a command template: only when the program prints a line
+ * like claude's).
+ */
+export type CostReporting = "reported" | "unreported" | "if_printed";
+
 /** One row of the agent CLI table. */
 export interface AgentCliSpec {
   /** Display name, e.g. `Claude CLI`. */
@@ -39,6 +47,8 @@ export interface AgentCliSpec {
   probe: AvailabilityProbe;
   /** Support is experimental (logged at startup). */
   experimental: boolean;
+  /** Whether runs report their cost. */
+  costReporting: CostReporting;
   /** The model, when one is passed. */
   model?: string | undefined;
   /**
@@ -85,6 +95,7 @@ export function claudeCli(model?: string): AgentCliSpec {
     installHint: "Install: https://docs.anthropic.com/en/docs/claude-code",
     probe: "version",
     experimental: false,
+    costReporting: "reported",
     model,
     argv: (prompt) => [
       "--dangerously-skip-permissions",
@@ -121,6 +132,7 @@ export function opencodeCli(model?: string): AgentCliSpec {
     installHint: "Install: https://opencode.ai (npm install -g opencode-ai)",
     probe: "version",
     experimental: true,
+    costReporting: "unreported",
     model,
     argv: (prompt) => ["run", ...modelArgs(model), "--auto", ...promptArgs(prompt)],
   };
@@ -149,6 +161,7 @@ export function codexCli(model?: string): AgentCliSpec {
     installHint: "Install: npm install -g @openai/codex (https://github.com/openai/codex)",
     probe: "version",
     experimental: false,
+    costReporting: "unreported",
     model,
     argv: (prompt) => [
       "exec",
@@ -191,6 +204,7 @@ export function commandCli(template: readonly string[]): AgentCliSpec {
     installHint: "Check agent.command in the config",
     probe: "path",
     experimental: false,
+    costReporting: "if_printed",
     argv: (prompt, resultPath) =>
       rest.map((a) =>
         a === PROMPT_PLACEHOLDER ? prompt : a === RESULT_PATH_PLACEHOLDER ? resultPath : a

@@ -7,6 +7,7 @@
  */
 
 import type { PhaseResult } from "../phase_result.ts";
+import type { CostReporting } from "./agent_clis.ts";
 
 /** One agent invocation. */
 export interface AgentRunRequest {
@@ -118,6 +119,8 @@ export interface AgentRunner {
   readonly displayName: string;
   /** The binary, e.g. `claude`. */
   readonly binary: string;
+  /** Whether its runs report their cost (absent: they do not). */
+  readonly costReporting?: CostReporting;
   /** The argv (without the binary) for a prompt; pure, for logging and contract tests. */
   argv(prompt: string, resultPath: string): string[];
   /**

@@ -15,7 +15,7 @@ import {
   type AgentRunRequest,
   AgentUnavailableError,
 } from "./agent_runner.ts";
-import type { AgentCliSpec } from "./agent_clis.ts";
+import type { AgentCliSpec, CostReporting } from "./agent_clis.ts";
 import { type GroupRunResult, ProcessGroups } from "./process_group.ts";
 import { checkResultPath, readResultFile, removeStaleResultFile } from "./result_file.ts";
 import { UsageScanner } from "./usage_scanner.ts";
@@ -83,6 +83,8 @@ export class CliAgentRunner implements AgentRunner {
   readonly model: string | undefined;
   /** Support is experimental (OpenCode); log it at startup. */
   readonly experimental: boolean;
+  /** Whether its runs report their cost. */
+  readonly costReporting: CostReporting;
   /** The first line `--version` printed, once {@linkcode checkAvailable} succeeded. */
   version: string | undefined;
   readonly #spec: AgentCliSpec;
@@ -103,6 +105,7 @@ export class CliAgentRunner implements AgentRunner {
     this.binary = spec.binary;
     this.model = spec.model;
     this.experimental = spec.experimental;
+    this.costReporting = spec.costReporting;
     this.#groups = options.groups ?? new ProcessGroups();
     this.#env = options.env;
     this.#root = options.root ?? ".";

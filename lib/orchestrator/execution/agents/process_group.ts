@@ -4,10 +4,14 @@
  * and the whole group signalled on timeout, abort or shutdown — SIGTERM,
  * then SIGKILL only for a group that outlives the grace period. The leader
  * is reaped while the group is polled, so an agent that exits on SIGTERM
- * ends the wait at once **[Fix]**.
+ * ends the wait at once **[Fix]**. Each group can be recorded on disk
+ * while it runs, so that a pg killed with SIGKILL leaves a trace of the
+ * agents it could not stop.
  *
  * @module
  */
+
+import type { AgentRecordSink } from "./agent_records.ts";
 
 /** Options for {@linkcode ProcessGroups}. */
 export interface ProcessGroupsOptions {
@@ -15,6 +19,11 @@ export interface ProcessGroupsOptions {
   graceMs?: number;
   /** How often to check whether a group still exists (default 100 ms). */
   pollMs?: number;
+  /**
+   * Told about every group started and ended, to keep a record on disk
+   * that outlives this process (see `agent_records.ts`).
+   */
+  records?: AgentRecordSink;
 }
 
 /** Options for {@linkcode ProcessGroups.run}. */
@@ -50,7 +59,8 @@ export interface GroupRunResult {
 /** What {@linkcode ProcessGroups.terminate} had to do. */
 export type TerminateOutcome = "gone" | "terminated" | "killed";
 
-const DEFAULT_GRACE_MS = 5000;
+/** The default grace period between SIGTERM and SIGKILL, in milliseconds. */
+export const DEFAULT_GRACE_MS = 5000;
 const DEFAULT_POLL_MS = 100;
 /** How long to keep polling after SIGKILL before giving up (zombies nobody reaps). */
 const AFTER_KILL_MS = 2000;
@@ -101,6 +111,7 @@ export class ProcessGroups {
   readonly #graceMs: number;
   readonly #pollMs: number;
   readonly #live = new Map<number, Promise<unknown>>();
+  readonly #records: AgentRecordSink | undefined;
 
   /**
    * Creates an empty registry.
@@ -110,6 +121,7 @@ export class ProcessGroups {
   constructor(options: ProcessGroupsOptions = {}) {
     this.#graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
     this.#pollMs = options.pollMs ?? DEFAULT_POLL_MS;
+    this.#records = options.records;
   }
 
   /** The grace period between SIGTERM and SIGKILL, in milliseconds. */
@@ -161,6 +173,7 @@ export class ProcessGroups {
     let stop: GroupRunResult["stop"] = "none";
     let leftovers = 0;
     try {
+      await this.#records?.add(pgid, program, args);
       reason = await waitExit(status, options.timeoutMs, options.signal);
       if (reason === "exit") {
         leftovers = await countLive(pgid);
@@ -180,6 +193,7 @@ export class ProcessGroups {
       };
     } finally {
       this.#live.delete(pgid);
+      await this.#records?.remove(pgid);
     }
   }
 

@@ -156,3 +156,21 @@ Deno.test("ProcessGroups.run() on timeout and abort stops the whole group", asyn
   assert.equal(a.stop, "killed");
   assert.equal(await countLive(pgid!), 0);
 });
+
+Deno.test("ProcessGroups.run() records each group while it runs", async () => {
+  const seen: string[] = [];
+  const groups = new ProcessGroups({
+    records: {
+      add: (pgid, program, args) => {
+        seen.push(`add ${pgid === groups.pgids()[0]} ${program} ${args.join(" ")}`);
+        return Promise.resolve();
+      },
+      remove: (pgid) => {
+        seen.push(`remove ${groups.pgids().includes(pgid)}`);
+        return Promise.resolve();
+      },
+    },
+  });
+  await output(groups, "exit 0");
+  assert.deepEqual(seen, ["add true sh -c exit 0", "remove false"]);
+});

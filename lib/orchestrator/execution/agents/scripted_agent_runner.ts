@@ -14,6 +14,7 @@ import {
   type AgentUsage,
 } from "./agent_runner.ts";
 import type { PhaseResult, ResultCode } from "../phase_result.ts";
+import type { CostReporting } from "./agent_clis.ts";
 
 /** What one scripted run does. */
 export type ScriptStep =
@@ -89,6 +90,8 @@ export class ScriptedAgentRunner implements AgentRunner {
   readonly displayName: string = "Scripted agent";
   /** Pretend binary (`scripted`; the status probe always succeeds). */
   readonly binary: string = "scripted";
+  /** Whether its runs report their cost (a test may say they do not). */
+  costReporting: CostReporting = "reported";
   /** Every request, in order. */
   readonly requests: AgentRunRequest[] = [];
   readonly #steps: ScriptStep[];
