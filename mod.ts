@@ -112,6 +112,8 @@ export {
   detectAllCycles,
   detectAllParentCycles,
   type ParentLookup,
+  type PriorityOrdered,
+  type ReadyCandidate,
   type ReadyQueue,
   sortByPriority,
   validateParent,
