@@ -3,9 +3,10 @@ import { VERSION } from "./_version.ts";
 import { main } from "./tg.ts";
 import { BufferIo } from "./_io.ts";
 
-Deno.test("VERSION matches deno.json", async () => {
+Deno.test("VERSION is the version in deno.json, a semantic version", async () => {
   const config = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));
   assert.equal(VERSION, config.version);
+  assert.match(VERSION, /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/);
 });
 
 Deno.test("main() prints the version and returns 0 without exiting", async () => {
