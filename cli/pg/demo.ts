@@ -10,15 +10,29 @@
  * @module
  */
 
+import { fileURLToPath } from "node:url";
 import type { Parsed } from "../_args.ts";
 import { CliError } from "../_main.ts";
+import { VERSION } from "../_version.ts";
 import { addItem } from "../../lib/store/ops/add.ts";
 import { TaskStore } from "../../lib/store/store.ts";
 import type { PgContext } from "./_context.ts";
 
-const PG = new URL("../pg.ts", import.meta.url).pathname;
-const TG = new URL("../tg.ts", import.meta.url).pathname;
-const AGENT = new URL("./_demo_agent.ts", import.meta.url).pathname;
+/**
+ * How `deno run` is given a module of this package: its path when it is a
+ * local file (a checkout, `deno install` from one), else its URL (loaded
+ * from JSR, `https://jsr.io/@golem/golem/…`).
+ *
+ * @param url The module's URL.
+ * @returns A path or a URL.
+ */
+export function runnable(url: URL): string {
+  return url.protocol === "file:" ? fileURLToPath(url) : url.href;
+}
+
+const PG = runnable(new URL("../pg.ts", import.meta.url));
+const TG = runnable(new URL("../tg.ts", import.meta.url));
+const AGENT = runnable(new URL("./_demo_agent.ts", import.meta.url));
 
 const WORKFLOWS: Record<string, string> = {
   "workflows/research.md": "# Research\n\nList the options and their trade-offs in research.md.\n",
@@ -85,6 +99,12 @@ async function run(
 
 /** Runs `pg demo`. */
 export async function demo(_p: Parsed, ctx: PgContext): Promise<void> {
+  if (Deno.build.standalone) {
+    // The scripted agent, and the pg and tg the demo runs, are Deno scripts.
+    throw new CliError(
+      `Cannot run pg demo from a standalone binary: it runs pg, tg and a scripted agent with Deno. With Deno installed: deno run --allow-read --allow-write --allow-env --allow-run jsr:@golem/golem@${VERSION}/pg demo`,
+    );
+  }
   const t0 = performance.now();
   const dir = await Deno.realPath(await Deno.makeTempDir({ prefix: "pg-demo-" }));
   const say = (text: string) => ctx.io.write(text + "\n");
