@@ -51,7 +51,12 @@ Deno.test("deno publish --dry-run takes the library, the CLIs and their worker, 
 
 Deno.test("the README's install commands name deno.json's exports with the install task's permissions", async () => {
   const config = await denoConfig();
-  const commands = docCommands(await readmeInstallSection());
+  const section = await readmeInstallSection();
+  const commands = docCommands(section);
+  // Versions the section shows besides pinned specifiers: `v=…`, archive names.
+  const shown = [...section.matchAll(/\bv=([\w.-]+)|golem-v(\d[\w.-]*?)-[a-z]/g)]
+    .map((m) => m[1] ?? m[2]);
+  assert.deepEqual(new Set(shown), new Set([config.version]), "versions shown in Install");
   const installed = new Map(taskPrograms(config.tasks.install!).map((p) => [p.name, p]));
   const compiled = new Map(taskPrograms(config.tasks.compile!).map((p) => [p.name, p]));
   const cliExports = Object.keys(config.exports).filter((k) => k !== ".").sort();
