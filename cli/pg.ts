@@ -1,6 +1,16 @@
 /**
- * `pg`, the phase-golem CLI: the command table and the dispatcher. Each
- * command's code is loaded only when that command runs.
+ * `pg`, the phase-golem CLI: the orchestrator that takes backlog items through
+ * pipeline phases with a coding agent and commits each phase to git. Run it
+ * from JSR, or install it:
+ *
+ * ```sh
+ * deno run --allow-read --allow-write --allow-env --allow-run jsr:@golem/golem/pg status
+ * deno install -g -f -n pg --allow-read --allow-write --allow-env --allow-run jsr:@golem/golem/pg
+ * ```
+ *
+ * This module is the command table and the dispatcher. Each command's code is
+ * loaded only when that command runs. Its exports serve the CLI's tests; the
+ * library is the package's main export.
  *
  * @module
  */
@@ -12,7 +22,11 @@ import { PgContext } from "./pg/_context.ts";
 
 const ID_ARG = { name: "item_id", required: true, help: "Item ID (e.g. WRK-a1b2c)" };
 
-/** The command table of `pg`. */
+/**
+ * The command table of `pg`.
+ *
+ * @ignore
+ */
 export const PG_COMMANDS: CommandSpec = {
   name: "pg",
   about: "phase-golem: moves backlog items through pipeline phases with a coding agent",
@@ -193,6 +207,7 @@ function versionRequested(argv: readonly string[]): boolean {
  * @param argv Arguments after the program name.
  * @param io Streams and environment.
  * @returns The exit code.
+ * @ignore
  */
 export async function main(argv: string[], io: Io = new DenoIo()): Promise<number> {
   try {

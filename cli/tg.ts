@@ -1,7 +1,17 @@
 /**
- * `tg`, the task-golem CLI: the command table and the dispatcher. Each
- * command's entry carries the loader of its code, which is imported only
- * when that command runs.
+ * `tg`, the task-golem CLI: a task tracker for humans and coding agents that
+ * keeps its tasks in `.task-golem/` inside a git repository. Run it from JSR,
+ * or install it:
+ *
+ * ```sh
+ * deno run --allow-read --allow-write --allow-env --allow-run=git jsr:@golem/golem/tg list
+ * deno install -g -f -n tg --allow-read --allow-write --allow-env --allow-run=git jsr:@golem/golem/tg
+ * ```
+ *
+ * This module is the command table and the dispatcher. Each command's entry
+ * carries the loader of its code, which is imported only when that command
+ * runs. Its exports serve the CLI's tests; the library is the package's main
+ * export.
  *
  * @module
  */
@@ -26,10 +36,18 @@ const SET_OPT: OptSpec = {
   help: "Set an extension field (repeatable, KEY=VALUE format; KEY= deletes)",
 };
 
-/** Runs one `tg` command; `root` is the whole table (for `completions`). */
+/**
+ * Runs one `tg` command; `root` is the whole table (for `completions`).
+ *
+ * @ignore
+ */
 export type TgHandler = (p: Parsed, ctx: TgContext, root: CommandSpec) => Promise<void>;
 
-/** A `tg` command: its spec, and the loader of its handler when it runs on its own. */
+/**
+ * A `tg` command: its spec, and the loader of its handler when it runs on its own.
+ *
+ * @ignore
+ */
 export interface TgCommand extends CommandSpec {
   /**
    * Imports the command's module and returns its handler. Write the
@@ -41,7 +59,11 @@ export interface TgCommand extends CommandSpec {
   subcommands?: TgCommand[];
 }
 
-/** The command table of `tg`: each entry loads its own implementation on demand. */
+/**
+ * The command table of `tg`: each entry loads its own implementation on demand.
+ *
+ * @ignore
+ */
 export const TG_COMMANDS: TgCommand = {
   name: "tg",
   about: "Agent-native work tracker",
@@ -353,6 +375,7 @@ function jsonRequested(argv: readonly string[]): boolean {
  * @param argv Arguments after the program name.
  * @param io Streams and environment.
  * @returns The exit code.
+ * @ignore
  */
 export async function main(argv: string[], io: Io = new DenoIo()): Promise<number> {
   let json = jsonRequested(argv);

@@ -5,8 +5,9 @@
  * dead proxy, npm packages come from Deno's cache): once as local files, and
  * once served over HTTP as https://jsr.io serves them, so that nothing
  * depends on the checkout or on the modules being files (the query worker,
- * `deno.json` read as the version). The README's install commands are
- * checked against `deno.json`: its exports, the install and compile tasks.
+ * `deno.json` read as the version). The install commands of the README and
+ * of the CLIs' module docs are checked against `deno.json`: its exports, the
+ * install and compile tasks.
  */
 
 import assert from "node:assert/strict";
@@ -49,7 +50,7 @@ Deno.test("deno publish --dry-run takes the library, the CLIs and their worker, 
   assert.deepEqual(files.filter((f) => f.startsWith("cli/")), cli.sort());
 });
 
-Deno.test("the README's install commands name deno.json's exports with the install task's permissions", async () => {
+Deno.test("the install commands of the README and the CLIs' module docs match deno.json: exports, install and compile tasks", async () => {
   const config = await denoConfig();
   const section = await readmeInstallSection();
   const commands = docCommands(section);
@@ -62,7 +63,14 @@ Deno.test("the README's install commands name deno.json's exports with the insta
   const cliExports = Object.keys(config.exports).filter((k) => k !== ".").sort();
   assert.deepEqual(cliExports, PROGRAMS.map((p) => `./${p}`).sort(), "exports: ., ./tg, ./pg");
 
-  for (const c of commands) {
+  // The entry points' module docs (JSR shows them) give the same commands.
+  const moduleDocs = await Promise.all(
+    cliExports.map((k) => Deno.readTextFile(`${REPO_ROOT}/${config.exports[k]}`)),
+  );
+  const documented = moduleDocs.flatMap((text) => docCommands(text.slice(0, text.indexOf("*/"))));
+  assert.deepEqual(documented.map((c) => c.subpath).sort(), ["./pg", "./pg", "./tg", "./tg"]);
+
+  for (const c of [...commands, ...documented]) {
     assert.equal(c.pkg, config.name, c.line);
     if (c.version !== undefined) assert.equal(c.version, config.version, `pinned: ${c.line}`);
     assert.ok(c.subpath in config.exports, `${c.subpath} is exported: ${c.line}`);
