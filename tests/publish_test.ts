@@ -3,9 +3,11 @@
  * copied to a temp folder, and `tg` and `pg` run from that copy with the
  * permissions of the README's install commands, offline (https goes to a
  * dead proxy, npm packages come from Deno's cache): once as local files, and
- * once served over HTTP as https://jsr.io serves them, so that nothing
- * depends on the checkout or on the modules being files (the query worker,
- * `deno.json` read as the version). The install commands of the README and
+ * once installed with the README's `deno install` commands from the files
+ * served over HTTP as https://jsr.io serves them, then run with the server
+ * stopped. So nothing depends on the checkout, on the modules being files
+ * (the query worker, `deno.json` read as the version) or on anything the
+ * install does not cache. The install commands of the README and
  * of the CLIs' module docs are checked against `deno.json`: its exports, the
  * install and compile tasks.
  */
@@ -15,6 +17,7 @@ import { dirname, extname, join } from "node:path";
 import { type Output, REPO_ROOT, run, tempRepo } from "./_helpers.ts";
 import {
   denoConfig,
+  type DocCommand,
   docCommands,
   publishedFiles,
   readmeInstallSection,
@@ -105,17 +108,18 @@ Deno.test("tg and pg run from a copy of the published files with the README's pe
   const pkg = await copyPublished();
   const repo = await tempRepo();
   try {
-    const permissions = await readmePermissions();
+    const config = await denoConfig();
+    const install = { tg: await readmeInstall("tg"), pg: await readmeInstall("pg") };
     await exercise(t, repo.dir, (program, args) =>
       run(Deno.execPath(), [
         "run",
         "--quiet",
-        ...permissions[program],
+        ...install[program].permissions,
         // The import map JSR applies on publish; no lock file is published.
         "--config",
         `${pkg}/deno.json`,
         "--no-lock",
-        `${pkg}/cli/${program}.ts`,
+        join(pkg, config.exports[`./${program}`]!),
         ...args,
       ], { cwd: repo.dir, env: OFFLINE }));
   } finally {
@@ -124,39 +128,55 @@ Deno.test("tg and pg run from a copy of the published files with the README's pe
   }
 });
 
-Deno.test("tg and pg run from the published files served over HTTP, as JSR serves them, offline", async (t) => {
+Deno.test("the README's deno install from the published files, served over HTTP as JSR serves them, gives a tg and pg that run offline", async (t) => {
+  const config = await denoConfig();
   const pkg = await copyPublished();
   const repo = await tempRepo();
+  const root = await Deno.makeTempDir({ prefix: "golem-install-root-" });
   // A fresh module cache, so that every module comes from the server; npm
   // packages from the usual cache.
   const denoDir = await Deno.makeTempDir({ prefix: "golem-deno-dir-" });
   const info = await run(Deno.execPath(), ["info", "--json"], { cwd: REPO_ROOT });
   await Deno.symlink(JSON.parse(info.stdout).npmCache, `${denoDir}/npm`);
+  const env = {
+    ...OFFLINE,
+    DENO_DIR: denoDir,
+    PATH: `${dirname(Deno.execPath())}:${Deno.env.get("PATH")}`,
+  };
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen() {} },
     (req) => serveFile(pkg, new URL(req.url).pathname),
   );
-  const origin = `http://127.0.0.1:${server.addr.port}`;
+  let serving = true;
   try {
-    const permissions = await readmePermissions();
-    await exercise(t, repo.dir, (program, args) =>
-      run(Deno.execPath(), [
-        "run",
-        "--quiet",
-        ...permissions[program],
+    const origin = `http://127.0.0.1:${server.addr.port}`;
+    for (const program of PROGRAMS) {
+      const words = (await readmeInstall(program)).line.split(/\s+/);
+      const out = await run(Deno.execPath(), [
+        ...words.slice(1, -1),
+        "--root",
+        root,
         // What a jsr: specifier gets without flags: JSR rewrites bare
         // specifiers through this import map, and jsr.io is an allowed import.
         "--import-map",
         `${origin}/deno.json`,
         `--allow-import=127.0.0.1:${server.addr.port}`,
-        `${origin}/cli/${program}.ts`,
-        ...args,
-      ], { cwd: repo.dir, env: { ...OFFLINE, DENO_DIR: denoDir } }));
-  } finally {
+        new URL(config.exports[`./${program}`]!, `${origin}/`).href,
+      ], { cwd: repo.dir, env });
+      assert.equal(out.code, 0, `${words.join(" ")}: ${out.stderr}`);
+    }
+    // With the server gone, the programs have only what the install cached.
     await server.shutdown();
+    serving = false;
+    await exercise(
+      t,
+      repo.dir,
+      (program, args) => run(`${root}/bin/${program}`, args, { cwd: repo.dir, env }),
+    );
+  } finally {
+    if (serving) await server.shutdown();
     await repo.cleanup();
-    await Deno.remove(pkg, { recursive: true });
-    await Deno.remove(denoDir, { recursive: true });
+    for (const dir of [pkg, root, denoDir]) await Deno.remove(dir, { recursive: true });
   }
 });
 
@@ -197,16 +217,13 @@ async function exercise(
   });
 }
 
-/** The permission flags of the README's `deno install` command for each program. */
-async function readmePermissions(): Promise<Record<Program, string[]>> {
+/** The README's `deno install` command for a program. */
+async function readmeInstall(program: Program): Promise<DocCommand> {
   const commands = docCommands(await readmeInstallSection());
-  const flags = (program: Program) => {
-    const c = commands.find((c) => c.kind === "install" && c.subpath === `./${program}`);
-    assert.ok(c, `README installs ${program}`);
-    assert.ok(!c.permissions.includes("-A"), `README grants ${program} named permissions`);
-    return c.permissions;
-  };
-  return { tg: flags("tg"), pg: flags("pg") };
+  const c = commands.find((c) => c.kind === "install" && c.subpath === `./${program}`);
+  assert.ok(c, `README installs ${program}`);
+  assert.ok(!c.permissions.includes("-A"), `README grants ${program} named permissions`);
+  return c;
 }
 
 /** Copies exactly the published files into a new temp folder and returns it. */
