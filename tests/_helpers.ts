@@ -14,8 +14,14 @@ import type { Clock } from "../lib/io/clock.ts";
 export const REPO_ROOT: string = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 /** The shared folder (specs, fixtures, reference binary), beside the repository's parent. */
 export const SHARED: string = new URL("../../shared", import.meta.url).pathname.replace(/\/$/, "");
+/**
+ * Real data from the upstream repositories (stores, backlog YAML, configs),
+ * vendored from `../shared/fixtures` with its licence and manifest so that
+ * a clone tests on its own (`fixtures_manifest_test.ts` checks both copies).
+ */
+export const FIXTURES: string = `${REPO_ROOT}/tests/fixtures/upstream`;
 /** Fixture stores. */
-export const FIXTURE_STORES: string = `${SHARED}/fixtures/tg-stores`;
+export const FIXTURE_STORES: string = `${FIXTURES}/tg-stores`;
 /** The upstream Rust `tg` used as a compatibility peer. */
 export const RUST_TG: string = `${SHARED}/reference/tg-rust`;
 /** Entry point of our `tg`. */

@@ -1,10 +1,8 @@
 /**
  * Conformance on real stores written by upstream `tg` (tg.md §10.6): every
- * store under `shared/fixtures/tg-stores/` loads cleanly, a rewrite without
- * changes is byte-identical, and changing one item changes only its line.
- *
- * The fixtures live next to the repository (`<repo>/../shared`), which holds
- * for the main checkout and for every worktree beside it.
+ * store under `tests/fixtures/upstream/tg-stores/` (vendored from
+ * `../shared/fixtures`) loads cleanly, a rewrite without changes is
+ * byte-identical, and changing one item changes only its line.
  */
 
 import assert from "node:assert/strict";
@@ -22,7 +20,7 @@ import { startItem } from "../lib/store/ops/status.ts";
 import { updateItem } from "../lib/store/ops/update.ts";
 import { TaskStore } from "../lib/store/store.ts";
 
-const FIXTURES = new URL("../../shared/fixtures/tg-stores/", import.meta.url);
+const FIXTURES = new URL("./fixtures/upstream/tg-stores/", import.meta.url);
 const ITEM_FILES = ["tasks.jsonl", "archive.jsonl", "archive-pruned.jsonl"];
 const EVENT_FILES = ["events.jsonl", "events.archive.jsonl"];
 const DEC = new TextDecoder();

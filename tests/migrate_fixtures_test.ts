@@ -17,9 +17,9 @@ import {
 import { defaultConfig } from "../lib/orchestrator/config/config.ts";
 import { MigrationError } from "../lib/orchestrator/migrate/legacy_backlog.ts";
 import { migrateBacklog } from "../lib/orchestrator/migrate/migrate.ts";
-import { SHARED } from "./_helpers.ts";
+import { FIXTURES } from "./_helpers.ts";
 
-const DIR = `${SHARED}/fixtures/backlog-yaml`;
+const DIR = `${FIXTURES}/backlog-yaml`;
 const files: string[] = [];
 for await (const e of Deno.readDir(DIR)) if (e.isFile) files.push(e.name);
 files.sort();

@@ -5,7 +5,7 @@
 import { newPgItem } from "../lib/adapter/pg_item.ts";
 import { PgItem } from "../lib/adapter/pg_item.ts";
 import { FixedClock } from "../lib/io/clock.ts";
-import { SHARED, tempRepo } from "./_helpers.ts";
+import { FIXTURES, tempRepo } from "./_helpers.ts";
 import { makeStore, PG_ENTRY } from "./_pg.ts";
 
 const DENO = Deno.execPath();
@@ -48,7 +48,7 @@ const items = Array.from({ length: 10_000 }, (_, i) => {
 await makeStore(statusRepo.dir, items);
 
 const migrateRepo = await tempRepo();
-const dir = `${SHARED}/fixtures/backlog-yaml`;
+const dir = `${FIXTURES}/backlog-yaml`;
 let largest = { name: "", size: 0 };
 for await (const e of Deno.readDir(dir)) {
   const size = (await Deno.stat(`${dir}/${e.name}`)).size;

@@ -10,7 +10,7 @@ import {
   type PgStatus,
   TaskStore,
 } from "../mod.ts";
-import { readText, SHARED, tempRepo } from "./_helpers.ts";
+import { FIXTURES, readText, tempRepo } from "./_helpers.ts";
 import { commitAll, git, makeStore, pg } from "./_pg.ts";
 
 const CLOCK = new FixedClock({ secs: 1767225600, nanos: 0 });
@@ -255,8 +255,7 @@ Deno.test("pg unblock restores the status, records notes, approves guardrail blo
 Deno.test("pg migrate imports the v1 fixture; status shows the YAML's items; a rerun is a no-op", async () => {
   const repo = await tempRepo();
   try {
-    const src =
-      `${SHARED}/fixtures/backlog-yaml/02da0f6-20260216-v1-tests_fixtures_backlog_v1_full.yaml`;
+    const src = `${FIXTURES}/backlog-yaml/02da0f6-20260216-v1-tests_fixtures_backlog_v1_full.yaml`;
     await Deno.copyFile(src, `${repo.dir}/BACKLOG.yaml`);
     await Deno.writeTextFile(`${repo.dir}/.gitignore`, ".phase-golem/\n");
     await commitAll(repo.dir);
@@ -310,7 +309,7 @@ Deno.test("pg migrate imports the v1 fixture; status shows the YAML's items; a r
 Deno.test("pg migrate refuses bad input with an exact error and writes nothing", async () => {
   const repo = await tempRepo();
   try {
-    const fixtures = `${SHARED}/fixtures/backlog-yaml`;
+    const fixtures = `${FIXTURES}/backlog-yaml`;
     const cases: [string | null, RegExp][] = [
       [null, /^Error: Backlog file not found: .*\/BACKLOG\.yaml\n$/],
       [

@@ -159,7 +159,7 @@ Deno.test({
     // A checkout whose bin/ holds stand-ins for the compiled programs.
     const ws = await Deno.makeTempDir({ prefix: "golem-release-" });
     try {
-      for (const file of ["deno.json", "README.md"]) {
+      for (const file of ["deno.json", "README.md", "LICENSE"]) {
         await Deno.copyFile(`${REPO_ROOT}/${file}`, `${ws}/${file}`);
       }
       await Deno.mkdir(`${ws}/bin`);
@@ -217,7 +217,7 @@ Deno.test({
         const top = archive.replace(/\.(zip|tar\.gz)$/, "");
         assert.deepEqual(
           list.stdout.trim().split("\n").filter((l) => !l.endsWith("/")).sort(),
-          [`${top}/README.md`, `${top}/pg`, `${top}/tg`],
+          [`${top}/LICENSE`, `${top}/README.md`, `${top}/pg`, `${top}/tg`],
         );
       }
     } finally {

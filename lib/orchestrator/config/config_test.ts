@@ -16,7 +16,7 @@ import { configFormatOf, loadConfig } from "./config_file.ts";
 import { configTemplate } from "./config_template.ts";
 import { workflowPackPipelines, workflowPackTriage } from "./workflow_pack.ts";
 
-const FIXTURES = new URL("../../../../shared/fixtures/configs/", import.meta.url);
+const FIXTURES = new URL("../../../tests/fixtures/upstream/configs/", import.meta.url);
 const ENC = new TextEncoder();
 
 function toml(text: string): Promise<PgConfig> {

@@ -7,7 +7,7 @@ import { TaskStore } from "../../store/store.ts";
 import { defaultConfig } from "../config/config.ts";
 import { migrateBacklog } from "./migrate.ts";
 
-const DIR = new URL("../../../../shared/fixtures/backlog-yaml/", import.meta.url);
+const DIR = new URL("../../../tests/fixtures/upstream/backlog-yaml/", import.meta.url);
 let largest = { name: "", size: 0 };
 for await (const e of Deno.readDir(DIR)) {
   const size = (await Deno.stat(new URL(e.name, DIR))).size;
