@@ -364,7 +364,7 @@ export async function main(argv: string[], io: Io = new DenoIo()): Promise<numbe
     const parsed = parseArgs(TG_COMMANDS, argv, "tg");
     json = parsed.flag("json");
     const { TgContext } = await import("./tg/_context.ts");
-    await dispatch(parsed, new TgContext(io, parsed));
+    await dispatch(parsed, new TgContext(io, { json, verbose: parsed.flag("verbose") }));
     return 0;
   } catch (e) {
     const { tgHint } = await import("./tg/_hints.ts");

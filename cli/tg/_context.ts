@@ -5,12 +5,19 @@
  * @module
  */
 
-import type { Parsed } from "../_args.ts";
 import { type Io, useColor } from "../_io.ts";
 import { loadStoreConfig, type StoreConfig } from "../../lib/store/config.ts";
 import { resolveId } from "../../lib/store/id.ts";
 import { TaskStore, type TaskStoreOptions } from "../../lib/store/store.ts";
 import { lockTimeoutFromEnv } from "../_lock_timeout.ts";
+
+/** Output modes of a {@linkcode TgContext}. */
+export interface TgContextOptions {
+  /** `--json` was given. */
+  json: boolean;
+  /** `--verbose` was given. */
+  verbose: boolean;
+}
 
 /** Context shared by the `tg` commands. */
 export class TgContext {
@@ -25,13 +32,13 @@ export class TgContext {
   #config: Promise<StoreConfig | null> | undefined;
 
   /**
-   * @param io Streams.
-   * @param parsed The parsed command line.
+   * @param io Streams, environment and working directory (where the store is looked for).
+   * @param options Output modes.
    */
-  constructor(io: Io, parsed: Parsed) {
+  constructor(io: Io, options: TgContextOptions) {
     this.io = io;
-    this.json = parsed.flag("json");
-    this.verbose = parsed.flag("verbose");
+    this.json = options.json;
+    this.verbose = options.verbose;
   }
 
   /** Whether to colour status words. */
