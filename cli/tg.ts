@@ -223,6 +223,11 @@ export const TG_COMMANDS: TgCommand = {
       ],
     },
     {
+      name: "mcp",
+      load: () => import("./tg/mcp.ts").then((m) => m.mcp),
+      about: "Serve the task store to coding agents over MCP (stdio; see README)",
+    },
+    {
       name: "merge-driver",
       load: () => import("./tg/merge_driver.ts").then((m) => m.mergeDriver),
       about: "Git merge driver for .task-golem files (see `tg init --merge-driver`)",
