@@ -90,3 +90,92 @@ export async function callTool(
     structured: r.structuredContent as Record<string, unknown> | undefined,
   };
 }
+
+/** What a server answered on the wire (see {@linkcode wireExchange}). */
+export interface WireExchange {
+  /** Each answer's line on stdout, by request ID. */
+  answers: Map<number, string>;
+  /** Every line the server wrote on stdout. */
+  stdout: string[];
+  /** Everything it wrote on stderr. */
+  stderr: string;
+  /** Its exit code once stdin was closed. */
+  code: number;
+}
+
+/** Reads lines from a stream. */
+async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+  let buffer = "";
+  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+    buffer += chunk;
+    let nl: number;
+    while ((nl = buffer.indexOf("\n")) >= 0) {
+      yield buffer.slice(0, nl);
+      buffer = buffer.slice(nl + 1);
+    }
+  }
+  if (buffer !== "") yield buffer;
+}
+
+/**
+ * Talks to an MCP server on the wire as a client of the 2025 protocol does:
+ * writes the requests (JSON-RPC lines; `jsonrpc` is added), reads stdout
+ * until every request with an `id` has its answer, then closes stdin and
+ * waits for the process to end (killing it after 10 s).
+ *
+ * @param command Program.
+ * @param args Arguments.
+ * @param cwd Working directory.
+ * @param requests The messages to send.
+ * @returns What the server answered.
+ */
+export async function wireExchange(
+  command: string,
+  args: string[],
+  cwd: string,
+  requests: Record<string, unknown>[],
+): Promise<WireExchange> {
+  const child = new Deno.Command(command, {
+    args,
+    cwd,
+    env: { NO_COLOR: "1", TG_AUTHOR: "tester", TZ: "UTC" },
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const stderr = (async () => {
+    let text = "";
+    for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) text += chunk;
+    return text;
+  })();
+  const writer = child.stdin.getWriter();
+  const text = requests.map((r) => JSON.stringify({ jsonrpc: "2.0", ...r }) + "\n").join("");
+  await writer.write(new TextEncoder().encode(text));
+  const expected = requests.filter((r) => r.id !== undefined).length;
+  const answers = new Map<number, string>();
+  const stdout: string[] = [];
+  for await (const line of lines(child.stdout)) {
+    stdout.push(line);
+    const id = (JSON.parse(line) as { id?: number }).id;
+    if (id !== undefined) answers.set(id, line);
+    if (answers.size === expected) await writer.close(); // the client goes away
+  }
+  const killer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+  const status = await child.status;
+  clearTimeout(killer);
+  return { answers, stdout, stderr: await stderr, code: status.code };
+}
+
+/** The opening of a 2025 client: `initialize` (ID 1) and `notifications/initialized`. */
+export const WIRE_OPENING: Record<string, unknown>[] = [
+  {
+    id: 1,
+    method: "initialize",
+    params: {
+      protocolVersion: "2025-06-18",
+      capabilities: {},
+      clientInfo: { name: "wire", version: "1" },
+    },
+  },
+  { method: "notifications/initialized" },
+];

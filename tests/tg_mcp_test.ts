@@ -11,7 +11,15 @@
 import assert from "node:assert/strict";
 import { parseActiveFile } from "../lib/store/jsonl.ts";
 import { REPO_ROOT, tempRepo, tgInProcess } from "./_helpers.ts";
-import { callTool, connectTgMcp, type McpSession, tgMcpCommand, type ToolCall } from "./_mcp.ts";
+import {
+  callTool,
+  connectTgMcp,
+  type McpSession,
+  tgMcpCommand,
+  type ToolCall,
+  WIRE_OPENING,
+  wireExchange,
+} from "./_mcp.ts";
 
 const TOOLS = [
   "list",
@@ -552,89 +560,38 @@ Deno.test("tg mcp: a server started outside any project serves calls with root; 
   }
 });
 
-/** Reads JSON-RPC lines from a stream. */
-async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
-  let buffer = "";
-  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
-    buffer += chunk;
-    let nl: number;
-    while ((nl = buffer.indexOf("\n")) >= 0) {
-      yield buffer.slice(0, nl);
-      buffer = buffer.slice(nl + 1);
-    }
-  }
-  if (buffer !== "") yield buffer;
-}
-
 Deno.test("tg mcp: a 2025 client's exchange on the wire: only JSON-RPC on stdout, tools/list under 24 KB, closing stdin ends the server", async () => {
   await withProject(async (dir) => {
     const a = await addItem(dir, "On the wire");
     const { command, args } = tgMcpCommand();
-    const child = new Deno.Command(command, {
-      args: [...args, "--verbose"],
-      cwd: dir,
-      env: { NO_COLOR: "1", TG_AUTHOR: "tester", TZ: "UTC" },
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const requests = [
-      {
-        id: 1,
-        method: "initialize",
-        params: {
-          protocolVersion: "2025-06-18",
-          capabilities: {},
-          clientInfo: { name: "wire", version: "1" },
-        },
-      },
-      { method: "notifications/initialized" },
+    const call = (id: number, name: string, args: Record<string, unknown>) => ({
+      id,
+      method: "tools/call",
+      params: { name, arguments: args },
+    });
+    const wire = await wireExchange(command, [...args, "--verbose"], dir, [
+      ...WIRE_OPENING,
       { id: 2, method: "tools/list" },
-      { id: 3, method: "tools/call", params: { name: "show", arguments: { id: a } } },
-      { id: 4, method: "tools/call", params: { name: "show", arguments: { id: "zzzzz" } } },
-      { id: 5, method: "tools/call", params: { name: "note", arguments: { id: a, text: "hi" } } },
-    ];
-    const writer = child.stdin.getWriter();
-    await writer.write(
-      new TextEncoder().encode(
-        requests.map((r) => JSON.stringify({ jsonrpc: "2.0", ...r }) + "\n").join(""),
-      ),
-    );
-    const stderr = child.stderr.pipeThrough(new TextDecoderStream());
-    const stderrText = (async () => {
-      let t = "";
-      for await (const c of stderr) t += c;
-      return t;
-    })();
-    const answers = new Map<number, { raw: string; msg: Record<string, unknown> }>();
-    const seen: string[] = [];
-    for await (const line of lines(child.stdout)) {
-      seen.push(line);
-      const msg = JSON.parse(line);
-      assert.equal(msg.jsonrpc, "2.0", line);
-      answers.set(msg.id, { raw: line, msg });
-      if (answers.size === 5) await writer.close(); // the client goes away
-    }
-    const killer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-    const status = await child.status;
-    clearTimeout(killer);
-    assert.equal(status.code, 0, "ends by itself when stdin closes");
-    assert.deepEqual([...answers.keys()].sort(), [1, 2, 3, 4, 5]);
-    assert.equal(seen.length, 5, "nothing but the five answers on stdout");
-    const init = answers.get(1)!.msg.result as Record<string, unknown>;
-    assert.equal(init.protocolVersion, "2025-06-18");
-    const list = answers.get(2)!;
-    const listBytes = new TextEncoder().encode(JSON.stringify(list.msg.result)).length;
+      call(3, "show", { id: a }),
+      call(4, "show", { id: "zzzzz" }),
+      call(5, "note", { id: a, text: "hi" }),
+    ]);
+    assert.equal(wire.code, 0, "ends by itself when stdin closes");
+    assert.deepEqual([...wire.answers.keys()].sort(), [1, 2, 3, 4, 5]);
+    assert.equal(wire.stdout.length, 5, "nothing but the five answers on stdout");
+    const result = (id: number) => {
+      const msg = JSON.parse(wire.answers.get(id)!);
+      assert.equal(msg.jsonrpc, "2.0");
+      return msg.result;
+    };
+    assert.equal(result(1).protocolVersion, "2025-06-18");
+    const listBytes = new TextEncoder().encode(JSON.stringify(result(2))).length;
     assert.ok(listBytes < 24 * 1024, `tools/list: ${listBytes} bytes`);
-    const shown = answers.get(3)!.msg.result as { structuredContent: { id: string } };
-    assert.equal(shown.structuredContent.id, a);
-    const missing = answers.get(4)!.msg.result as { isError: boolean };
-    assert.equal(missing.isError, true);
-    const noted = answers.get(5)!.msg.result as { structuredContent: { text: string } };
-    assert.equal(noted.structuredContent.text, "hi");
-    const log = await stderrText;
-    assert.match(log, /\[verbose\] show: ok \(\d+ ms\)\n/);
-    assert.match(log, /\[verbose\] show: error: Item not found: zzzzz/);
+    assert.equal(result(3).structuredContent.id, a);
+    assert.equal(result(4).isError, true);
+    assert.equal(result(5).structuredContent.text, "hi");
+    assert.match(wire.stderr, /\[verbose\] show: ok \(\d+ ms\)\n/);
+    assert.match(wire.stderr, /\[verbose\] show: error: Item not found: zzzzz/);
   });
 });
 
