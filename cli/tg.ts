@@ -26,6 +26,16 @@ const SET_OPT: OptSpec = {
   help: "Set an extension field (repeatable, KEY=VALUE format; KEY= deletes)",
 };
 
+/**
+ * The module of `tg mcp`, imported by a specifier that is not a string
+ * literal: Deno builds the graph of every literal import, dynamic ones
+ * included, when `tg` starts, and the MCP SDK in that graph would cost every
+ * command about 1 ms. `deno task compile` includes the module with
+ * `--include`; `deno check .` checks it with the rest; `deno install`
+ * caches its npm packages through the type of its handler (`typeof import`).
+ */
+const MCP_MODULE: string = "./tg/mcp.ts";
+
 /** Runs one `tg` command; `root` is the whole table (for `completions`). */
 export type TgHandler = (p: Parsed, ctx: TgContext, root: CommandSpec) => Promise<void>;
 
@@ -224,7 +234,8 @@ export const TG_COMMANDS: TgCommand = {
     },
     {
       name: "mcp",
-      load: () => import("./tg/mcp.ts").then((m) => m.mcp),
+      // Not a literal: see MCP_MODULE.
+      load: () => import(MCP_MODULE).then((m: typeof import("./tg/mcp.ts")) => m.mcp),
       about: "Serve the task store to coding agents over MCP (stdio; see README)",
     },
     {

@@ -25,6 +25,8 @@ const attempt = await new Deno.Command(Deno.execPath(), {
     "--allow-run=git",
     "--include",
     `${REPO_ROOT}/cli/tg/_query_worker.ts`,
+    "--include",
+    `${REPO_ROOT}/cli/tg/mcp.ts`,
     `${REPO_ROOT}/cli/tg.ts`,
   ],
   cwd: REPO_ROOT,
