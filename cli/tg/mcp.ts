@@ -172,6 +172,12 @@ function keepStdoutForProtocol(): void {
 /** Runs `tg mcp` until the client closes stdin. */
 export async function mcp(_p: Parsed, ctx: TgContext): Promise<void> {
   keepStdoutForProtocol();
+  if (Deno.stdin.isTerminal()) {
+    ctx.warn(
+      "tg mcp serves the task store to a coding agent over stdio; register it with your agent " +
+        '(see the README, "Use tg from a coding agent"). Ctrl-D ends it.',
+    );
+  }
   const server = createMcpServer(ctx.io, { verbose: ctx.verbose });
   const closed = new Promise<void>((resolve) => server.server.onclose = resolve);
   await server.connect(new StdioServerTransport());
