@@ -7,7 +7,7 @@
 import type { Item } from "../../lib/store/item.ts";
 import type { StatusOutcome } from "../../lib/store/ops/status.ts";
 import { idempotentText, itemJson } from "./_format.ts";
-import { stringResult, type TgResult } from "./_result.ts";
+import { stringResult, type TgResult } from "./_context.ts";
 
 /**
  * An outcome as a result: the "already" note, or the item (JSON) or `line(item)` (text).

@@ -3,9 +3,8 @@
 import type { Parsed } from "../_args.ts";
 import { validateTitle } from "../../lib/store/item.ts";
 import { addItem, type AddItemRequest } from "../../lib/store/ops/add.ts";
-import type { TgContext } from "./_context.ts";
+import { printResult, stringResult, type TgContext, type TgResult } from "./_context.ts";
 import { itemJson } from "./_format.ts";
-import { printResult, stringResult, type TgResult } from "./_result.ts";
 
 /**
  * Adds an item (`tg add`). The title is checked before the store is looked

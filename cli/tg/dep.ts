@@ -2,9 +2,8 @@
 
 import type { Parsed } from "../_args.ts";
 import { addDependency, removeDependency } from "../../lib/store/ops/edit.ts";
-import type { TgContext } from "./_context.ts";
+import { printResult, type TgContext, type TgResult } from "./_context.ts";
 import { editedResult } from "./edit.ts";
-import { printResult, type TgResult } from "./_result.ts";
 
 /**
  * Makes an item wait for another (`tg dep add`).

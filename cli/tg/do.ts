@@ -8,9 +8,8 @@
 import type { Parsed } from "../_args.ts";
 import { startItem } from "../../lib/store/ops/status.ts";
 import { formatHumanTimestamp, parseTimestamp } from "../../lib/store/timestamp.ts";
-import type { TgContext } from "./_context.ts";
+import { printResult, type TgContext, type TgResult } from "./_context.ts";
 import { outcomeResult } from "./_outcome.ts";
-import { printResult, type TgResult } from "./_result.ts";
 
 /** The options of `tg do`. */
 export interface DoRequest {

@@ -3,9 +3,8 @@
 import type { Parsed } from "../_args.ts";
 import type { Item } from "../../lib/store/item.ts";
 import { editItem, type EditItemRequest } from "../../lib/store/ops/edit.ts";
-import type { TgContext } from "./_context.ts";
+import { printResult, stringResult, type TgContext, type TgResult } from "./_context.ts";
 import { itemJson } from "./_format.ts";
-import { printResult, stringResult, type TgResult } from "./_result.ts";
 
 /**
  * An edited item as a result (`tg edit`, `tg dep add|rm`).

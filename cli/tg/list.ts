@@ -6,9 +6,8 @@ import { sortByPriority } from "../../lib/store/graph.ts";
 import type { Item } from "../../lib/store/item.ts";
 import type { ActiveIndex } from "../../lib/store/active_index.ts";
 import { parseStatus, type Status } from "../../lib/store/status.ts";
-import type { TgContext } from "./_context.ts";
+import { printResult, type TgContext, type TgResult } from "./_context.ts";
 import { table, writeItemsJson, writeRowsJson, writeRowsTable } from "./_format.ts";
-import { printResult, type TgResult } from "./_result.ts";
 
 /** The filters of `tg list`. */
 export interface ListRequest {

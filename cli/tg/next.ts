@@ -1,9 +1,8 @@
 /** `tg next`: the first item of the ready queue. */
 
 import type { Parsed } from "../_args.ts";
-import type { TgContext } from "./_context.ts";
+import { printResult, stringResult, type TgContext, type TgResult } from "./_context.ts";
 import { itemJson } from "./_format.ts";
-import { printResult, stringResult, type TgResult } from "./_result.ts";
 import { readyQueue } from "./ready.ts";
 
 /**

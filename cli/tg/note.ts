@@ -3,8 +3,7 @@
 import type { Parsed } from "../_args.ts";
 import { eventToPrettyJson } from "../../lib/store/events.ts";
 import { addNote } from "../../lib/store/ops/note.ts";
-import type { TgContext } from "./_context.ts";
-import { printResult, stringResult, type TgResult } from "./_result.ts";
+import { printResult, stringResult, type TgContext, type TgResult } from "./_context.ts";
 
 /**
  * Adds a note to an item's event log (`tg note`).

@@ -16,8 +16,7 @@ import type { Parsed } from "../_args.ts";
 import { invalidInput, TaskStoreError, type TaskStoreErrorCode } from "../../lib/store/errors.ts";
 import { ensureFreshCache } from "../../lib/store/cache.ts";
 import type { QueryReply, QueryRequest as WorkerRequest } from "./_query_worker.ts";
-import type { TgContext } from "./_context.ts";
-import { printResult, type TgResult } from "./_result.ts";
+import { printResult, type TgContext, type TgResult } from "./_context.ts";
 
 const DEFAULT_TIMEOUT_SECS = 5;
 const MAX_TIMER_MS = 2147483647;

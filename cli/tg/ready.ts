@@ -10,9 +10,8 @@ import type { ActiveIndex, ActiveRow } from "../../lib/store/active_index.ts";
 import { parseDuration } from "../../lib/store/duration.ts";
 import { isClaimExpired } from "../../lib/store/claims.ts";
 import { formatTimestamp, parseTimestamp, timestampSortKey } from "../../lib/store/timestamp.ts";
-import type { TgContext } from "./_context.ts";
+import { printResult, type TgContext, type TgResult } from "./_context.ts";
 import { writeRowsJson, writeRowsTable } from "./_format.ts";
-import { printResult, type TgResult } from "./_result.ts";
 
 /** Largest duration the clock arithmetic accepts (upstream: i64 milliseconds). */
 const MAX_DURATION_NS = 9223372036854775807n * 1_000_000n;

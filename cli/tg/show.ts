@@ -6,9 +6,14 @@ import { claimLease, isClaimExpired } from "../../lib/store/claims.ts";
 import type { Item } from "../../lib/store/item.ts";
 import type { TaskEvent } from "../../lib/store/events.ts";
 import { formatHumanTimestamp, parseTimestamp } from "../../lib/store/timestamp.ts";
-import type { TgContext } from "./_context.ts";
+import {
+  printResult,
+  stringResult,
+  type TextOptions,
+  type TgContext,
+  type TgResult,
+} from "./_context.ts";
 import { eventsTable, itemJson, statusWord, tableRow } from "./_format.ts";
-import { printResult, stringResult, type TextOptions, type TgResult } from "./_result.ts";
 
 const MAX_CHILDREN = 10;
 

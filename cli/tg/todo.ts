@@ -2,9 +2,8 @@
 
 import type { Parsed } from "../_args.ts";
 import { reopenItem } from "../../lib/store/ops/status.ts";
-import type { TgContext } from "./_context.ts";
+import { printResult, type TgContext, type TgResult } from "./_context.ts";
 import { outcomeResult } from "./_outcome.ts";
-import { printResult, type TgResult } from "./_result.ts";
 
 /**
  * Returns an item to todo (`tg todo`), releasing its claim.
