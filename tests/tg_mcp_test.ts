@@ -431,6 +431,10 @@ Deno.test("tg mcp: bad input to every tool gives an error result (store errors w
       assert.match(denied.error, /^Query denied by sandbox/);
       await likeCli("query", { sql: "SELEC 1" }, ["query", "SELEC 1"]);
       await likeCli("query", { sql: "SELECT 1; SELECT 2" }, ["query", "SELECT 1; SELECT 2"]);
+      // A statement past its timeout: its worker is stopped and the server goes on (as tg query).
+      const endless = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) " +
+        "SELECT count(*) FROM c";
+      await fails("query", { sql: endless, timeout: 1 }, /^Error: Query exceeded timeout of 1s\./);
       await assert.rejects(callTool(s, "rm", { id: a }), /rm/);
       await alive();
       assert.equal(s.stderr(), "", "nothing logged for user errors");
