@@ -44,28 +44,32 @@ export interface ReportOptions {
   hint?: (e: unknown) => string | undefined;
 }
 
+/** An error as the CLIs report it: the message, the exit code and the advice. */
+export interface ErrorReport {
+  /** The message (after `Error: `). */
+  message: string;
+  /** The exit code. */
+  exitCode: number;
+  /** What to do next, when the message alone does not say. */
+  hint?: string;
+}
+
 /**
- * Prints an error on stderr (human or JSON) and returns its exit code.
- * Help requests print on stdout and return 0.
+ * Describes an error: its message, exit code and hint, by the one table of
+ * this module. A usage error is described in the one-line form of `--json`.
  *
  * @param e What was thrown.
- * @param io Streams.
- * @param options Output mode.
- * @returns The exit code.
+ * @param hint Advice for an error, if any.
+ * @returns The report.
  */
-export async function reportError(e: unknown, io: Io, options: ReportOptions): Promise<number> {
-  if (e instanceof HelpRequested) {
-    await io.write(e.text);
-    return 0;
-  }
+export function describeError(
+  e: unknown,
+  hint?: (e: unknown) => string | undefined,
+): ErrorReport {
   let message: string;
   let code: number;
   if (e instanceof UsageError) {
     code = EXIT_USER;
-    if (!options.json) {
-      io.writeErr(e.help ?? e.render());
-      return code;
-    }
     message = `${e.message.replace(/\n\s*/g, " ")}${
       e.tip ? `; ${e.tip}` : ""
     }; usage: ${e.usage}; run '${e.commandPath} --help' for details`;
@@ -82,13 +86,37 @@ export async function reportError(e: unknown, io: Io, options: ReportOptions): P
     message = `internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}`;
     code = EXIT_SYSTEM;
   }
-  const hint = options.hint?.(e);
+  const advice = hint?.(e);
+  return advice === undefined
+    ? { message, exitCode: code }
+    : { message, exitCode: code, hint: advice };
+}
+
+/**
+ * Prints an error on stderr (human or JSON) and returns its exit code.
+ * Help requests print on stdout and return 0.
+ *
+ * @param e What was thrown.
+ * @param io Streams.
+ * @param options Output mode.
+ * @returns The exit code.
+ */
+export async function reportError(e: unknown, io: Io, options: ReportOptions): Promise<number> {
+  if (e instanceof HelpRequested) {
+    await io.write(e.text);
+    return 0;
+  }
+  if (e instanceof UsageError && !options.json) {
+    io.writeErr(e.help ?? e.render());
+    return EXIT_USER;
+  }
+  const { message, exitCode, hint } = describeError(e, options.hint);
   if (options.json) {
-    const obj: Record<string, unknown> = { error: message, "exit_code": code };
+    const obj: Record<string, unknown> = { error: message, "exit_code": exitCode };
     if (hint !== undefined) obj.hint = hint;
     io.writeErr(JSON.stringify(obj) + "\n");
   } else {
     io.writeErr(`Error: ${message}\n` + (hint === undefined ? "" : `hint: ${hint}\n`));
   }
-  return code;
+  return exitCode;
 }

@@ -37,6 +37,16 @@ const SET_OPT: OptSpec = {
 };
 
 /**
+ * The module of `tg mcp`, imported by a specifier that is not a string
+ * literal: Deno builds the graph of every literal import, dynamic ones
+ * included, when `tg` starts, and the MCP SDK in that graph would cost every
+ * command about 1 ms. `deno task compile` includes the module with
+ * `--include`; `deno check .` checks it with the rest; `deno install`
+ * caches its npm packages through the type of its handler (`typeof import`).
+ */
+const MCP_MODULE: string = "./tg/mcp.ts";
+
+/**
  * Runs one `tg` command; `root` is the whole table (for `completions`).
  *
  * @ignore
@@ -245,6 +255,12 @@ export const TG_COMMANDS: TgCommand = {
       ],
     },
     {
+      name: "mcp",
+      // Not a literal: see MCP_MODULE.
+      load: () => import(MCP_MODULE).then((m: typeof import("./tg/mcp.ts")) => m.mcp),
+      about: "Serve the task store to coding agents over MCP (stdio; see README)",
+    },
+    {
       name: "merge-driver",
       load: () => import("./tg/merge_driver.ts").then((m) => m.mergeDriver),
       about: "Git merge driver for .task-golem files (see `tg init --merge-driver`)",
@@ -387,7 +403,7 @@ export async function main(argv: string[], io: Io = new DenoIo()): Promise<numbe
     const parsed = parseArgs(TG_COMMANDS, argv, "tg");
     json = parsed.flag("json");
     const { TgContext } = await import("./tg/_context.ts");
-    await dispatch(parsed, new TgContext(io, parsed));
+    await dispatch(parsed, new TgContext(io, { json, verbose: parsed.flag("verbose") }));
     return 0;
   } catch (e) {
     const { tgHint } = await import("./tg/_hints.ts");

@@ -6,7 +6,8 @@
  */
 
 import assert from "node:assert/strict";
-import { REPO_ROOT } from "./_helpers.ts";
+import { REPO_ROOT, tempRepo } from "./_helpers.ts";
+import { WIRE_OPENING, wireExchange } from "./_mcp.ts";
 
 const out = `${await Deno.makeTempDir({ prefix: "tg-compile-" })}/tg`;
 const NETWORK =
@@ -24,6 +25,8 @@ const attempt = await new Deno.Command(Deno.execPath(), {
     "--allow-run=git",
     "--include",
     `${REPO_ROOT}/cli/tg/_query_worker.ts`,
+    "--include",
+    `${REPO_ROOT}/cli/tg/mcp.ts`,
     `${REPO_ROOT}/cli/tg.ts`,
   ],
   cwd: REPO_ROOT,
@@ -49,6 +52,21 @@ Deno.test({
         new TextDecoder().decode(r.stdout),
         `tg ${JSON.parse(await Deno.readTextFile(`${REPO_ROOT}/deno.json`)).version}\n`,
       );
+      // The MCP SDK is bundled: tg mcp answers outside any project too.
+      const dir = await tempRepo(false);
+      try {
+        const wire = await wireExchange(out, ["mcp"], dir.dir, [
+          ...WIRE_OPENING,
+          { id: 2, method: "tools/call", params: { name: "list", arguments: {} } },
+        ]);
+        assert.equal(wire.code, 0, wire.stderr);
+        assert.match(
+          JSON.parse(wire.answers.get(2)!).result.content[0].text,
+          /No task-golem project/,
+        );
+      } finally {
+        await dir.cleanup();
+      }
     } finally {
       await Deno.remove(out.slice(0, out.lastIndexOf("/")), { recursive: true });
     }

@@ -5,6 +5,7 @@
 
 import assert from "node:assert/strict";
 import { REPO_ROOT, tempRepo } from "./_helpers.ts";
+import { WIRE_OPENING, wireExchange } from "./_mcp.ts";
 
 Deno.test("deno task install puts a working tg and pg on PATH (offline)", async () => {
   const root = await Deno.makeTempDir({ prefix: "tg-install-" });
@@ -38,6 +39,14 @@ Deno.test("deno task install puts a working tg and pg on PATH (offline)", async 
     assert.match((await run("tg", "--version")).stdout, /^tg \d+\.\d+\.\d+\n$/);
     assert.equal((await run("tg", "init")).code, 0);
     assert.match((await run("tg", "add", "installed")).stdout, /^Created item: tg-/);
+    // tg mcp needs nothing beyond what the task grants.
+    const wire = await wireExchange(`${root}/bin/tg`, ["mcp"], repo.dir, [
+      ...WIRE_OPENING,
+      { id: 2, method: "tools/call", params: { name: "list", arguments: {} } },
+    ]);
+    assert.equal(wire.code, 0, wire.stderr);
+    const listed = JSON.parse(wire.answers.get(2)!).result;
+    assert.equal(listed.structuredContent.items[0].title, "installed");
     assert.match((await run("pg", "--version")).stdout, /^pg \d+\.\d+\.\d+\n$/);
     assert.equal((await run("pg", "init")).code, 0);
     assert.match((await run("pg", "status")).stdout, /^ID +STATUS/);

@@ -13,6 +13,7 @@
  */
 
 import assert from "node:assert/strict";
+import { WIRE_OPENING, wireExchange } from "./_mcp.ts";
 import { dirname, extname, join } from "node:path";
 import { type Output, REPO_ROOT, run, tempRepo } from "./_helpers.ts";
 import {
@@ -110,8 +111,9 @@ Deno.test("tg and pg run from a copy of the published files with the README's pe
   try {
     const config = await denoConfig();
     const install = { tg: await readmeInstall("tg"), pg: await readmeInstall("pg") };
-    await exercise(t, repo.dir, (program, args) =>
-      run(Deno.execPath(), [
+    await exercise(t, repo.dir, (program, args) => ({
+      cmd: Deno.execPath(),
+      args: [
         "run",
         "--quiet",
         ...install[program].permissions,
@@ -121,7 +123,9 @@ Deno.test("tg and pg run from a copy of the published files with the README's pe
         "--no-lock",
         join(pkg, config.exports[`./${program}`]!),
         ...args,
-      ], { cwd: repo.dir, env: OFFLINE }));
+      ],
+      env: OFFLINE,
+    }));
   } finally {
     await repo.cleanup();
     await Deno.remove(pkg, { recursive: true });
@@ -168,11 +172,7 @@ Deno.test("the README's deno install from the published files, served over HTTP 
     // With the server gone, the programs have only what the install cached.
     await server.shutdown();
     serving = false;
-    await exercise(
-      t,
-      repo.dir,
-      (program, args) => run(`${root}/bin/${program}`, args, { cwd: repo.dir, env }),
-    );
+    await exercise(t, repo.dir, (program, args) => ({ cmd: `${root}/bin/${program}`, args, env }));
   } finally {
     if (serving) await server.shutdown();
     await repo.cleanup();
@@ -180,13 +180,24 @@ Deno.test("the README's deno install from the published files, served over HTTP 
   }
 });
 
+/** How to run a program with some arguments. */
+interface Invocation {
+  cmd: string;
+  args: string[];
+  env: Record<string, string>;
+}
+
 /** Runs the commands an installed `tg` and `pg` must run, in `dir` (a git repository). */
 async function exercise(
   t: Deno.TestContext,
   dir: string,
-  cli: (program: Program, args: string[]) => Promise<Output>,
+  invoke: (program: Program, args: string[]) => Invocation,
 ): Promise<void> {
   const { version } = await denoConfig();
+  const cli = (program: Program, args: string[]): Promise<Output> => {
+    const i = invoke(program, args);
+    return run(i.cmd, i.args, { cwd: dir, env: i.env });
+  };
   const ok = async (program: Program, ...args: string[]): Promise<string> => {
     const r = await cli(program, args);
     assert.equal(r.code, 0, `${program} ${args.join(" ")}: ${r.stderr}`);
@@ -203,6 +214,20 @@ async function exercise(
   await t.step("tg query (its worker is loaded by URL)", async () => {
     const out = await ok("tg", "query", "--json", "SELECT title FROM tasks");
     assert.deepEqual(JSON.parse(out), { columns: ["title"], rows: [["Ship it"]] });
+  });
+  await t.step("tg mcp (its SDK is imported only when it runs)", async () => {
+    const i = invoke("tg", ["mcp"]);
+    const wire = await wireExchange(i.cmd, i.args, dir, [
+      ...WIRE_OPENING,
+      { id: 2, method: "tools/list" },
+      { id: 3, method: "tools/call", params: { name: "list", arguments: {} } },
+    ], i.env);
+    assert.equal(wire.code, 0, wire.stderr);
+    const result = (id: number) => JSON.parse(wire.answers.get(id)!).result;
+    assert.equal(result(2).tools.length, 15);
+    assert.deepEqual(result(3).structuredContent.items.map((it: { title: string }) => it.title), [
+      "Ship it",
+    ]);
   });
   await t.step("pg --version, --help", async () => {
     assert.equal(await ok("pg", "--version"), `pg ${version}\n`);

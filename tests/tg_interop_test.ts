@@ -25,6 +25,7 @@ import {
 } from "./_helpers.ts";
 import { TG_COMMANDS } from "../cli/tg.ts";
 import { prng } from "../lib/_testing/synthetic_store.ts";
+import { callTool, connectTgMcp } from "./_mcp.ts";
 
 const SKIP = await rustUnavailable();
 
@@ -1156,6 +1157,67 @@ rustTest(
       const text = await Deno.readTextFile(`${dir}/.task-golem/tasks.jsonl`);
       assert.ok(text.startsWith(HEADER));
       assert.equal(text.split("\n").length, 202);
+    });
+  },
+);
+
+rustTest(
+  "interop: tg mcp and 2 upstream writers adding at once keep all 60 items; both binaries read the store",
+  async () => {
+    await withRepo(async (dir) => {
+      await ok(rust, dir, ["init"]);
+      const session = await connectTgMcp(dir);
+      try {
+        const viaMcp = async () => {
+          const ids: string[] = [];
+          for (let i = 0; i < 30; i++) {
+            let r = await callTool(session, "add", { title: `m-${i}` });
+            for (
+              let retry = 0;
+              r.isError && r.text.includes("Lock timeout") && retry < 5;
+              retry++
+            ) {
+              r = await callTool(session, "add", { title: `m-${i}` });
+            }
+            assert.equal(r.isError, false, r.text);
+            ids.push((r.structured as { id: string }).id);
+          }
+          return ids;
+        };
+        const rustWorker = async (w: number) => {
+          const ids: string[] = [];
+          for (let i = 0; i < 15; i++) {
+            let r = await rust(["--json", "add", `r${w}-${i}`], dir);
+            for (
+              let retry = 0;
+              r.code === 2 && r.stderr.includes("Lock timeout") && retry < 5;
+              retry++
+            ) {
+              r = await rust(["--json", "add", `r${w}-${i}`], dir);
+            }
+            assert.equal(r.code, 0, r.stderr);
+            ids.push(JSON.parse(r.stdout).id);
+          }
+          return ids;
+        };
+        const reported = (await Promise.all([viaMcp(), rustWorker(0), rustWorker(1)])).flat();
+        assert.equal(new Set(reported).size, 60);
+        const listed = await callTool(session, "list");
+        const viaServer = (listed.structured as { items: { id: string }[] }).items;
+        assert.deepEqual(new Set(viaServer.map((i) => i.id)), new Set(reported));
+        for (const run of [ours, rust]) {
+          const items = JSON.parse(await ok(run, dir, ["--json", "list"])) as { title: string }[];
+          assert.equal(items.length, 60);
+          const titles = new Set(items.map((i) => i.title));
+          for (let i = 0; i < 30; i++) assert.ok(titles.has(`m-${i}`), `m-${i}`);
+          for (let i = 0; i < 15; i++) assert.ok(titles.has(`r0-${i}`) && titles.has(`r1-${i}`));
+        }
+        const text = await Deno.readTextFile(`${dir}/.task-golem/tasks.jsonl`);
+        assert.ok(text.startsWith(HEADER));
+        assert.equal(text.split("\n").length, 62);
+      } finally {
+        await session.close();
+      }
     });
   },
 );

@@ -6,21 +6,22 @@
 
 import type { Item } from "../../lib/store/item.ts";
 import type { StatusOutcome } from "../../lib/store/ops/status.ts";
-import type { TgContext } from "./_context.ts";
 import { idempotentText, itemJson } from "./_format.ts";
+import { stringResult, type TgResult } from "./_context.ts";
 
 /**
- * Prints an outcome: the "already" note, the item JSON, or `line(item)`.
+ * An outcome as a result: the "already" note, or the item (JSON) or `line(item)` (text).
  *
- * @param ctx Command context.
  * @param outcome What happened.
- * @param line Human line for an applied change.
+ * @param line Text line for an applied change.
+ * @returns The result.
  */
-export async function printOutcome(
-  ctx: TgContext,
-  outcome: StatusOutcome,
-  line: (item: Item) => string,
-): Promise<void> {
-  if (!outcome.changed) await ctx.out(idempotentText(outcome.status, ctx.json));
-  else await ctx.out(ctx.json ? itemJson(outcome.item) : line(outcome.item) + "\n");
+export function outcomeResult(outcome: StatusOutcome, line: (item: Item) => string): TgResult {
+  if (!outcome.changed) {
+    return stringResult(
+      () => idempotentText(outcome.status, true),
+      () => idempotentText(outcome.status, false),
+    );
+  }
+  return stringResult(() => itemJson(outcome.item), () => line(outcome.item) + "\n");
 }

@@ -11,7 +11,7 @@
 
 import { TaskStoreError } from "../../lib/store/errors.ts";
 import { type QuerySource, runSandboxedQuery } from "../../lib/store/query_sandbox.ts";
-import { humanOutput, jsonOutput } from "./_query_format.ts";
+import { humanOutput, jsonOutput, type QueryOutput } from "./_query_format.ts";
 
 /** What the main thread sends. */
 export interface QueryRequest {
@@ -19,13 +19,15 @@ export interface QueryRequest {
   source: QuerySource;
   /** The user's SQL. */
   sql: string;
-  /** JSON output. */
+  /** Format the result as JSON (`--json`). */
   json: boolean;
+  /** Format the result as the text table. */
+  text: boolean;
 }
 
-/** What the worker answers. */
+/** What the worker answers: the forms asked for (else `null`), or the error. */
 export type QueryReply =
-  | { ok: true; stdout: string; warnings: string[] }
+  | { ok: true; json: QueryOutput | null; text: string | null }
   | { ok: false; code: string; message: string };
 
 interface WorkerScope {
@@ -39,9 +41,11 @@ scope.onmessage = async (e) => {
   let reply: QueryReply;
   try {
     const result = await runSandboxedQuery(e.data.source, e.data.sql);
-    reply = e.data.json
-      ? { ok: true, ...jsonOutput(result) }
-      : { ok: true, stdout: humanOutput(result), warnings: [] };
+    reply = {
+      ok: true,
+      json: e.data.json ? jsonOutput(result) : null,
+      text: e.data.text ? humanOutput(result) : null,
+    };
   } catch (err) {
     reply = err instanceof TaskStoreError
       ? { ok: false, code: err.code, message: err.message }

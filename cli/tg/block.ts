@@ -2,11 +2,30 @@
 
 import type { Parsed } from "../_args.ts";
 import { blockItem } from "../../lib/store/ops/status.ts";
-import type { TgContext } from "./_context.ts";
-import { printOutcome } from "./_outcome.ts";
+import { printResult, type TgContext, type TgResult } from "./_context.ts";
+import { outcomeResult } from "./_outcome.ts";
+
+/** The options of `tg block`. */
+export interface BlockRequest {
+  /** The item's ID as typed. */
+  id: string;
+  /** Why it is blocked. */
+  reason?: string | undefined;
+}
+
+/**
+ * Blocks an item (`tg block`).
+ *
+ * @param ctx Command context.
+ * @param request The ID and the reason.
+ * @returns The item, or the no-op note.
+ */
+export async function blockResult(ctx: TgContext, request: BlockRequest): Promise<TgResult> {
+  const outcome = await blockItem(await ctx.store(), request.id, { reason: request.reason });
+  return outcomeResult(outcome, (it) => `Blocked: ${it.id} - ${it.title}`);
+}
 
 /** Runs `tg block`. */
 export async function block(p: Parsed, ctx: TgContext): Promise<void> {
-  const outcome = await blockItem(await ctx.store(), p.args.id!, { reason: p.value("reason") });
-  await printOutcome(ctx, outcome, (it) => `Blocked: ${it.id} - ${it.title}`);
+  await printResult(ctx, await blockResult(ctx, { id: p.args.id!, reason: p.value("reason") }));
 }

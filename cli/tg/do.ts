@@ -8,17 +8,40 @@
 import type { Parsed } from "../_args.ts";
 import { startItem } from "../../lib/store/ops/status.ts";
 import { formatHumanTimestamp, parseTimestamp } from "../../lib/store/timestamp.ts";
-import type { TgContext } from "./_context.ts";
-import { printOutcome } from "./_outcome.ts";
+import { printResult, type TgContext, type TgResult } from "./_context.ts";
+import { outcomeResult } from "./_outcome.ts";
 
-/** Runs `tg do`. */
-export async function doCommand(p: Parsed, ctx: TgContext): Promise<void> {
-  const claim = p.value("claim");
-  const outcome = await startItem(await ctx.store(), p.args.id!, { claim, ttl: p.value("ttl") });
+/** The options of `tg do`. */
+export interface DoRequest {
+  /** The item's ID as typed. */
+  id: string;
+  /** Claim the item for this agent or user. */
+  claim?: string | undefined;
+  /** Let the claim expire after this long (e.g. `30m`). */
+  ttl?: string | undefined;
+}
+
+/**
+ * Starts an item (`tg do`). A takeover of an expired claim is reported as a
+ * warning.
+ *
+ * @param ctx Command context.
+ * @param request The ID and the claim.
+ * @returns The item, or the no-op note.
+ */
+export async function doResult(ctx: TgContext, request: DoRequest): Promise<TgResult> {
+  const { claim, ttl } = request;
+  const outcome = await startItem(await ctx.store(), request.id, { claim, ttl });
   if (outcome.changed && outcome.takeover !== undefined) {
     const t = outcome.takeover;
     const expired = formatHumanTimestamp(parseTimestamp(t.expiredAt));
     ctx.warn(`Note: the claim of ${t.from} expired at ${expired}; ${claim} took it over`);
   }
-  await printOutcome(ctx, outcome, (it) => `Started: ${it.id} - ${it.title} [doing]`);
+  return outcomeResult(outcome, (it) => `Started: ${it.id} - ${it.title} [doing]`);
+}
+
+/** Runs `tg do`. */
+export async function doCommand(p: Parsed, ctx: TgContext): Promise<void> {
+  const request = { id: p.args.id!, claim: p.value("claim"), ttl: p.value("ttl") };
+  await printResult(ctx, await doResult(ctx, request));
 }

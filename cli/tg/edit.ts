@@ -2,19 +2,35 @@
 
 import type { Parsed } from "../_args.ts";
 import type { Item } from "../../lib/store/item.ts";
-import { editItem } from "../../lib/store/ops/edit.ts";
-import type { TgContext } from "./_context.ts";
+import { editItem, type EditItemRequest } from "../../lib/store/ops/edit.ts";
+import { printResult, stringResult, type TgContext, type TgResult } from "./_context.ts";
 import { itemJson } from "./_format.ts";
 
-/** Prints the result of an edit. */
-export async function printEdited(item: Item, ctx: TgContext): Promise<void> {
-  await ctx.out(ctx.json ? itemJson(item) : `Updated item: ${item.id} - ${item.title}\n`);
+/**
+ * An edited item as a result (`tg edit`, `tg dep add|rm`).
+ *
+ * @param item The item after the change.
+ * @returns The result (JSON: the item; text: `Updated item: …`).
+ */
+export function editedResult(item: Item): TgResult {
+  return stringResult(() => itemJson(item), () => `Updated item: ${item.id} - ${item.title}\n`);
+}
+
+/**
+ * Changes an item (`tg edit`).
+ *
+ * @param ctx Command context.
+ * @param request The changes.
+ * @returns The item after the change.
+ */
+export async function editResult(ctx: TgContext, request: EditItemRequest): Promise<TgResult> {
+  return editedResult(await editItem(await ctx.store(), request));
 }
 
 /** Runs `tg edit`. */
 export async function edit(p: Parsed, ctx: TgContext): Promise<void> {
   const priority = p.value("priority");
-  const item = await editItem(await ctx.store(), {
+  const result = await editResult(ctx, {
     id: p.args.id!,
     title: p.value("title"),
     priority: priority === undefined ? undefined : BigInt(priority),
@@ -27,5 +43,5 @@ export async function edit(p: Parsed, ctx: TgContext): Promise<void> {
     parent: p.value("parent"),
     parentClear: p.flag("parent-clear"),
   });
-  await printEdited(item, ctx);
+  await printResult(ctx, result);
 }

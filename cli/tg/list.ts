@@ -6,26 +6,44 @@ import { sortByPriority } from "../../lib/store/graph.ts";
 import type { Item } from "../../lib/store/item.ts";
 import type { ActiveIndex } from "../../lib/store/active_index.ts";
 import { parseStatus, type Status } from "../../lib/store/status.ts";
-import type { TgContext } from "./_context.ts";
+import { printResult, type TgContext, type TgResult } from "./_context.ts";
 import { table, writeItemsJson, writeRowsJson, writeRowsTable } from "./_format.ts";
 
-/** Runs `tg list`. */
-export async function list(p: Parsed, ctx: TgContext): Promise<void> {
+/** The filters of `tg list`. */
+export interface ListRequest {
+  /** Only this status (`done` lists the archive); default: every status but done. */
+  status?: string | undefined;
+  /** Sugar for status `blocked` (conflicts with `status`). */
+  blocked?: boolean | undefined;
+  /** Only items with this tag. */
+  tag?: string | undefined;
+  /** Only the direct children of this item (ID as typed). */
+  parent?: string | undefined;
+}
+
+/**
+ * The items `tg list` shows, sorted by priority.
+ *
+ * @param ctx Command context.
+ * @param request The filters.
+ * @returns The list (JSON: an array of items; text: a table or `No items found.`).
+ */
+export async function listResult(ctx: TgContext, request: ListRequest): Promise<TgResult> {
   // Upstream's order: find the store, then check the filters.
   const store = await ctx.store();
   ctx.log(`Project root: ${store.dir}`);
-  const statusText = p.value("status");
-  if (p.flag("blocked") && statusText !== undefined) {
+  const statusText = request.status;
+  if (request.blocked && statusText !== undefined) {
     throw invalidInput(
       "--blocked cannot be combined with --status; --blocked is sugar for --status blocked",
     );
   }
-  const status: Status | undefined = p.flag("blocked")
+  const status: Status | undefined = request.blocked
     ? "blocked"
     : statusText === undefined
     ? undefined
     : parseStatus(statusText);
-  const parentInput = p.value("parent");
+  const parentInput = request.parent;
   let active: ActiveIndex | undefined;
   let archive: Item[] | undefined;
   let parent: string | undefined;
@@ -34,7 +52,7 @@ export async function list(p: Parsed, ctx: TgContext): Promise<void> {
     archive = await store.loadArchive();
     parent = await ctx.resolve(parentInput, active.ids, archive.map((it) => it.id));
   }
-  const tag = p.value("tag");
+  const tag = request.tag;
   const wanted = (it: Item) =>
     (tag === undefined || it.tags.includes(tag)) && (parent === undefined || it.parent === parent);
   if (status === "done") {
@@ -42,9 +60,11 @@ export async function list(p: Parsed, ctx: TgContext): Promise<void> {
     ctx.log(`Loaded ${source.length} items from archive`);
     const sorted = sortByPriority(source.filter((it) => it.status === "done" && wanted(it)));
     ctx.log(`Returning ${sorted.length} items after filtering`);
-    if (ctx.json) await writeItemsJson(sorted, (text) => ctx.out(text));
-    else await ctx.out(printTable(sorted, ctx, store.now()));
-    return;
+    return {
+      writeJson: (write) => writeItemsJson(sorted, write),
+      writeText: (write, o) =>
+        write(sorted.length === 0 ? "No items found.\n" : table(sorted, o.color, store.now())),
+    };
   }
   // Active items are built only when a filter or the table needs them.
   const index = active ?? await store.loadActiveIndex();
@@ -57,11 +77,24 @@ export async function list(p: Parsed, ctx: TgContext): Promise<void> {
     ),
   );
   ctx.log(`Returning ${sorted.length} items after filtering`);
-  if (ctx.json) await writeRowsJson(index, sorted, (text) => ctx.out(text));
-  else if (sorted.length === 0) await ctx.out("No items found.\n");
-  else await writeRowsTable(index, sorted, ctx.color, store.now(), (text) => ctx.out(text));
+  return {
+    writeJson: (write) => writeRowsJson(index, sorted, write),
+    writeText: (write, o) =>
+      sorted.length === 0
+        ? write("No items found.\n")
+        : writeRowsTable(index, sorted, o.color, store.now(), write),
+  };
 }
 
-function printTable(items: readonly Item[], ctx: TgContext, now: string): string {
-  return items.length === 0 ? "No items found.\n" : table(items, ctx.color, now);
+/** Runs `tg list`. */
+export async function list(p: Parsed, ctx: TgContext): Promise<void> {
+  await printResult(
+    ctx,
+    await listResult(ctx, {
+      status: p.value("status"),
+      blocked: p.flag("blocked"),
+      tag: p.value("tag"),
+      parent: p.value("parent"),
+    }),
+  );
 }

@@ -15,8 +15,8 @@
 import type { Parsed } from "../_args.ts";
 import { invalidInput, TaskStoreError, type TaskStoreErrorCode } from "../../lib/store/errors.ts";
 import { ensureFreshCache } from "../../lib/store/cache.ts";
-import type { QueryReply, QueryRequest } from "./_query_worker.ts";
-import type { TgContext } from "./_context.ts";
+import type { QueryReply, QueryRequest as WorkerRequest } from "./_query_worker.ts";
+import { printResult, type TgContext, type TgResult } from "./_context.ts";
 
 const DEFAULT_TIMEOUT_SECS = 5;
 const MAX_TIMER_MS = 2147483647;
@@ -31,7 +31,7 @@ function timeoutError(secs: string): TaskStoreError {
 /** Sends one request and waits for the reply or the deadline. */
 function ask(
   worker: Worker,
-  request: QueryRequest,
+  request: WorkerRequest,
   timeoutMs: number | null,
   secs: string,
 ): Promise<QueryReply> {
@@ -54,16 +54,39 @@ function ask(
   });
 }
 
-/** Runs `tg query`. */
-export async function query(p: Parsed, ctx: TgContext): Promise<void> {
-  if (p.flag("schema")) {
-    const { schemaDocument } = await import("./_query_schema.ts");
-    await ctx.out(schemaDocument());
-    return;
-  }
-  const sql = p.args.sql;
-  if (sql === undefined) throw invalidInput("tg query requires a SQL string (or pass --schema)");
-  const secs = p.value("timeout") ?? String(DEFAULT_TIMEOUT_SECS);
+/** The options of `tg query`. */
+export interface QueryRequest {
+  /** One SQL statement. */
+  sql: string;
+  /** Seconds the statement may run (a non-negative integer as text; default 5, `0` = none). */
+  timeout?: string | undefined;
+}
+
+/** Which forms of a query's result to build. */
+export interface QueryForms {
+  /** The JSON document (`--json`). */
+  json: boolean;
+  /** The text table. */
+  text: boolean;
+}
+
+/**
+ * Runs one read-only statement against the cache (`tg query`), in a worker
+ * that is stopped at the timeout. Warnings about values JSON cannot carry go
+ * through `ctx.warn`.
+ *
+ * @param ctx Command context.
+ * @param request The statement and its timeout.
+ * @param forms The forms to build (a form not built writes nothing).
+ * @returns The rows (JSON: `{"columns": […], "rows": […]}`; text: a table).
+ */
+export async function queryResult(
+  ctx: TgContext,
+  request: QueryRequest,
+  forms: QueryForms,
+): Promise<TgResult> {
+  const { sql } = request;
+  const secs = request.timeout ?? String(DEFAULT_TIMEOUT_SECS);
   const timeoutMs = Number(secs) * 1000;
   const store = await ctx.store();
   const worker = timeoutMs === 0
@@ -83,14 +106,17 @@ export async function query(p: Parsed, ctx: TgContext): Promise<void> {
       if (worker === null) throw timeoutError(secs);
       const reply = await ask(
         worker,
-        { source: { path: cache.path, image: cache.image }, sql, json: ctx.json },
+        { source: { path: cache.path, image: cache.image }, sql, ...forms },
         timeoutMs > MAX_TIMER_MS ? null : timeoutMs,
         secs,
       );
       if (reply.ok) {
-        for (const w of reply.warnings) ctx.io.writeErr(w + "\n");
-        await ctx.out(reply.stdout);
-        return;
+        for (const w of reply.json?.warnings ?? []) ctx.warn(w);
+        const { json, text } = reply;
+        return {
+          writeJson: (write) => write(json?.stdout ?? ""),
+          writeText: (write) => write(text ?? ""),
+        };
       }
       // Another tg (another version) replaced cache.db between our check and the query.
       if (reply.code === "CacheSchemaVersionMismatch" && attempt === 0) continue;
@@ -100,4 +126,17 @@ export async function query(p: Parsed, ctx: TgContext): Promise<void> {
   } finally {
     worker?.terminate();
   }
+}
+
+/** Runs `tg query`. */
+export async function query(p: Parsed, ctx: TgContext): Promise<void> {
+  if (p.flag("schema")) {
+    const { schemaDocument } = await import("./_query_schema.ts");
+    await ctx.out(schemaDocument());
+    return;
+  }
+  const sql = p.args.sql;
+  if (sql === undefined) throw invalidInput("tg query requires a SQL string (or pass --schema)");
+  const forms = { json: ctx.json, text: !ctx.json };
+  await printResult(ctx, await queryResult(ctx, { sql, timeout: p.value("timeout") }, forms));
 }

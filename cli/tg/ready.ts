@@ -10,7 +10,7 @@ import type { ActiveIndex, ActiveRow } from "../../lib/store/active_index.ts";
 import { parseDuration } from "../../lib/store/duration.ts";
 import { isClaimExpired } from "../../lib/store/claims.ts";
 import { formatTimestamp, parseTimestamp, timestampSortKey } from "../../lib/store/timestamp.ts";
-import type { TgContext } from "./_context.ts";
+import { printResult, type TgContext, type TgResult } from "./_context.ts";
 import { writeRowsJson, writeRowsTable } from "./_format.ts";
 
 /** Largest duration the clock arithmetic accepts (upstream: i64 milliseconds). */
@@ -72,17 +72,34 @@ function staleRows(active: ActiveIndex, text: string, now: string): ActiveRow[] 
   );
 }
 
-/** Runs `tg ready`. */
-export async function ready(p: Parsed, ctx: TgContext): Promise<void> {
+/** The options of `tg ready`. */
+export interface ReadyRequest {
+  /** Also list `doing` items last updated longer ago than this duration (e.g. `4h`). */
+  includeStale?: string | undefined;
+  /** Also list `doing` items whose claim has expired. */
+  includeExpired?: boolean | undefined;
+  /** At most this many items (a non-negative integer, as text). */
+  limit?: string | undefined;
+}
+
+/**
+ * The items `tg ready` shows: the ready queue, then the stale and the
+ * expired-claim `doing` items asked for, cut at the limit.
+ *
+ * @param ctx Command context.
+ * @param request The options.
+ * @returns The list (JSON: an array of items; text: a table or `No items ready`).
+ */
+export async function readyResult(ctx: TgContext, request: ReadyRequest): Promise<TgResult> {
   const { active, ready } = await readyQueue(ctx);
   let list = ready;
-  const stale = p.value("include-stale");
+  const stale = request.includeStale;
   if (stale !== undefined) {
     const extra = staleRows(active, stale, (await ctx.store()).now());
     ctx.log(`Including ${extra.length} stale doing items`);
     list = [...ready, ...extra];
   }
-  if (p.flag("include-expired")) {
+  if (request.includeExpired) {
     const now = (await ctx.store()).now();
     const seen = new Set(list);
     const expired = sortByPriority(
@@ -93,15 +110,29 @@ export async function ready(p: Parsed, ctx: TgContext): Promise<void> {
     ctx.log(`Including ${expired.length} expired-claim doing items`);
     list = [...list, ...expired];
   }
-  const limit = p.value("limit");
+  const limit = request.limit;
   if (limit !== undefined && BigInt(limit) < BigInt(list.length)) {
     list = list.slice(0, Number(limit));
   }
   ctx.log(`Ready queue: ${list.length} items`);
-  if (ctx.json) await writeRowsJson(active, list, (text) => ctx.out(text));
-  else if (list.length === 0) await ctx.out("No items ready\n");
-  else {
-    const now = (await ctx.store()).now();
-    await writeRowsTable(active, list, ctx.color, now, (text) => ctx.out(text));
-  }
+  const store = await ctx.store();
+  return {
+    writeJson: (write) => writeRowsJson(active, list, write),
+    writeText: (write, o) =>
+      list.length === 0
+        ? write("No items ready\n")
+        : writeRowsTable(active, list, o.color, store.now(), write),
+  };
+}
+
+/** Runs `tg ready`. */
+export async function ready(p: Parsed, ctx: TgContext): Promise<void> {
+  await printResult(
+    ctx,
+    await readyResult(ctx, {
+      includeStale: p.value("include-stale"),
+      includeExpired: p.flag("include-expired"),
+      limit: p.value("limit"),
+    }),
+  );
 }

@@ -4,39 +4,73 @@ import type { Parsed } from "../_args.ts";
 import { compareCodePoints, stringifyCompact } from "../../lib/store/json.ts";
 import { claimLease, isClaimExpired } from "../../lib/store/claims.ts";
 import type { Item } from "../../lib/store/item.ts";
+import type { TaskEvent } from "../../lib/store/events.ts";
 import { formatHumanTimestamp, parseTimestamp } from "../../lib/store/timestamp.ts";
-import type { TgContext } from "./_context.ts";
+import {
+  printResult,
+  stringResult,
+  type TextOptions,
+  type TgContext,
+  type TgResult,
+} from "./_context.ts";
 import { eventsTable, itemJson, statusWord, tableRow } from "./_format.ts";
 
 const MAX_CHILDREN = 10;
 
-/** Runs `tg show`. */
-export async function show(p: Parsed, ctx: TgContext): Promise<void> {
+/** The options of `tg show`. */
+export interface ShowRequest {
+  /** The item's ID as typed (active or archived). */
+  id: string;
+  /** Add the item's event log. */
+  events?: boolean | undefined;
+}
+
+/** What `tg show` shows, with the events when they were asked for. */
+export interface ShowResult extends TgResult {
+  /** The item. */
+  readonly item: Item;
+  /** Its event log, oldest first (only with {@linkcode ShowRequest.events}). */
+  readonly events: readonly TaskEvent[] | undefined;
+}
+
+/**
+ * One item in detail.
+ *
+ * @param ctx Command context.
+ * @param request The ID and whether to add the events.
+ * @returns The item (JSON: the item; text: its labelled fields, children and events).
+ */
+export async function showResult(ctx: TgContext, request: ShowRequest): Promise<ShowResult> {
   const store = await ctx.store();
   // Every line is checked, but only the items shown are built.
   const active = await store.loadActiveIndex();
   const archive = await store.loadArchiveIndex();
-  const id = await ctx.resolve(p.args.id!, active.ids, archive.ids);
+  const id = await ctx.resolve(request.id, active.ids, archive.ids);
   const row = active.rows.find((r) => r.id === id);
   const item = row ? active.item(row.index) : archive.item(archive.ids.indexOf(id));
-  if (ctx.json) {
-    await ctx.out(itemJson(item));
-    return;
-  }
-  let out = detail(item, ctx.color, store.now());
-  const parentMember = '"parent":' + JSON.stringify(item.id);
-  const children = active.where(parentMember, (it) => it.parent === item.id).sort((a, b) =>
-    a.priority !== b.priority ? (a.priority > b.priority ? -1 : 1) : compareCodePoints(a.id, b.id)
-  );
-  if (children.length > 0) {
-    out += "Children:\n";
-    for (const c of children.slice(0, MAX_CHILDREN)) out += "  " + tableRow(c, ctx.color) + "\n";
-    if (children.length > MAX_CHILDREN) out += `  (${children.length - MAX_CHILDREN} more)\n`;
-  }
-  if (p.flag("events")) {
-    out += eventsTable(await store.eventsFor(item.id), ctx.io.stdoutIsTerminal());
-  }
-  await ctx.out(out);
+  const events = request.events ? await store.eventsFor(item.id) : undefined;
+  const text = (o: TextOptions) => {
+    let out = detail(item, o.color, store.now());
+    const parentMember = '"parent":' + JSON.stringify(item.id);
+    const children = active.where(parentMember, (it) => it.parent === item.id).sort((a, b) =>
+      a.priority !== b.priority ? (a.priority > b.priority ? -1 : 1) : compareCodePoints(a.id, b.id)
+    );
+    if (children.length > 0) {
+      out += "Children:\n";
+      for (const c of children.slice(0, MAX_CHILDREN)) out += "  " + tableRow(c, o.color) + "\n";
+      if (children.length > MAX_CHILDREN) out += `  (${children.length - MAX_CHILDREN} more)\n`;
+    }
+    if (events !== undefined) out += eventsTable(events, o.terminal);
+    return out;
+  };
+  return { ...stringResult(() => itemJson(item), text), item, events };
+}
+
+/** Runs `tg show`. */
+export async function show(p: Parsed, ctx: TgContext): Promise<void> {
+  // `--json` prints the item alone, so the events are not read for it.
+  const events = p.flag("events") && !ctx.json;
+  await printResult(ctx, await showResult(ctx, { id: p.args.id!, events }));
 }
 
 function human(ts: string): string {
