@@ -307,6 +307,28 @@ export const TG_COMMANDS: TgCommand = {
       ],
     },
     {
+      name: "serve",
+      load: () => import("./tg/serve.ts").then((m) => m.serve),
+      about: "Serve a live board of the backlog and of pg runs in the browser",
+      options: [
+        {
+          long: "port",
+          value: "PORT",
+          kind: "u64",
+          help: "Port to listen on (0 picks a free one)",
+          defaultText: "7420",
+        },
+        {
+          long: "host",
+          value: "HOST",
+          help: "Address to listen on (another than 127.0.0.1 is reachable by others)",
+          defaultText: "127.0.0.1",
+        },
+        { long: "read-only", help: "Show the board without allowing changes from the page" },
+        { long: "open", help: "Open the board in the default browser" },
+      ],
+    },
+    {
       name: "completions",
       load: () => import("./tg/completions.ts").then((m) => m.completions),
       about: "Generate shell completion scripts",
