@@ -261,6 +261,7 @@ export class RunStateRecorder implements RunObserver {
         const title = i >= 0 ? s.running[i]!.title : e.item_id;
         if (i >= 0) s.running.splice(i, 1);
         const cost = e.cost_usd ?? null;
+        const ms = Math.round(e.duration_ms);
         const tokens = e.input_tokens === undefined && e.output_tokens === undefined
           ? null
           : (e.input_tokens ?? 0) + (e.output_tokens ?? 0);
@@ -270,7 +271,7 @@ export class RunStateRecorder implements RunObserver {
           title,
           phase: e.phase,
           outcome: e.outcome,
-          "duration_ms": e.duration_ms,
+          "duration_ms": ms,
           attempts: e.attempts,
           summary: summary.length > SUMMARY_CHARS
             ? summary.slice(0, SUMMARY_CHARS - 1).join("") + "…"
@@ -280,9 +281,9 @@ export class RunStateRecorder implements RunObserver {
           "finished_at": this.#now(),
         });
         if (s.recent.length > RUN_STATE_RECENT) s.recent.length = RUN_STATE_RECENT;
-        addTo(s.totals, e.duration_ms, cost, tokens);
-        addTo(s.by_item[e.item_id] ??= emptyTotal(), e.duration_ms, cost, tokens);
-        addTo(s.by_phase[e.phase] ??= emptyTotal(), e.duration_ms, cost, tokens);
+        addTo(s.totals, ms, cost, tokens);
+        addTo(s.by_item[e.item_id] ??= emptyTotal(), ms, cost, tokens);
+        addTo(s.by_phase[e.phase] ??= emptyTotal(), ms, cost, tokens);
         break;
       }
       case "item_completed":

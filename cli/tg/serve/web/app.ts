@@ -210,7 +210,7 @@ export function App(): VNode {
           `
           : v.id === "runs" && running
           ? html`
-            <span class="pulse" aria-label="a run is working"></span>
+            <span class="pulse running" aria-label="a run is working"></span>
           `
           : null}</a>
       `
@@ -222,8 +222,8 @@ export function App(): VNode {
     running
       ? html`<button class="run-chip" onClick=${() =>
         go({ view: "runs", item: null })} title="pg run is working">
-          <span class="pulse"></span>pg run${
-        first ? html`: <span>${first.phase} · ${first.item_id}</span>` : " · between phases"
+          <span class="pulse"></span>${
+        first ? `pg run · ${first.phase} · ${first.item_id}` : "pg run · between phases"
       }
         </button>`
       : null

@@ -83,7 +83,6 @@ export class CardView extends Component<CardProps> {
     const { card: c, ready, selected, now, draggable, onOpen, onDrag } = this.props;
     const pg = c.pg;
     const cls = `card s-${c.status}${selected ? " selected" : ""}`;
-    const showPgStatus = pg !== null && !(pg.status === "done" || pg.status === "blocked");
     return html`
       <article
         class=${cls}
@@ -131,15 +130,7 @@ export class CardView extends Component<CardProps> {
           </div>`
               : null}
             ${c.blockedReason ? html`<div class="card-reason">${c.blockedReason}</div>` : null}
-            ${pg !== null
-              ? html`<div class="pg-line">
-            ${showPgStatus ? html`<${PgPill} status=${pg.status} />` : null}
-            ${pg.phase !== null ? html`<span class="phase">${pg.phase}</span>` : null}
-            ${pg.pipeline !== null ? html`<span>· ${pg.pipeline}</span>` : null}
-            ${pg.review ? html`<span title="Waits for a human review">· review</span>` : null}
-            <${Assessments} card=${c} />
-          </div>`
-              : null}
+            ${pg !== null ? html`<${PgLine} card=${c} />` : null}
             ${c.claimedBy !== null || c.status === "done"
               ? html`<div class="card-foot">
             ${
@@ -161,27 +152,45 @@ export class CardView extends Component<CardProps> {
   }
 }
 
-/** Size, complexity, risk and impact as letters. */
-function Assessments({ card }: { card: Card }): VNode | null {
+/**
+ * pg's line on a card: its status where the column does not already say it
+ * (new, scoping, ready), phase, pipeline, review, size and a high impact or risk.
+ */
+function PgLine({ card }: { card: Card }): VNode | null {
   const pg = card.pg!;
-  const dims: [string, string | null][] = [
-    ["Size", pg.size],
-    ["Complexity", pg.complexity],
-    ["Risk", pg.risk],
-    ["Impact", pg.impact],
-  ];
-  if (dims.every(([, v]) => v === null)) return null;
-  return html`<span class="assess">
-    ${
-    dims.map(([k, v]) =>
-      v === null
-        ? null
-        : html`<span key=${k} class=${`lv-${v}`} title=${`${k}: ${v}`}>${k[0]}${
-          levelLetter(v)
-        }</span>`
-    )
+  const parts: VNode[] = [];
+  if (card.status === "todo") {
+    parts.push(
+      html`<span class=${`pill ${pg.status}`} title="pg status">pg ${pg.status}</span>` as VNode,
+    );
   }
-  </span>` as VNode;
+  const words = [pg.phase, pg.pipeline].filter((w) => w !== null) as string[];
+  if (words.length > 0) {
+    parts.push(
+      html`<span title="Phase · pipeline"><span class="phase">${words[0]}</span>${
+        words.length > 1 ? ` · ${words[1]}` : ""
+      }</span>` as VNode,
+    );
+  }
+  if (pg.review) parts.push(html`<span class="pill scoping plain">review</span>` as VNode);
+  const badges: VNode[] = [];
+  if (pg.size !== null) {
+    badges.push(
+      html`<span class=${`lv-${pg.size}`} title=${`Size: ${pg.size}`}>${
+        levelLetter(pg.size)
+      }</span>` as VNode,
+    );
+  }
+  if (pg.impact === "high") {
+    badges.push(html`<span class="lv-impact" title="Impact: high">impact ↑</span>` as VNode);
+  }
+  if (pg.risk === "high") {
+    badges.push(html`<span class="lv-high" title="Risk: high">risk ↑</span>` as VNode);
+  }
+  if (parts.length === 0 && badges.length === 0) return null;
+  return html`<div class="pg-line">${parts}${
+    badges.length > 0 ? html`<span class="assess">${badges}</span>` : null
+  }</div>` as VNode;
 }
 
 /** Where dropping an item on a column takes it: the action, or `null` for none. */

@@ -53,6 +53,17 @@ export function relative(iso: string, now: number): string {
   return new Date(t).toLocaleDateString(undefined, { month: "short", day: "numeric" });
 }
 
+/** A short local date and time: `Dec 6, 09:28`. */
+export function shortDate(iso: string): string {
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? iso : new Date(t).toLocaleString(undefined, {
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+  });
+}
+
 /** A full local date and time, for tooltips. */
 export function absolute(iso: string): string {
   const t = Date.parse(iso);

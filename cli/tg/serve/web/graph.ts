@@ -280,7 +280,7 @@ export function GraphView(
           <button class="btn small" onClick=${fit}>Fit <kbd>0</kbd></button>
         </div>
         <div class="graph-legend">
-          <span><span class="legend-line"></span> waits for (arrow to the waiting item)</span>
+          <span><span class="legend-line"></span> dependency (points to the item that waits)</span>
           <span><span class="legend-line dashed"></span> parent → child</span>
           <span><span class="pill ready">Ready</span> all dependencies done</span>
           ${laid.total > laid.nodes.length

@@ -18,6 +18,7 @@ import {
   money,
   outcomeLabel,
   relative,
+  shortDate,
   statusLabel,
   tokens,
 } from "./format.ts";
@@ -81,9 +82,13 @@ export function ItemDrawer({ id, readOnly, onClose, onOpen, onBlock }: DrawerPro
     else void report(() => api.act(detail?.card.id ?? id, action));
   };
 
+  // One listener for the panel's life; it reads the latest item and action when a key comes.
+  const latest = useRef({ detail, act, readOnly });
+  latest.current = { detail, act, readOnly };
   useEffect(() => {
-    if (readOnly || detail === null) return;
     const keys = (e: KeyboardEvent) => {
+      const { detail, act, readOnly } = latest.current;
+      if (readOnly || detail === null || detail.location !== "active") return;
       if (e.ctrlKey || e.metaKey || e.altKey || isTyping(e)) return;
       const found = statusActions(detail.card.status).find(([, , k]) => k === e.key);
       if (found) {
@@ -93,7 +98,7 @@ export function ItemDrawer({ id, readOnly, onClose, onOpen, onBlock }: DrawerPro
     };
     addEventListener("keydown", keys);
     return () => removeEventListener("keydown", keys);
-  }, [detail, readOnly]);
+  }, []);
 
   const c = detail?.card;
   return html`
@@ -215,12 +220,12 @@ function Detail(
     </dl>
     <${Description} id=${c.id} text=${detail.description} editable=${editable} />
     ${c.pg !== null ? html`<${PgSection} detail=${detail} />` : null}
-    <${Refs} title="Waits for" refs=${detail.deps} onOpen=${onOpen} empty=${null} />
-    <${Refs} title="Needed by" refs=${detail.dependents} onOpen=${onOpen} empty=${null} />
+    <${Refs} title="Waits for" refs=${detail.deps} onOpen=${onOpen} />
+    <${Refs} title="Needed by" refs=${detail.dependents} onOpen=${onOpen} />
     <${Refs} title="Parent" refs=${
     detail.parent === null ? [] : [detail.parent]
-  } onOpen=${onOpen} empty=${null} />
-    <${Refs} title="Children" refs=${detail.children} onOpen=${onOpen} empty=${null} />
+  } onOpen=${onOpen} />
+    <${Refs} title="Children" refs=${detail.children} onOpen=${onOpen} />
     <${Events} detail=${detail} now=${now} editable=${editable} />
   </div>` as VNode;
 }
@@ -281,8 +286,9 @@ function PriorityField(
   const [draft, setDraft] = useState(value);
   useEffect(() => setDraft(value), [value]);
   if (!editable) return html`<${Priority} value=${value} always=${true} />` as VNode;
-  const save = () => {
-    if (draft !== value) void report(() => api.act(id, "edit", { priority: draft.trim() }));
+  const save = async () => {
+    if (draft === value) return;
+    if (!await report(() => api.act(id, "edit", { priority: draft.trim() }))) setDraft(value);
   };
   return html`
     <input
@@ -455,7 +461,7 @@ function PgSection({ detail }: { detail: ItemDetail }): VNode {
                         <td><span class="phase">${r
                           .phase}</span><div class="summary" title=${absolute(
                             r.startedAt,
-                          )}>${new Date(r.startedAt).toLocaleString()}</div></td>
+                          )}>${shortDate(r.startedAt)}</div></td>
                         <td><span class=${`pill ${r.outcome}`}>${outcomeLabel(
                           r.outcome,
                         )}</span></td>

@@ -144,12 +144,12 @@ function RunPanel(
                                     r.item_id,
                                     r.title,
                                   )}</div></td>
-                                <td><span class="phase">${r
-                                  .phase}</span><div class="progress"><span></span></div></td>
+                                <td><span class="running-phase"><span class="pulse"></span><span class="phase">${r
+                                  .phase}</span></span></td>
                                 <td class="num">${r.attempt} / ${r.max_attempts}</td>
-                                <td class="num mono" title=${`Since ${
-                                  absolute(r.started_at)
-                                }`}>${clock(now - Date.parse(r.started_at))}</td>
+                                <td class="num" title=${`Since ${absolute(r.started_at)}`}>${clock(
+                                  now - Date.parse(r.started_at),
+                                )}</td>
                                 <td class="num" title="What this item's finished phases of this run cost">${money(
                                   r.cost_usd,
                                 )}</td>
