@@ -50,6 +50,15 @@ async function withPage(
   }
 }
 
+/** Waits until the element is in the page and has the focus (a dialog focuses its field). */
+async function focused(page: Page, selector: string): Promise<void> {
+  await page.waitForFunction(
+    (sel: string) => document.activeElement !== null && document.activeElement.matches(sel),
+    { timeout: 5000 },
+    selector,
+  );
+}
+
 async function cardIds(page: Page, status?: string): Promise<string[]> {
   const sel = status === undefined ? ".card" : `.column[data-status=${status}] .card`;
   return await page.$$eval(sel, (els) => els.map((e) => (e as HTMLElement).dataset.id!));
@@ -150,7 +159,7 @@ browserTest(
         await page.click('.card[data-id="tg-bbbbb"]');
         await page.waitForSelector(".drawer button[data-action=block]");
         await page.keyboard.press("b");
-        await page.waitForSelector(".modal input[name=reason]");
+        await focused(page, ".modal input[name=reason]");
         await page.keyboard.type("waiting for the API key");
         await page.keyboard.press("Enter");
         await page.waitForSelector('.column[data-status=blocked] .card[data-id="tg-bbbbb"]');
@@ -195,7 +204,7 @@ browserTest(
       await blockItem(p.store, "tg-bbbbb", { reason: "r" });
       await withPage(p.dir, [], async (page) => {
         await page.keyboard.press("n");
-        await page.waitForSelector(".modal input[name=title]");
+        await focused(page, ".modal input[name=title]");
         await page.keyboard.type("Made in the page");
         await page.type(".modal input[name=tags]", "ui, docs");
         await page.keyboard.press("Enter");

@@ -14,7 +14,7 @@ import { type PhaseRun, totalPhaseRuns } from "../../../lib/adapter/phase_histor
 import type { RunState } from "../../../lib/orchestrator/run/run_state.ts";
 import { claimLease, isClaimExpired } from "../../../lib/store/claims.ts";
 import type { TaskEvent } from "../../../lib/store/events.ts";
-import { computeReadyQueue } from "../../../lib/store/graph.ts";
+import { computeReadyQueue, type ReadyCandidate } from "../../../lib/store/graph.ts";
 import type { Item } from "../../../lib/store/item.ts";
 import type { JsonValue } from "../../../lib/store/json.ts";
 
@@ -202,51 +202,21 @@ export function buildCard(item: Item, options: CardOptions): Card {
   };
 }
 
-/** The inputs of a snapshot. */
-export interface SnapshotInput {
-  /** Active items, in file order. */
-  active: readonly Item[];
-  /** Archived items, in file order. */
-  archive: readonly Item[];
-  /** The run, or `null`. */
-  run: RunView | null;
-  /** A read error, or `null`. */
-  error: string | null;
-  /** Now (canonical timestamp). */
-  now: string;
-  /** The version number. */
-  version: number;
-  /** Whether the project uses pg. */
-  pgProject: boolean;
-}
-
 /**
- * Builds the board.
+ * The items of {@linkcode BoardSnapshot.ready}: the active `todo` items
+ * whose dependencies are all done, by priority.
  *
- * @param input Items, run, time and version.
- * @returns The snapshot.
+ * @param rows Active items (or rows standing for them), each ID once.
+ * @param archiveIds Archived IDs.
+ * @param activeIds The IDs of `rows`, when the caller has them.
+ * @returns IDs in queue order.
  */
-export function buildSnapshot(input: SnapshotInput): BoardSnapshot {
-  const options = { pgProject: input.pgProject };
-  const seen = new Set<string>();
-  const items: Card[] = [];
-  for (const it of input.active) {
-    if (seen.has(it.id)) continue; // a duplicate ID (tg doctor reports it) shows once
-    seen.add(it.id);
-    items.push(buildCard(it, options));
-  }
-  const archiveIds = new Set(input.archive.map((it) => it.id));
-  const ready = computeReadyQueue(input.active, archiveIds).ready.map((it) => it.id);
-  return {
-    version: input.version,
-    now: input.now,
-    items,
-    done: recentDone(input.archive).map((it) => buildCard(it, options)),
-    doneTotal: archiveIds.size,
-    ready: [...new Set(ready)],
-    error: input.error,
-    run: input.run,
-  };
+export function readyIds(
+  rows: readonly ReadyCandidate[],
+  archiveIds: ReadonlySet<string>,
+  activeIds?: ReadonlySet<string>,
+): string[] {
+  return computeReadyQueue(rows, archiveIds, activeIds).ready.map((it) => it.id);
 }
 
 /**
@@ -269,43 +239,55 @@ function sameJson(a: unknown, b: unknown): boolean {
 }
 
 /**
- * The patch that turns `prev` into `next`.
+ * The patch that turns `prev` into `next`. A card that did not change is the
+ * same object in both (the source keeps it), so items are compared by
+ * identity.
  *
  * @param prev The snapshot the page has.
  * @param next The new one.
- * @param prevJson Each card of `prev` as JSON, by ID (kept between patches to save work).
- * @returns The patch, and the cards of `next` as JSON for the next call.
+ * @returns The patch.
  */
-export function diffSnapshots(
-  prev: BoardSnapshot,
-  next: BoardSnapshot,
-  prevJson: ReadonlyMap<string, string>,
-): { patch: BoardPatch; json: Map<string, string> } {
-  const json = new Map<string, string>();
-  const upsert: Card[] = [];
-  for (const card of next.items) {
-    const text = JSON.stringify(card);
-    json.set(card.id, text);
-    if (prevJson.get(card.id) !== text) upsert.push(card);
-  }
-  const remove = prev.items.filter((c) => !json.has(c.id)).map((c) => c.id);
+export function diffSnapshots(prev: BoardSnapshot, next: BoardSnapshot): BoardPatch {
   const patch: BoardPatch = {
     from: prev.version,
     version: next.version,
     now: next.now,
-    upsert,
-    remove,
+    upsert: [],
+    remove: [],
   };
-  const kept = prev.items.filter((c) => json.has(c.id)).map((c) => c.id);
-  const nextOrder = next.items.map((c) => c.id);
-  // The page appends new IDs at the end; say the order only when that is not enough.
-  if (!kept.every((id, i) => nextOrder[i] === id)) patch.order = nextOrder;
-  if (!sameJson(prev.done, next.done)) patch.done = next.done;
+  const p = prev.items;
+  const n = next.items;
+  if (sameIds(p, n)) {
+    // The usual change (an item edited): compare in place, allocating nothing per item.
+    for (let i = 0; i < n.length; i++) if (n[i] !== p[i]) patch.upsert.push(n[i]!);
+  } else {
+    const before = new Map(p.map((c) => [c.id, c]));
+    const ids = new Set(n.map((c) => c.id));
+    patch.upsert = n.filter((c) => before.get(c.id) !== c);
+    patch.remove = p.filter((c) => !ids.has(c.id)).map((c) => c.id);
+    const kept = p.filter((c) => ids.has(c.id));
+    // The page appends new IDs at the end; say the order only when that is not enough.
+    if (!kept.every((c, i) => n[i]!.id === c.id)) patch.order = n.map((c) => c.id);
+  }
+  if (prev.done !== next.done && !sameJson(prev.done, next.done)) patch.done = next.done;
   if (prev.doneTotal !== next.doneTotal) patch.doneTotal = next.doneTotal;
-  if (!sameJson(prev.ready, next.ready)) patch.ready = next.ready;
+  if (!sameStrings(prev.ready, next.ready)) patch.ready = next.ready;
   if (prev.error !== next.error) patch.error = next.error;
-  if (!sameJson(prev.run, next.run)) patch.run = next.run;
-  return { patch, json };
+  if (prev.run !== next.run && !sameJson(prev.run, next.run)) patch.run = next.run;
+  return patch;
+}
+
+function sameIds(a: readonly Card[], b: readonly Card[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i]!.id !== b[i]!.id) return false;
+  return true;
+}
+
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Whether a patch changes nothing. */
@@ -391,16 +373,18 @@ export interface ItemDetail {
   claimExpired: boolean;
 }
 
-/** The inputs of {@linkcode buildDetail}. */
+/** What {@linkcode buildDetail} needs besides the item. */
 export interface DetailInput {
   /** The item. */
   item: Item;
   /** Whether it is archived. */
   archived: boolean;
-  /** Active items. */
-  active: readonly Item[];
-  /** Archived items. */
-  archive: readonly Item[];
+  /** The active items' cards, in file order. */
+  cards: readonly Card[];
+  /** An archived item's title and status, by ID. */
+  archivedRef: (id: string) => { title: string; status: string } | undefined;
+  /** Whether the item is in the ready queue. */
+  ready: boolean;
   /** Its events. */
   events: readonly TaskEvent[];
   /** Whether the project uses pg. */
@@ -416,19 +400,17 @@ function stringifyJson(v: JsonValue): string {
 /**
  * One item in detail: its relations, event log and phase history.
  *
- * @param input The item, the store's items, its events.
+ * @param input The item, the board's cards, its events.
  * @returns The detail.
  */
 export function buildDetail(input: DetailInput): ItemDetail {
   const { item } = input;
-  const active = new Map<string, Item>();
-  for (const it of input.active) if (!active.has(it.id)) active.set(it.id, it);
-  const archived = new Map<string, Item>();
-  for (const it of input.archive) if (!archived.has(it.id)) archived.set(it.id, it);
+  const active = new Map<string, Card>();
+  for (const c of input.cards) if (!active.has(c.id)) active.set(c.id, c);
   const ref = (id: string): ItemRef => {
     const a = active.get(id);
     if (a !== undefined) return { id, title: a.title, status: a.status, location: "active" };
-    const d = archived.get(id);
+    const d = input.archivedRef(id);
     if (d !== undefined) return { id, title: d.title, status: d.status, location: "archived" };
     return { id, title: null, status: null, location: "missing" };
   };
@@ -449,22 +431,17 @@ export function buildDetail(input: DetailInput): ItemDetail {
     outputTokens: r.outputTokens ?? null,
   }));
   const description = pg.description();
-  const archiveIds = new Set(archived.keys());
-  const ready = !input.archived &&
-    computeReadyQueue(input.active, archiveIds).ready.some((it) => it.id === item.id);
+  const cards = [...active.values()];
   return {
     card: buildCard(item, { pgProject: input.pgProject }),
     location: input.archived ? "archived" : "active",
     description: item.description,
     extensions,
     deps: item.dependencies.map(ref),
-    dependents: [...active.values()].filter((it) => it.dependencies.includes(item.id)).map((it) =>
-      ref(it.id)
-    ),
+    dependents: cards.filter((c) => c.deps.includes(item.id)).map((c) => ref(c.id)),
     parent: item.parent === null ? null : ref(item.parent),
-    children: [...active.values()].filter((it) => it.parent === item.id && it.id !== item.id)
-      .map((it) => ref(it.id)),
-    ready,
+    children: cards.filter((c) => c.parent === item.id && c.id !== item.id).map((c) => ref(c.id)),
+    ready: input.ready,
     events: input.events.map((e) => ({
       ts: e.ts,
       author: e.author,

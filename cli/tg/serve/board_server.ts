@@ -92,6 +92,7 @@ export class BoardServer {
   readonly #hostname: string;
   readonly #port: number;
   #closed: Promise<void> | null = null;
+  #boardBody: { version: number; bytes: Uint8Array } | null = null;
 
   private constructor(o: BoardServerOptions, source: BoardSource, listen: Deno.TcpListenOptions) {
     this.#o = o;
@@ -188,7 +189,7 @@ export class BoardServer {
   }
 
   #broadcast(p: BoardPatch): void {
-    this.#send(`event: patch\ndata: ${JSON.stringify(p)}\n\n`);
+    this.#send(`event: patch\ndata: ${JSON.stringify(p, withoutNulls)}\n\n`);
   }
 
   async #handle(req: Request): Promise<Response> {
@@ -232,7 +233,7 @@ export class BoardServer {
     if (req.method === "GET") {
       if (path === "/api/board") return this.#board();
       if (path === "/api/events") return this.#events();
-      if (path === "/api/history") return json(200, this.#source.historyTotals());
+      if (path === "/api/history") return json(200, await this.#source.historyTotals());
       if (parts[0] === "items" && parts.length === 2 && parts[1] !== "") {
         return json(200, await this.#source.detail(parts[1]!));
       }
@@ -252,16 +253,41 @@ export class BoardServer {
     return json(result.status, result.body);
   }
 
+  /**
+   * The board: its JSON is built once per version (a large store's board
+   * is megabytes) and sent after a small head with the server's time.
+   */
   #board(): Response {
-    const store = this.#o.store;
-    const root = store.projectDir;
-    return json(200, {
-      ...this.#source.snapshot,
-      meta: {
-        project: root.split("/").filter((s) => s !== "").pop() ?? root,
-        root,
-        readOnly: this.#o.readOnly,
-        version: VERSION,
+    const snap = this.#source.snapshot;
+    if (this.#boardBody?.version !== snap.version) {
+      const root = this.#o.store.projectDir;
+      const { now: _now, ...rest } = snap;
+      const text = JSON.stringify({
+        ...rest,
+        meta: {
+          project: root.split("/").filter((s) => s !== "").pop() ?? root,
+          root,
+          readOnly: this.#o.readOnly,
+          version: VERSION,
+        },
+      }, withoutNulls);
+      this.#boardBody = { version: snap.version, bytes: ENCODER.encode(text.slice(1)) };
+    }
+    const body = this.#boardBody.bytes;
+    const head = ENCODER.encode(`{"now":${JSON.stringify(this.#source.now())},`);
+    const stream = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(head);
+        c.enqueue(body);
+        c.close();
+      },
+    });
+    return new Response(stream, {
+      headers: {
+        ...SECURITY_HEADERS,
+        "content-type": "application/json; charset=utf-8",
+        "cache-control": "no-store",
+        "content-length": String(head.length + body.length),
       },
     });
   }
@@ -289,6 +315,34 @@ export class BoardServer {
       },
     });
   }
+}
+
+/** The card fields (camelCase, so no run-state field is among them) that are often `null`. */
+const CARD_NULLABLE = new Set([
+  "parent",
+  "claimedBy",
+  "claimedAt",
+  "claimExpiresAt",
+  "blockedReason",
+  "blockedFrom",
+  "pg",
+  "phase",
+  "pool",
+  "pipeline",
+  "size",
+  "complexity",
+  "risk",
+  "impact",
+  "blockedType",
+  "costUsd",
+]);
+
+/**
+ * Leaves out the card fields that are `null` (a card is mostly empty
+ * fields; the page puts the nulls back), keeping every other `null`.
+ */
+function withoutNulls(key: string, value: unknown): unknown {
+  return value === null && CARD_NULLABLE.has(key) ? undefined : value;
 }
 
 async function readBody(req: Request): Promise<Record<string, unknown>> {

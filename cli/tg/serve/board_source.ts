@@ -12,7 +12,7 @@
  */
 
 import { type Clock, SystemClock } from "../../../lib/io/clock.ts";
-import type { FileSystem } from "../../../lib/io/fs.ts";
+import { DenoFileSystem, type FileSystem } from "../../../lib/io/fs.ts";
 import {
   parseRunState,
   RUN_STATE_FILE,
@@ -21,19 +21,24 @@ import {
 import { loadStoreConfig } from "../../../lib/store/config.ts";
 import { readEvents, sortEvents } from "../../../lib/store/events.ts";
 import { resolveId } from "../../../lib/store/id.ts";
-import type { Item } from "../../../lib/store/item.ts";
 import type { TaskStore } from "../../../lib/store/store.ts";
 import { formatTimestamp } from "../../../lib/store/timestamp.ts";
+import type { ReadyCandidate } from "../../../lib/store/graph.ts";
+import { type ArchiveIndex, forEachActiveLine, parseActiveLine } from "../../../lib/store/jsonl.ts";
+import { LineCache } from "./_line_cache.ts";
 import {
   type BoardPatch,
   type BoardSnapshot,
+  buildCard,
   buildDetail,
-  buildSnapshot,
+  type Card,
   diffSnapshots,
   type HistoryTotals,
   historyTotals,
   isEmptyPatch,
   type ItemDetail,
+  readyIds,
+  recentDone,
   type RunView,
 } from "./board_data.ts";
 
@@ -105,6 +110,19 @@ function sameStamp(a: Stamp | null, b: Stamp | null): boolean {
   return a === null || b === null ? a === b : a.size === b.size && a.mtimeMs === b.mtimeMs;
 }
 
+/** A line's card, and what the ready queue reads of its item. */
+interface Entry {
+  card: Card;
+  row: ReadyCandidate;
+}
+
+const EMPTY_ARCHIVE: ArchiveIndex = {
+  ids: [],
+  item: (i) => {
+    throw new RangeError(`No archived item at ${i}`);
+  },
+};
+
 /** The files the board reads, and which part of it each one feeds. */
 type Part = "active" | "archive" | "events" | "run" | "config";
 
@@ -121,14 +139,30 @@ export class BoardSource {
   readonly #stamps = new Map<string, Stamp | null>();
   readonly #listeners = new Set<(p: BoardPatch) => void>();
   readonly #watches = new Map<string, FsWatch>();
-  #active: Item[] = [];
-  #archive: Item[] = [];
+  /** `tasks.jsonl` as last read, line by line: an unchanged line keeps its card. */
+  readonly #lines = new LineCache<Entry>({
+    readAll: forEachActiveLine,
+    parse: (line, lineNo) => this.#entry(line, lineNo),
+  });
+  /** Active cards in file order, each ID once. */
+  #cards: Card[] = [];
+  /** The ready queue of the last read. */
+  #ready: string[] = [];
+  #archive: ArchiveIndex = EMPTY_ARCHIVE;
+  #archiveIds = new Set<string>();
+  #done: Card[] = [];
+  #history: { version: number; totals: HistoryTotals } | null = null;
   #run: RunState | null = null;
+  /** The run state the snapshot's run was made from. */
+  #runSource: RunState | null = null;
+  readonly #seen = new Set<string>();
+  /** The two read buffers of `tasks.jsonl`, and which one the next read does not use. */
+  readonly #buffers: Uint8Array[] = [new Uint8Array(0), new Uint8Array(0)];
+  #spare = 0;
   #runAlive = true;
   #pgProject = false;
   #error: string | null = null;
   #snapshot: BoardSnapshot;
-  #json = new Map<string, string>();
   #version = 0;
   #eventsVersion = 0;
   /** Parts a pending read must read even when their stamps look unchanged. */
@@ -165,6 +199,11 @@ export class BoardSource {
   /** The board as it is now. */
   get snapshot(): BoardSnapshot {
     return this.#snapshot;
+  }
+
+  /** The current time as a canonical timestamp. */
+  now(): string {
+    return formatTimestamp(this.#clock.now());
   }
 
   /** Bumped whenever an event log changes (an open item detail is then stale). */
@@ -226,7 +265,8 @@ export class BoardSource {
 
   /** Marks everything as changed and reads it (after a change the page made). */
   changed(): Promise<void> {
-    for (const p of ["active", "archive", "events"] as const) this.#forced.add(p);
+    // The archive only grows or is rewritten, which its size and time show.
+    for (const p of ["active", "events"] as const) this.#forced.add(p);
     return this.refresh();
   }
 
@@ -298,49 +338,158 @@ export class BoardSource {
       this.#stamps.set(path, stamp);
     }
     const store = this.#store;
-    if (changed.has("active")) {
-      try {
-        this.#active = await store.loadActive();
-        this.#error = null;
-      } catch (e) {
-        this.#error = `Cannot read ${store.tasksPath}: ${(e as Error).message}`;
-      }
+    const pg = await Promise.all(
+      PG_CONFIG_NAMES.map((n) => this.#fs.stat(`${store.projectDir}/${n}`).catch(() => null)),
+    );
+    const pgProject = pg.some((s) => s !== null);
+    if (pgProject !== this.#pgProject) {
+      this.#pgProject = pgProject;
+      this.#lines.reset(); // every card shows pg's view, or none
+      changed.add("active").add("archive");
     }
-    if (changed.has("archive")) {
-      this.#archive = await store.loadArchive().catch(() => this.#archive);
-    }
+    if (changed.has("archive")) await this.#readArchive();
+    if (changed.has("active") || changed.has("archive")) await this.#readActive();
     if (changed.has("run")) {
       const bytes = await this.#fs.readFile(this.runStatePath).catch(() => null);
       this.#run = bytes === null ? null : parseRunState(new TextDecoder().decode(bytes));
     }
-    const pg = await Promise.all(
-      PG_CONFIG_NAMES.map((n) => this.#fs.stat(`${store.projectDir}/${n}`).catch(() => null)),
-    );
-    this.#pgProject = pg.some((s) => s !== null);
     const run = this.#run;
-    this.#runAlive = run === null || run.finished_at !== null || await this.#isAlive(run.pid);
+    const alive = run === null || run.finished_at !== null || await this.#isAlive(run.pid);
+    if (changed.size === 0 && alive === this.#runAlive) return; // an idle look: nothing to build
+    this.#runAlive = alive;
     if (changed.has("events")) this.#eventsVersion++;
     const next = this.#build(this.#version + 1);
-    const { patch, json } = diffSnapshots(this.#snapshot, next, this.#json);
-    const eventsOnly = changed.has("events") && isEmptyPatch(patch);
-    if (isEmptyPatch(patch) && !eventsOnly) return;
+    const patch = diffSnapshots(this.#snapshot, next);
+    if (isEmptyPatch(patch) && !changed.has("events")) return;
     this.#version++;
     this.#snapshot = next;
-    this.#json = json;
     for (const fn of this.#listeners) fn(patch);
   }
 
+  /**
+   * Reads `tasks.jsonl`: only the lines that changed since the last read are
+   * decoded and parsed (strictly, as `tg` parses them); the others keep
+   * their cards. A large store changes an item at a time.
+   */
+  async #readActive(): Promise<void> {
+    const store = this.#store;
+    let entries: Entry[];
+    try {
+      entries = this.#lines.update(await this.#readTasks());
+    } catch (e) {
+      this.#error = `Cannot read ${store.tasksPath}: ${(e as Error).message}`;
+      return;
+    }
+    const seen = this.#seen;
+    seen.clear();
+    const cards: Card[] = [];
+    const rows: ReadyCandidate[] = [];
+    for (const entry of entries) {
+      if (seen.has(entry.card.id)) continue; // a duplicate ID (tg doctor reports it) shows once
+      seen.add(entry.card.id);
+      cards.push(entry.card);
+      rows.push(entry.row);
+    }
+    this.#error = null;
+    this.#cards = cards;
+    this.#ready = readyIds(rows, this.#archiveIds, seen);
+  }
+
+  /**
+   * `tasks.jsonl`'s bytes. On the real file system they are read into one
+   * of two buffers in turn (the line cache holds the other): a large store
+   * read after every change leaves no garbage behind.
+   */
+  async #readTasks(): Promise<Uint8Array | null> {
+    const path = this.#store.tasksPath;
+    if (!(this.#fs instanceof DenoFileSystem)) return await this.#fs.readFile(path);
+    let file: Deno.FsFile;
+    try {
+      file = await Deno.open(path, { read: true });
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) return null;
+      throw e;
+    }
+    try {
+      const size = (await file.stat()).size;
+      this.#spare = 1 - this.#spare;
+      let buf = this.#buffers[this.#spare]!;
+      if (buf.length < size + 1) {
+        buf = new Uint8Array(Math.ceil((size + 1) * 1.25));
+        this.#buffers[this.#spare] = buf;
+      }
+      let n = 0;
+      while (true) {
+        if (n === buf.length) {
+          const bigger = new Uint8Array(buf.length * 2);
+          bigger.set(buf);
+          buf = this.#buffers[this.#spare] = bigger;
+        }
+        const r = await file.read(buf.subarray(n));
+        if (r === null) break;
+        n += r;
+      }
+      return buf.subarray(0, n);
+    } finally {
+      file.close();
+    }
+  }
+
+  /** A line of `tasks.jsonl` as a card and a ready-queue row (`null` for a blank line). */
+  #entry(line: string, lineNo: number): Entry | null {
+    if (line.trim() === "") return null;
+    const item = parseActiveLine(line, lineNo);
+    return {
+      card: buildCard(item, { pgProject: this.#pgProject }),
+      row: {
+        id: item.id,
+        status: item.status,
+        priority: item.priority,
+        "created_at": item.created_at,
+        dependencies: item.dependencies,
+      },
+    };
+  }
+
+  /** Reads `archive.jsonl`: its IDs, and cards for the most recently finished items. */
+  async #readArchive(): Promise<void> {
+    const index = await this.#store.loadArchiveIndex().catch(() => null);
+    if (index === null) return;
+    this.#archive = index;
+    this.#archiveIds = new Set(index.ids);
+    // Find the newest by `updated_at`, building one item at a time.
+    const latest: { at: string; i: number }[] = [];
+    const seen = new Set<string>();
+    for (let i = index.ids.length - 1; i >= 0; i--) {
+      if (seen.has(index.ids[i]!)) continue;
+      seen.add(index.ids[i]!);
+      latest.push({ at: index.item(i).updated_at, i });
+    }
+    const top = latest.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0))
+      .slice(0, 50).map(({ i }) => index.item(i));
+    const options = { pgProject: this.#pgProject };
+    this.#done = recentDone(top).map((it) => buildCard(it, options));
+  }
+
   #build(version = this.#version): BoardSnapshot {
-    const run: RunView | null = this.#run === null ? null : { ...this.#run, alive: this.#runAlive };
-    return buildSnapshot({
-      active: this.#active,
-      archive: this.#archive,
-      run,
-      error: this.#error,
-      now: formatTimestamp(this.#clock.now()),
+    // The same object while nothing changed, so that a diff can skip comparing it.
+    const prev = (this.#snapshot as BoardSnapshot | undefined)?.run ?? null;
+    const run: RunView | null = this.#run === null
+      ? null
+      : prev !== null && this.#runSource === this.#run && prev.alive === this.#runAlive
+      ? prev
+      : { ...this.#run, alive: this.#runAlive };
+    this.#runSource = this.#run;
+    return {
       version,
-      pgProject: this.#pgProject,
-    });
+      now: formatTimestamp(this.#clock.now()),
+      items: this.#cards,
+      done: this.#done,
+      doneTotal: this.#archiveIds.size,
+      ready: this.#ready,
+      error: this.#error,
+      run,
+    };
   }
 
   /**
@@ -355,12 +504,10 @@ export class BoardSource {
     const store = this.#store;
     const config = await loadStoreConfig(store.fs, store.dir).catch(() => null);
     const prefixes = config ? [config.idPrefix] : [];
-    const id = resolveId(input, this.#active.map((it) => it.id), {
-      prefixes,
-      archive: this.#archive.map((it) => it.id),
-    });
-    const active = this.#active.find((it) => it.id === id);
-    const item = active ?? this.#archive.find((it) => it.id === id)!;
+    const archive = this.#archive;
+    const id = resolveId(input, this.#cards.map((c) => c.id), { prefixes, archive: archive.ids });
+    const active = this.#cards.some((c) => c.id === id) ? await store.getItem(id) : null;
+    const item = active ?? archive.item(archive.ids.indexOf(id));
     const warn = () => {};
     const events = sortEvents(
       [
@@ -370,9 +517,15 @@ export class BoardSource {
     );
     return buildDetail({
       item,
-      archived: active === undefined,
-      active: this.#active,
-      archive: this.#archive,
+      archived: active === null,
+      cards: this.#cards,
+      archivedRef: (ref) => {
+        const i = archive.ids.indexOf(ref);
+        if (i < 0) return undefined;
+        const it = archive.item(i);
+        return { title: it.title, status: it.status };
+      },
+      ready: active !== null && this.#ready.includes(id),
       events,
       pgProject: this.#pgProject,
       now: formatTimestamp(this.#clock.now()),
@@ -384,7 +537,13 @@ export class BoardSource {
    *
    * @returns The totals.
    */
-  historyTotals(): HistoryTotals {
-    return historyTotals([...this.#active, ...this.#archive]);
+  async historyTotals(): Promise<HistoryTotals> {
+    const version = this.#version;
+    if (this.#history?.version !== version) {
+      const store = this.#store;
+      const items = [...await store.loadActive(), ...await store.loadArchive()];
+      this.#history = { version, totals: historyTotals(items) };
+    }
+    return this.#history.totals;
   }
 }

@@ -63,6 +63,38 @@ export interface BoardState {
 
 const TOKEN_KEY = "tg-serve-token";
 
+const CARD_NULLABLE = [
+  "parent",
+  "claimedBy",
+  "claimedAt",
+  "claimExpiresAt",
+  "blockedReason",
+  "blockedFrom",
+  "pg",
+] as const;
+const PG_NULLABLE = [
+  "phase",
+  "pool",
+  "pipeline",
+  "size",
+  "complexity",
+  "risk",
+  "impact",
+  "blockedType",
+  "costUsd",
+] as const;
+
+/** Puts back the `null` fields the server leaves out of cards. */
+export function normalizeCard(c: Card): Card {
+  const o = c as unknown as Record<string, unknown>;
+  for (const k of CARD_NULLABLE) if (o[k] === undefined) o[k] = null;
+  if (c.pg !== null) {
+    const pg = c.pg as unknown as Record<string, unknown>;
+    for (const k of PG_NULLABLE) if (pg[k] === undefined) pg[k] = null;
+  }
+  return c;
+}
+
 /** The token: from the URL the server printed (then removed from the address bar), else this tab's. */
 export function takeToken(): string | null {
   const url = new URL(location.href);
@@ -185,7 +217,8 @@ export class Api {
 
   #apply(s: BoardSnapshot & { meta: Meta }): void {
     const items = new Map<string, Card>();
-    for (const c of s.items) items.set(c.id, c);
+    for (const c of s.items) items.set(c.id, normalizeCard(c));
+    s.done.forEach(normalizeCard);
     this.#set({
       loaded: true,
       unauthorized: false,
@@ -220,6 +253,7 @@ export class Api {
     }
     const added: string[] = [];
     for (const c of p.upsert) {
+      normalizeCard(c);
       if (!items.has(c.id)) added.push(c.id);
       items.set(c.id, c);
     }
@@ -231,7 +265,7 @@ export class Api {
       version: p.version,
       skewMs: Date.parse(p.now) - Date.now(),
     };
-    if (p.done !== undefined) next.done = p.done;
+    if (p.done !== undefined) next.done = p.done.map(normalizeCard);
     if (p.doneTotal !== undefined) next.doneTotal = p.doneTotal;
     if (p.ready !== undefined) {
       next.ready = p.ready;

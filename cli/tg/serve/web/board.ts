@@ -7,7 +7,7 @@
  */
 
 import { Component, type VNode } from "preact";
-import { useMemo, useState } from "preact/hooks";
+import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { html } from "htm/preact";
 import type { Card } from "../board_data.ts";
 import type { BoardState } from "./api.ts";
@@ -216,6 +216,8 @@ interface BoardProps {
 /** The four columns. */
 export function Board({ state, filter, selected, now, onOpen, onMove }: BoardProps): VNode {
   const cols = useMemo(() => columnCards(state, filter), [state.revision, filter]);
+  const [limits, setLimits] = useState<Record<string, number>>({});
+  useEffect(() => setLimits({}), [filter]); // a new filter starts at the top
   const [dragging, setDragging] = useState<string | null>(null);
   const [over, setOver] = useState<string | null>(null);
   const readOnly = state.meta?.readOnly ?? true;
@@ -229,6 +231,11 @@ export function Board({ state, filter, selected, now, onOpen, onMove }: BoardPro
       const from = dragging === null ? null : statusOf(dragging);
       const target = from !== null && dropAction(from, status) !== null;
       const total = status === "done" ? state.doneTotal : cards.length;
+      // A long column renders a window of cards and grows it as it is scrolled
+      // (or as the keyboard selection moves down).
+      const sel = selected === null ? -1 : cards.findIndex((c) => c.id === selected);
+      const limit = Math.max(limits[status] ?? WINDOW, sel + WINDOW / 2);
+      const visible = cards.length > limit ? cards.slice(0, limit) : cards;
       return html`
         <section
           key=${status}
@@ -266,7 +273,7 @@ export function Board({ state, filter, selected, now, onOpen, onMove }: BoardPro
                     ? html`<div class="column-empty">${
                       filter.q !== "" || filter.tag !== "" ? "No matching items" : emptyText(status)
                     }</div>`
-                    : cards.map((c) =>
+                    : visible.map((c) =>
                       html`
                         <${CardView}
                           key=${c.id}
@@ -280,11 +287,38 @@ export function Board({ state, filter, selected, now, onOpen, onMove }: BoardPro
                         />
                       `
                     )}
+                  ${visible.length < cards.length
+                    ? html`<${More} shown=${visible.length} total=${cards.length} onMore=${() =>
+                      setLimits({ ...limits, [status]: limit + WINDOW })} />`
+                    : null}
                 </div>
         </section>
       `;
     })
   }
+  </div>` as VNode;
+}
+
+/** Cards a column renders at first, and adds each time its end comes into view. */
+export const WINDOW = 150;
+
+/** The end of a column's window: renders more cards as it comes into view. */
+function More(
+  { shown, total, onMore }: { shown: number; total: number; onMore: () => void },
+): VNode {
+  const ref = useRef<HTMLDivElement>(null);
+  const more = useRef(onMore);
+  more.current = onMore;
+  useEffect(() => {
+    const el = ref.current!;
+    const io = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) more.current();
+    }, { root: el.parentElement, rootMargin: "800px 0px" });
+    io.observe(el);
+    return () => io.disconnect();
+  }, [shown]);
+  return html`<div class="column-more" ref=${ref}>
+    Showing ${shown} of ${total} · <button class="btn ghost small" onClick=${onMore}>Show more</button>
   </div>` as VNode;
 }
 
