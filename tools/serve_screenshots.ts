@@ -5,7 +5,8 @@
  * the runs view, while a real `pg run` (with the fake agent of the tests)
  * works on a demo backlog.
  *
- * Usage: `deno run -A tools/serve_screenshots.ts [--out DIR] [--dark]`
+ * Usage: `deno run -A tools/serve_screenshots.ts [--out DIR] [--dark] [--extra]`
+ * (`--extra`: also the item panel and the graph).
  *
  * @module
  */
@@ -19,6 +20,7 @@ import { addNote } from "../lib/store/ops/note.ts";
 const args = Deno.args;
 const out = args.includes("--out") ? args[args.indexOf("--out") + 1]! : "docs";
 const dark = args.includes("--dark");
+const extra = args.includes("--extra");
 
 const { active, archived } = demoItems();
 // Builds that are not destructive, so that two phases run at once.
@@ -31,11 +33,17 @@ await importItems(p.store, { archived });
 await addNote(p.store, "WRK-a1", "Buckets live in Redis; 600 requests a minute per token.");
 await p.git("add", "-A");
 await p.git("commit", "-qm", "Demo backlog");
+const usage = { "cost_usd": 0.37, "input_tokens": 21000, "output_tokens": 1800 };
+const done = (summary: string, cost: number) => ({
+  sleep: 2500,
+  usage: { ...usage, "cost_usd": cost },
+  result: { summary },
+});
 await p.scenarios({
-  "*/*/*": {
-    sleep: 2500,
-    usage: { "cost_usd": 0.37, "input_tokens": 21000, "output_tokens": 1800 },
-  },
+  "*/*/*": { sleep: 2500, usage },
+  "WRK-b2/review/*": done("Review passed: the export matches the spec, 14 tests added", 0.52),
+  "WRK-c3/research/*": done("Cache by invoice hash in object storage; small, low risk", 0.41),
+  "WRK-d4/prd/*": done("PRD: treat an empty file as the defaults and say so once", 0.18),
   "WRK-a1/build/*": { sleep: 120000 },
   "WRK-d4/build/*": { sleep: 120000 },
 });
@@ -60,22 +68,24 @@ try {
     console.error(await Deno.readTextFile(`${p.dir}/.phase-golem/run_state.json`).catch(String));
     throw e;
   });
-  await new Promise((r) => setTimeout(r, 3500)); // the elapsed clocks tick
+  await new Promise((r) => setTimeout(r, 6500)); // the elapsed clocks tick
   const suffix = dark ? "-dark" : "";
   await page.screenshot({ path: `${out}/tg-serve-run${suffix}.png` });
   await page.goto(`${serve.url}#/board`);
   await page.waitForSelector(".card");
   await new Promise((r) => setTimeout(r, 800));
   await page.screenshot({ path: `${out}/tg-serve-board${suffix}.png` });
-  await page.goto(`${serve.url}#/board/WRK-a1`);
-  await page.waitForSelector(".drawer .timeline");
-  await new Promise((r) => setTimeout(r, 500));
-  await page.screenshot({ path: `${out}/tg-serve-item${suffix}.png` });
-  await page.goto(`${serve.url}#/graph`);
-  await page.waitForSelector(".node");
-  await new Promise((r) => setTimeout(r, 500));
-  await page.screenshot({ path: `${out}/tg-serve-graph${suffix}.png` });
-  console.log(`wrote ${out}/tg-serve-{run,board,item,graph}${suffix}.png`);
+  if (extra) {
+    await page.goto(`${serve.url}#/board/WRK-a1`);
+    await page.waitForSelector(".drawer .timeline");
+    await new Promise((r) => setTimeout(r, 500));
+    await page.screenshot({ path: `${out}/tg-serve-item${suffix}.png` });
+    await page.goto(`${serve.url}#/graph`);
+    await page.waitForSelector(".node");
+    await new Promise((r) => setTimeout(r, 500));
+    await page.screenshot({ path: `${out}/tg-serve-graph${suffix}.png` });
+  }
+  console.log(`wrote ${out}/tg-serve-{run,board${extra ? ",item,graph" : ""}}${suffix}.png`);
 } finally {
   await close();
   pg.kill("SIGTERM");

@@ -130,7 +130,7 @@ export class CardView extends Component<CardProps> {
           </div>`
               : null}
             ${c.blockedReason ? html`<div class="card-reason">${c.blockedReason}</div>` : null}
-            ${pg !== null ? html`<${PgLine} card=${c} />` : null}
+            ${pg !== null && c.status !== "done" ? html`<${PgLine} card=${c} />` : null}
             ${c.claimedBy !== null || c.status === "done"
               ? html`<div class="card-foot">
             ${
@@ -164,11 +164,12 @@ function PgLine({ card }: { card: Card }): VNode | null {
       html`<span class=${`pill ${pg.status}`} title="pg status">pg ${pg.status}</span>` as VNode,
     );
   }
-  const words = [pg.phase, pg.pipeline].filter((w) => w !== null) as string[];
-  if (words.length > 0) {
+  if (pg.phase !== null || pg.pipeline !== null) {
     parts.push(
-      html`<span title="Phase · pipeline"><span class="phase">${words[0]}</span>${
-        words.length > 1 ? ` · ${words[1]}` : ""
+      html`<span title="Phase · pipeline">${
+        pg.phase === null ? null : html`<span class="phase">${pg.phase}</span>`
+      }${pg.phase !== null && pg.pipeline !== null ? " · " : ""}${
+        pg.pipeline ?? ""
       }</span>` as VNode,
     );
   }

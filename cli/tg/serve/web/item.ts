@@ -52,7 +52,7 @@ export function ItemDrawer({ id, readOnly, onClose, onOpen, onBlock }: DrawerPro
   const now = useNow(15000);
   const [detail, setDetail] = useState<ItemDetail | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
-  const closeRef = useRef<HTMLButtonElement>(null);
+  const panel = useRef<HTMLElement>(null);
 
   const load = useCallback(() => {
     api.item(id).then((d) => {
@@ -75,7 +75,8 @@ export function ItemDrawer({ id, readOnly, onClose, onOpen, onBlock }: DrawerPro
     };
   }, [api, id, load]);
 
-  useEffect(() => closeRef.current?.focus(), [id]);
+  // The panel takes the focus (Tab then reaches its buttons), without a ring around one of them.
+  useEffect(() => panel.current?.focus(), [id]);
 
   const act = (action: string) => {
     if (action === "block") onBlock(id);
@@ -104,9 +105,8 @@ export function ItemDrawer({ id, readOnly, onClose, onOpen, onBlock }: DrawerPro
   return html`
     <div>
       <div class="scrim" onClick=${onClose}></div>
-      <aside class="drawer" role="dialog" aria-modal="false" aria-label=${c
-        ? `${c.id}: ${c.title}`
-        : id}>
+      <aside class="drawer" ref=${panel} tabindex="-1" role="dialog" aria-modal="false"
+        aria-label=${c ? `${c.id}: ${c.title}` : id}>
         <div class="drawer-head">
             <span class="mono muted">${c?.id ?? id}</span>
             ${c ? html`<${StatusPill} status=${c.status} />` : null}
@@ -115,7 +115,7 @@ export function ItemDrawer({ id, readOnly, onClose, onOpen, onBlock }: DrawerPro
               ? html`<span class="pill plain cancelled">Archived</span>`
               : null}
             <span class="spacer"></span>
-            <button class="btn ghost small" ref=${closeRef} onClick=${onClose} aria-label="Close">Close <kbd>Esc</kbd></button>
+            <button class="btn ghost small" onClick=${onClose} aria-label="Close">Close <kbd>Esc</kbd></button>
           </div>
         <div class="drawer-body">
             ${error !== null ? html`<${FormError} error=${error} />` : null}

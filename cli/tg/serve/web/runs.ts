@@ -87,7 +87,7 @@ function RunPanel(
             `
             : null}</span>
           ${run.last_commit !== null
-            ? html`<span class="muted">· last commit <span class="mono">${run.last_commit}</span></span>`
+            ? html`<span class="muted">last commit <span class="mono">${run.last_commit}</span></span>`
             : null}
         </div>
       <div class="stats">
