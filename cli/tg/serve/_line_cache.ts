@@ -122,11 +122,22 @@ export class LineCache<T> {
     // maybe an empty one), or to the end of the file.
     const to = j < spans.length ? spans[j]!.start + delta : bytes.length;
     const middle = spansOf<T>(bytes, from, to);
+    // The old lines in between may reappear unchanged (a line inserted before them): reuse those.
+    const before = new Map<string, T | null>();
+    for (let k = i; k < j; k++) {
+      const sp = spans[k]!;
+      before.set(DECODER.decode(old.subarray(sp.start, sp.end)), sp.value);
+    }
     for (let k = 0; k < middle.length; k++) {
       const span = middle[k]!;
       const lineNo = i + k + 1;
       const line = DECODER.decode(bytes.subarray(span.start, span.end));
-      span.value = line.trim() === "" ? null : this.#o.parse(line, lineNo);
+      const kept = before.get(line);
+      span.value = kept !== undefined
+        ? kept
+        : line.trim() === ""
+        ? null
+        : this.#o.parse(line, lineNo);
     }
     if (delta !== 0) {
       for (let k = j; k < spans.length; k++) {

@@ -50,6 +50,9 @@ Deno.test("LineCache parses only the lines that changed", () => {
   parsed.length = 0;
   assert.deepEqual(c.update(file(["a1", "c3", "d4", "e5"])), ["a1", "c3", "d4", "e5"]);
   assert.deepEqual(parsed, [], "the same bytes");
+  parsed.length = 0;
+  assert.deepEqual(c.update(file(["0", "a1", "c3", "d4", "e5"])), ["0", "a1", "c3", "d4", "e5"]);
+  assert.deepEqual(parsed, ["0"], "a line inserted before others parses only itself");
   assert.deepEqual(c.update(null), []);
   assert.deepEqual(c.update(file(["z"])), ["z"]);
 });
