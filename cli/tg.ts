@@ -4,8 +4,8 @@
  * or install it:
  *
  * ```sh
- * deno run --allow-read --allow-write --allow-env --allow-run=git jsr:@golem/golem/tg list
- * deno install -g -f -n tg --allow-read --allow-write --allow-env --allow-run=git jsr:@golem/golem/tg
+ * deno run --allow-read --allow-write --allow-env --allow-run=git,xdg-open,open '--allow-net=127.0.0.1,localhost,[::1]' jsr:@golem/golem/tg list
+ * deno install -g -f -n tg --allow-read --allow-write --allow-env --allow-run=git,xdg-open,open '--allow-net=127.0.0.1,localhost,[::1]' jsr:@golem/golem/tg
  * ```
  *
  * This module is the command table and the dispatcher. Each command's entry
@@ -342,6 +342,28 @@ export const TG_COMMANDS: TgCommand = {
           defaultText: "mermaid",
         },
         { long: "all", help: "Also show archived and missing items that active items reference" },
+      ],
+    },
+    {
+      name: "serve",
+      load: () => import("./tg/serve.ts").then((m) => m.serve),
+      about: "Serve a live board of the backlog and of pg runs in the browser",
+      options: [
+        {
+          long: "port",
+          value: "PORT",
+          kind: "u64",
+          help: "Port to listen on (0 picks a free one)",
+          defaultText: "7420",
+        },
+        {
+          long: "host",
+          value: "HOST",
+          help: "Address to listen on (another than 127.0.0.1 is reachable by others)",
+          defaultText: "127.0.0.1",
+        },
+        { long: "read-only", help: "Show the board without allowing changes from the page" },
+        { long: "open", help: "Open the board in the default browser" },
       ],
     },
     {

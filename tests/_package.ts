@@ -27,6 +27,15 @@ export async function denoConfig(): Promise<DenoConfig> {
   return JSON.parse(await Deno.readTextFile(`${REPO_ROOT}/deno.json`));
 }
 
+/**
+ * The words of a shell command line, as a POSIX shell splits them when the
+ * only quoting is single quotes around whole words (the README quotes
+ * `'--allow-net=…[::1]'` so that zsh does not glob it).
+ */
+export function shellWords(line: string): string[] {
+  return line.trim().split(/\s+/).map((w) => w.replace(/^'(.*)'$/, "$1"));
+}
+
 /** The permission flags among a command's words (`-A`, `--allow-*`), sorted. */
 export function permissionFlags(words: readonly string[]): string[] {
   return words.filter((w) => w === "-A" || w.startsWith("--allow-")).sort();
@@ -102,7 +111,7 @@ export async function readmeInstallSection(): Promise<string> {
  */
 export function docCommands(section: string): DocCommand[] {
   return [...section.matchAll(JSR_COMMAND)].map((m) => {
-    const words = m[2]!.trim().split(/\s+/);
+    const words = shellWords(m[2]!);
     const n = words.indexOf("-n");
     return {
       line: m[0],

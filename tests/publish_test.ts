@@ -22,6 +22,7 @@ import {
   docCommands,
   publishedFiles,
   readmeInstallSection,
+  shellWords,
   taskPrograms,
 } from "./_package.ts";
 
@@ -155,7 +156,7 @@ Deno.test("the README's deno install from the published files, served over HTTP 
   try {
     const origin = `http://127.0.0.1:${server.addr.port}`;
     for (const program of PROGRAMS) {
-      const words = (await readmeInstall(program)).line.split(/\s+/);
+      const words = shellWords((await readmeInstall(program)).line);
       const out = await run(Deno.execPath(), [
         ...words.slice(1, -1),
         "--root",

@@ -12,9 +12,14 @@
  * starts the coordinator and runs the loop; `triage()` starts the
  * coordinator and triages the New items.
  *
+ * While the work runs, its state goes to `.phase-golem/run_state.json`
+ * (a {@linkcode RunStateRecorder}: the running phases, the latest results and
+ * the totals) for other processes to show; a dry run writes none.
+ *
  * Closing runs once, whether the work finished, failed or was aborted, and
- * always in this order: agents stopped, halt commit, stale result files
- * deleted and leftover changes reported (`run`), run lock released. A step
+ * always in this order: agents stopped, halt commit, run state marked as
+ * ended, stale result files deleted and leftover changes reported (`run`),
+ * run lock released. A step
  * runs even when one before it throws. Once the lock is taken, closing is
  * registered on an `AsyncDisposableStack`; a session that fails to open
  * closes itself before the error reaches the caller.
@@ -59,6 +64,7 @@ import { RunStartError } from "./run_start_error.ts";
 import { backlogSummaryLines, configSummaryLines, type RunScope } from "./startup_summary.ts";
 import { triageNewItems } from "./triage_loop.ts";
 import { runWatching } from "./watch_loop.ts";
+import { RunStateRecorder, withRunState } from "./run_state.ts";
 import { denoWatchDir, type WatchDir } from "../../io/dir_watch.ts";
 
 /** Where a session's output goes: log lines, run events and the agents' output. */
@@ -367,13 +373,25 @@ class Session implements RunSession {
   readonly #records: AgentRecords;
   readonly #table: ProcessTable;
   readonly #graceMs: number;
+  /** The live state in `.phase-golem/run_state.json` (none in a dry run). */
+  readonly #runState: RunStateRecorder | null;
 
   constructor(kind: RunSessionKind, options: RunSessionOptions) {
     this.#kind = kind;
     this.#o = options;
-    this.#sink = options.sink;
-    this.#git = new GitRepo({ runner: options.processRunner, root: options.root, fs: options.fs });
     this.#clock = options.clock ?? new SystemClock();
+    this.#runState = options.dryRun === true ? null : new RunStateRecorder({
+      fs: options.fs,
+      root: options.root,
+      pid: options.pid,
+      kind,
+      clock: this.#clock,
+      warn: (m) => options.sink.warn(m),
+    });
+    this.#sink = this.#runState === null
+      ? options.sink
+      : withRunState(options.sink, this.#runState);
+    this.#git = new GitRepo({ runner: options.processRunner, root: options.root, fs: options.fs });
     this.#haltReason = kind === "run" ? "RunError" : "TriageCompleted";
     this.#dryRun = options.dryRun === true;
     if (this.#dryRun && kind !== "run") throw new TypeError("Only a run session can be a dry run");
@@ -414,6 +432,7 @@ class Session implements RunSession {
       dry ? [() => lock.release()] : [
         () => this.#stopAgents(),
         () => this.#haltCommit(),
+        () => this.#endRunState(),
         ...(this.#kind === "run"
           ? [() => this.#cleanResultFiles("post"), () => this.#reportLeftovers()]
           : []),
@@ -433,6 +452,7 @@ class Session implements RunSession {
 
   async run(request: RunRequest): Promise<RunSummary> {
     const prepared = await this.#prepare("run", request);
+    this.#runState?.start();
     const coordinator = await this.#startCoordinator(prepared.reader);
     const params = { ...prepared.scope, autoAdvance: request.autoAdvance === true };
     const context = this.#loopContext(coordinator);
@@ -544,6 +564,7 @@ class Session implements RunSession {
 
   async triage(): Promise<number> {
     this.#begin("triage");
+    this.#runState?.start();
     const coordinator = await this.#startCoordinator(null);
     return await triageNewItems(this.#loopContext(coordinator));
   }
@@ -743,7 +764,12 @@ class Session implements RunSession {
     await coordinator.haltCommit(this.#haltReason);
   }
 
-  /** Step 3b (`run`): tells the user about changes pg did not commit. */
+  /** Step 3: the run state says the run has ended (when the work had started). */
+  async #endRunState(): Promise<void> {
+    await this.#runState?.finish(this.#haltReason);
+  }
+
+  /** Step 4b (`run`): tells the user about changes pg did not commit. */
   async #reportLeftovers(): Promise<void> {
     if (this.#coordinator === null) return;
     try {

@@ -464,3 +464,70 @@ Deno.test("runPipeline() with watch: waits, is held by other changes, commits th
     await s.repo.cleanup();
   }
 });
+
+Deno.test("runPipeline() keeps .phase-golem/run_state.json: the running phase, then the result and the halt", async () => {
+  const s = await setup([item("WRK-001", "InProgress", { phase: "build", pool: "main" })], []);
+  const statePath = `${s.repo.dir}/.phase-golem/run_state.json`;
+  try {
+    let during: { running: { item_id: string; phase: string; attempt: number }[] } | null = null;
+    s.runner.push(async (req: AgentRunRequest) => {
+      // The file is written in the background as the phase starts.
+      for (let i = 0; i < 100 && (during?.running.length ?? 0) === 0; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+        during = JSON.parse(await Deno.readTextFile(statePath));
+      }
+      await Deno.writeTextFile(
+        req.resultPath,
+        JSON.stringify({
+          "item_id": "WRK-001",
+          phase: "build",
+          result: "phase_complete",
+          summary: "Built it",
+        }),
+      );
+      return {
+        result: {
+          itemId: "WRK-001",
+          phase: "build",
+          result: "phase_complete",
+          summary: "Built it",
+          followUps: [],
+          duplicates: [],
+        },
+        exitCode: 0,
+        signal: null,
+        durationMs: 1,
+        warnings: [],
+        usage: { costUsd: 0.5 },
+      };
+    });
+    await runPipeline(s.options, { cap: 1 });
+    assert.deepEqual(during!.running.map((r) => [r.item_id, r.phase, r.attempt]), [
+      ["WRK-001", "build", 1],
+    ]);
+    const after = JSON.parse(await Deno.readTextFile(statePath));
+    assert.deepEqual(after.running, []);
+    assert.equal(after.halt_reason, "CapReached");
+    assert.notEqual(after.finished_at, null);
+    assert.equal(after.pid, Deno.pid);
+    assert.deepEqual(after.recent.map((r: { phase: string; summary: string }) => r.summary), [
+      "Built it",
+    ]);
+    assert.equal(after.totals.cost_usd, 0.5);
+  } finally {
+    await s.repo.cleanup();
+  }
+});
+
+Deno.test("planPipeline() writes no run state", async () => {
+  const s = await setup([item("WRK-001", "New")], []);
+  try {
+    await planPipeline(s.options, {});
+    assert.equal(
+      await Deno.stat(`${s.repo.dir}/.phase-golem/run_state.json`).catch(() => null),
+      null,
+    );
+  } finally {
+    await s.repo.cleanup();
+  }
+});
