@@ -57,7 +57,7 @@ import {
   phaseCommitMessage,
 } from "./commit_message.ts";
 import { type GitRepo, STORE_FILES, WORKLOG_DIR } from "./git.ts";
-import type { PullOutcome, RemoteSync } from "./remote_sync.ts";
+import { type PullOutcome, type RemoteSync, SyncError } from "./remote_sync.ts";
 import { appendWorklog, type WorklogEntry } from "./worklog.ts";
 
 /**
@@ -358,6 +358,8 @@ export class Coordinator {
       try {
         return await fn();
       } catch (caught) {
+        // A sync that could not be completed is the caller's to handle, not a store failure.
+        if (caught instanceof SyncError) throw caught;
         const e = toPgError(caught);
         if (e.isFatal()) {
           this.#dead = true;

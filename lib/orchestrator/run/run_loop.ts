@@ -27,6 +27,10 @@ import {
 } from "../scheduling/scheduler.ts";
 import { scheduleStep } from "./schedule_step.ts";
 import { backlogLines, executeTriage, TRIAGE_PHASE } from "../execution/triage_task.ts";
+import type { EarlierAttempts } from "../execution/agent_attempts.ts";
+import { phaseCommitMessage } from "../repo/commit_message.ts";
+import type { ItemUpdate } from "../../adapter/item_update.ts";
+import { SyncRun, type SyncRunOptions } from "./sync_run.ts";
 
 /** Why a run stopped. */
 export type HaltReason =
@@ -38,7 +42,8 @@ export type HaltReason =
   | "TargetBlocked"
   | "FilterExhausted"
   | "NoMatchingItems"
-  | "CostLimitReached";
+  | "CostLimitReached"
+  | "SyncFailed";
 
 /** Consecutive failed executions that trip the circuit breaker. */
 export const CIRCUIT_BREAKER_THRESHOLD = 2;
@@ -69,6 +74,12 @@ export interface RunLoopContext {
   elapsedMs?: () => number;
   /** How long the run loop waits when nothing is in flight (default 10 ms). */
   idleMs?: number;
+  /**
+   * Sync with a remote (`pg run --sync`; the coordinator must sync too):
+   * pull before each decision, claim before each agent, push after each
+   * phase, wait while other workers' claims hold work back.
+   */
+  sync?: SyncRunOptions;
 }
 
 /** What to run. */
@@ -103,6 +114,8 @@ export interface RunSummary {
   filterDisplay: string | null;
   /** The cost limit in US dollars, or `null`. */
   maxCostUsd: number | null;
+  /** Why syncing with the remote failed (`SyncFailed`). */
+  syncError?: string;
 }
 
 interface InFlight {
@@ -150,6 +163,10 @@ class RunLoop {
   /** Item titles from the latest snapshot, for `phase_started` events. */
   readonly #titles = new Map<string, string>();
   #targetIndex = 0;
+  /** The sync steps (`pg run --sync`), or `null`. */
+  readonly #sync: SyncRun | null;
+  /** Where the completion handler's events go (held back while a sync decides). */
+  #completionEvents: RunObserver;
 
   constructor(ctx: RunLoopContext, params: RunParams) {
     this.#ctx = ctx;
@@ -157,12 +174,21 @@ class RunLoop {
     this.#state = params.state ?? newRunState();
     this.#log = ctx.log;
     this.#observer = ctx.observer ?? NULL_OBSERVER;
+    this.#completionEvents = this.#observer;
     this.#completion = new CompletionHandler({
       coordinator: ctx.coordinator,
       config: ctx.config,
       log: ctx.log,
-      observer: this.#observer,
+      observer: { event: (e) => this.#completionEvents.event(e) },
     }, this.#state);
+    this.#sync = ctx.sync === undefined ? null : new SyncRun({
+      coordinator: ctx.coordinator,
+      log: ctx.log,
+      observer: this.#observer,
+      signal: ctx.signal,
+      now: ctx.now,
+      maxAttempts: ctx.config.execution.max_retries + 1,
+    }, ctx.sync);
     this.#exec = executorContext({
       store: ctx.coordinator,
       runner: ctx.runner,
@@ -192,12 +218,15 @@ class RunLoop {
 
   #halt(reason: HaltReason): RunSummary {
     const filter = this.#params.filter ?? [];
-    return {
+    const summary: RunSummary = {
       haltReason: reason,
       state: this.#state,
       filterDisplay: filter.length > 0 ? formatFilters(filter) : null,
       maxCostUsd: this.#params.maxCostUsd ?? null,
     };
+    const failure = this.#sync?.failure ?? null;
+    if (failure !== null) summary.syncError = failure;
+    return summary;
   }
 
   /** Awaits every task in flight and handles its result. */
@@ -227,7 +256,18 @@ class RunLoop {
   async #finish(task: FinishedTask, result: ExecutionResult): Promise<void> {
     this.#inFlight.delete(task.itemId);
     this.#running.delete(task.itemId);
-    await this.#completion.handle(task, result);
+    if (this.#sync === null) {
+      await this.#completion.handle(task, result);
+      return;
+    }
+    await this.#sync.finish(task, result, this.#state, async (events) => {
+      this.#completionEvents = events;
+      try {
+        await this.#completion.handle(task, result);
+      } finally {
+        this.#completionEvents = this.#observer;
+      }
+    });
   }
 
   async #loop(): Promise<RunSummary> {
@@ -253,6 +293,10 @@ class RunLoop {
         );
         return await this.#stop("CostLimitReached");
       }
+      const sync = this.#sync;
+      if (sync !== null && this.#inFlight.size === 0 && !(await sync.pull())) {
+        return await this.#stop("SyncFailed");
+      }
       const entries = await this.#ctx.coordinator.views();
       for (const e of entries) this.#titles.set(e.view.id, e.title);
       const views = entries.map((e) => e.view);
@@ -273,7 +317,7 @@ class RunLoop {
           return await this.#stop("TargetBlocked");
         }
       }
-      const step = scheduleStep(views, {
+      const input = {
         config,
         targets,
         targetIndex: this.#targetIndex,
@@ -281,12 +325,22 @@ class RunLoop {
         completed: state.itemsCompleted,
         nothingDoneYet: state.itemsCompleted.length === 0 && state.itemsBlocked.size === 0,
         running: this.#running,
-      });
+      };
+      const step = scheduleStep(views, sync === null ? input : { ...input, claims: sync.claims() });
       for (const line of step.skippedTargets) this.#log.info(line);
       this.#targetIndex = step.targetIndex;
-      if (step.kind === "halt") return await this.#stop(step.reason);
+      if (step.kind === "halt") {
+        if (sync !== null && this.#inFlight.size === 0 && await sync.idle(views, false)) continue;
+        return await this.#stop(step.reason);
+      }
       const actions = step.actions;
 
+      if (actions.length === 0 && this.#inFlight.size === 0 && sync !== null) {
+        // Would there be work if nobody held claims? Then wait for the other workers.
+        const free = scheduleStep(views, input);
+        const heldBack = free.kind === "act" && free.actions.length > 0;
+        if (await sync.idle(views, heldBack)) continue;
+      }
       if (actions.length === 0 && this.#inFlight.size === 0) {
         const waiting = unmetDependencies(views);
         if (waiting.length > 0) {
@@ -307,8 +361,16 @@ class RunLoop {
           continue;
         }
         if (state.phasesExecuted >= cap) break;
-        state.phasesExecuted++;
-        this.#spawn(action);
+        let earlier: EarlierAttempts | undefined;
+        if (sync !== null) {
+          const claimed = await sync.claim(action);
+          if (claimed.kind === "halt") return await this.#stop("SyncFailed");
+          if (claimed.kind === "skip") continue;
+          earlier = claimed.earlier;
+        }
+        // A phase run again after a conflict is an attempt of the same execution.
+        if (earlier === undefined) state.phasesExecuted++;
+        this.#spawn(action, earlier);
       }
 
       if (state.phasesExecuted >= cap && this.#inFlight.size === 0) {
@@ -331,7 +393,10 @@ class RunLoop {
     }
   }
 
-  #spawn(action: Exclude<SchedulerAction, { kind: "Promote" }>): void {
+  #spawn(
+    action: Exclude<SchedulerAction, { kind: "Promote" }>,
+    earlier?: EarlierAttempts,
+  ): void {
     const itemId = action.itemId;
     const task: FinishedTask = action.kind === "Triage"
       ? { kind: "triage", itemId, phase: TRIAGE_PHASE }
@@ -342,7 +407,9 @@ class RunLoop {
         ? { phase: TRIAGE_PHASE, phasePool: "pre", isDestructive: false }
         : { phase: action.phase, phasePool: action.phasePool, isDestructive: action.isDestructive },
     );
-    const work = action.kind === "Triage" ? this.#triageTask(itemId) : this.#phaseTask(action);
+    const work = action.kind === "Triage"
+      ? this.#triageTask(itemId, earlier)
+      : this.#phaseTask(action, earlier);
     const promise = work.then(
       (result) => ({ task, result }),
       (e) => ({ task, result: this.#taskError(e) }),
@@ -356,7 +423,7 @@ class RunLoop {
     return { kind: "Failed", reason: err.message, stats: null };
   }
 
-  async #triageTask(itemId: string): Promise<ExecutionResult> {
+  async #triageTask(itemId: string, earlier?: EarlierAttempts): Promise<ExecutionResult> {
     const entries = await this.#ctx.coordinator.views();
     const item = await this.#ctx.coordinator.item(itemId);
     return await executeTriage(
@@ -365,6 +432,7 @@ class RunLoop {
         item,
         backlog: backlogLines(entries, itemId),
         pipelines: Object.keys(this.#ctx.config.pipelines),
+        earlier,
       },
       this.#exec,
     );
@@ -372,6 +440,7 @@ class RunLoop {
 
   async #phaseTask(
     action: Extract<SchedulerAction, { kind: "RunPhase" }>,
+    earlier?: EarlierAttempts,
   ): Promise<ExecutionResult> {
     const raw = await this.#ctx.coordinator.item(action.itemId);
     if (raw === null) {
@@ -400,6 +469,7 @@ class RunLoop {
         item,
         phase,
         previousSummary: this.#state.previousSummaries.get(action.itemId) ?? null,
+        earlier,
       },
       this.#exec,
     );
@@ -422,23 +492,42 @@ class RunLoop {
       if (!promotion.ok) {
         const reason = promotion.reason;
         this.#log.warn(`${itemId}: ${reason}`);
-        await this.#ctx.coordinator.updateItem(itemId, [{ kind: "SetBlocked", reason }]);
+        if (
+          !(await this.#change(itemId, [{ kind: "SetBlocked", reason }], `[${itemId}] Blocked`))
+        ) {
+          return;
+        }
         this.#state.itemsBlocked.add(itemId);
         this.#observer.event({ type: "item_blocked", "item_id": itemId, reason });
         return;
       }
       const first = promotion.phase;
-      await this.#ctx.coordinator.updateItem(itemId, [
+      const promoted = await this.#change(itemId, [
         { kind: "TransitionStatus", to: "InProgress" },
         { kind: "SetPhase", phase: first },
         { kind: "SetPhasePool", pool: "main" },
-      ]);
+      ], phaseCommitMessage(itemId, first, `Promoted to in progress by ${this.#ctx.sync?.worker}`));
+      if (!promoted) return;
       this.#log.info(`${itemId} → in_progress (starting at ${first})`);
     } catch (e) {
       const err = toPgError(e);
       if (err.isFatal()) throw err;
       this.#log.warn(`Promotion of ${itemId} skipped: ${err.message}`);
     }
+  }
+
+  /**
+   * Applies a decision's updates: in the store, or (`--sync`) as a
+   * compare-and-swap on the remote with this commit message.
+   *
+   * @returns Whether it was applied (`--sync`: `false` when the item moved on or syncing failed).
+   */
+  async #change(itemId: string, updates: ItemUpdate[], message: string): Promise<boolean> {
+    if (this.#sync === null) {
+      await this.#ctx.coordinator.updateItem(itemId, updates);
+      return true;
+    }
+    return await this.#sync.promote(itemId, updates, message);
   }
 }
 

@@ -60,6 +60,13 @@ import { backlogSummaryLines, configSummaryLines, type RunScope } from "./startu
 import { triageNewItems } from "./triage_loop.ts";
 import { runWatching } from "./watch_loop.ts";
 import { denoWatchDir, type WatchDir } from "../../io/dir_watch.ts";
+import {
+  type StartedSync,
+  startSync,
+  syncRemoteOf,
+  type SyncRequest,
+  type SyncSessionOptions,
+} from "./sync_start.ts";
 
 /** Where a session's output goes: log lines, run events and the agents' output. */
 export interface RunSink extends Logger, RunObserver {}
@@ -122,6 +129,8 @@ export interface RunSessionOptions {
   watchPollMs?: number;
   /** Pauses between the attempts of a store operation (default 1 s, 1 s; pg.md §6.2). */
   storeRetryDelaysMs?: readonly number[];
+  /** Effects of `pg run --sync`: tries and pauses, the merge driver command, polling. */
+  sync?: SyncSessionOptions;
   /**
    * Look, change nothing (`pg run --dry-run`, a `run` session only): the
    * run lock is held while the session is open but no PID file is written,
@@ -155,6 +164,11 @@ export interface RunRequest {
    * store, commit the store's changes and go on, until stopped.
    */
   watch?: boolean;
+  /**
+   * Share the backlog with other workers through a git remote (`--sync
+   * REMOTE`, `--worker NAME`; the remote defaults to `sync.remote`).
+   */
+  sync?: SyncRequest;
 }
 
 /** How a `pg run` went, once its session is closed. */
@@ -283,6 +297,7 @@ export async function runPipeline(
     commits,
     ...(st.costUsd === null ? {} : { "cost_usd": st.costUsd }),
     ...(summary.maxCostUsd === null ? {} : { "max_cost_usd": summary.maxCostUsd }),
+    ...(summary.syncError === undefined ? {} : { "sync_error": summary.syncError }),
   });
   return { summary, commits };
 }
@@ -358,6 +373,8 @@ class Session implements RunSession {
   #loaded: LoadedConfig | null = null;
   #runner: AgentRunner | null = null;
   #coordinator: Coordinator | null = null;
+  /** The remote this run syncs with (`--sync`), once started. */
+  #sync: StartedSync | null = null;
   #used = false;
   /** A dry run: look, change nothing. */
   readonly #dryRun: boolean;
@@ -436,7 +453,9 @@ class Session implements RunSession {
     const coordinator = await this.#startCoordinator(prepared.reader);
     const params = { ...prepared.scope, autoAdvance: request.autoAdvance === true };
     const context = this.#loopContext(coordinator);
-    const summary = request.watch === true
+    const summary = this.#sync !== null
+      ? await runScheduler(context, params)
+      : request.watch === true
       ? await runWatching(context, params, {
         git: this.#git,
         watchDir: this.#o.watchDir ?? denoWatchDir,
@@ -450,12 +469,23 @@ class Session implements RunSession {
 
   async plan(request: RunRequest): Promise<DryRunOutcome> {
     const { items, titles, scope } = await this.#prepare("plan", request);
+    const config = this.#loaded!.config;
+    const remote = syncRemoteOf(request.sync, config);
+    if (remote !== null) {
+      this.#sink.info(
+        `Dry run: ${remote} is not contacted; the plan uses this clone's state and claims`,
+      );
+    }
     const plan = planRun(items, {
-      config: this.#loaded!.config,
+      config,
       targets: scope.targets,
       filter: scope.filter,
       cap: scope.cap,
       autoAdvance: request.autoAdvance === true,
+      claims: remote === null ? undefined : {
+        worker: workerOf(request.sync, this.#o.pid),
+        now: formatTimestamp(this.#clock.now()),
+      },
     });
     return { plan, titles, cap: scope.cap, maxCostUsd: scope.maxCostUsd };
   }
@@ -469,6 +499,21 @@ class Session implements RunSession {
     const { config, path, base } = this.#begin(work);
     const store = this.#o.store;
     const sink = this.#sink;
+    const remote = work === "run" ? syncRemoteOf(request.sync, config) : null;
+    if (remote !== null) {
+      this.#sync = await startSync({
+        root: this.#o.root,
+        fs: this.#o.fs,
+        runner: this.#o.processRunner,
+        config,
+        remote,
+        worker: workerOf(request.sync, this.#o.pid),
+        watch: request.watch === true,
+        log: sink,
+        signal: this.#shutdown.signal,
+        options: this.#o.sync,
+      });
+    }
     const reader = new SnapshotReader();
     let entries: SnapshotEntry[];
     try {
@@ -690,6 +735,7 @@ class Session implements RunSession {
       prefix: this.#loaded!.config.project.prefix,
       log: this.#sink,
       ...(reader === null ? {} : { reader }),
+      ...(this.#sync === null ? {} : { sync: this.#sync.remote }),
       ...(this.#o.storeRetryDelaysMs === undefined
         ? {}
         : { retryDelaysMs: this.#o.storeRetryDelaysMs }),
@@ -707,8 +753,14 @@ class Session implements RunSession {
   }
 
   #loopContext(coordinator: Coordinator): RunLoopContext {
-    const { config, base } = this.#loaded!;
+    const { base } = this.#loaded!;
+    let config = this.#loaded!.config;
+    if (this.#sync !== null && config.execution.max_concurrent > 1) {
+      // One agent at a time per worker: a conflict resets this clone to the remote.
+      config = { ...config, execution: { ...config.execution, max_concurrent: 1 } };
+    }
     return {
+      ...(this.#sync === null ? {} : { sync: this.#sync.loop }),
       coordinator,
       runner: this.#runner!,
       config,
@@ -774,4 +826,9 @@ function defaultRunnerFactory(
 ): Promise<AgentRunner> {
   const groups = new ProcessGroups({ records: extras.records, graceMs: extras.graceMs });
   return Promise.resolve(createAgentRunner(config.agent, { root, groups }));
+}
+
+/** The worker's name: `--worker`, else `pg-{pid}` (the CLI passes the host name and PID). */
+function workerOf(request: SyncRequest | undefined, pid: number): string {
+  return request?.worker ?? `pg-${pid}`;
 }

@@ -1,0 +1,455 @@
+/**
+ * What the run loop does differently when it syncs with a remote
+ * (`pg run --sync`): several workers, each in its own clone, share one
+ * backlog. The loop asks this class, at its fixed points:
+ *
+ * - before each decision, to pull the remote branch ({@linkcode SyncRun.pull});
+ * - which claims hold other workers off items ({@linkcode SyncRun.claims});
+ * - before an agent starts, to claim the item on the remote
+ *   ({@linkcode SyncRun.claim}); no agent starts without its claim there;
+ * - to promote an item, as a compare-and-swap ({@linkcode SyncRun.promote});
+ * - when a task finished, to release the claim, let the completion run,
+ *   and push the phase ({@linkcode SyncRun.finish}). A push whose merge
+ *   conflicts outside the store drops the phase's work and runs the phase
+ *   again on the new remote state, as its next attempt; after the last
+ *   attempt the item is blocked with the reason;
+ * - when nothing is left to do, whether to wait: while other workers'
+ *   claims hold back work this worker could do (their item may come back
+ *   for its next phase, or their lease may expire), or always with
+ *   `--watch` ({@linkcode SyncRun.idle}).
+ *
+ * A remote that stays unreachable makes the run halt with `SyncFailed`.
+ *
+ * @module
+ */
+
+import type { ItemUpdate } from "../../adapter/item_update.ts";
+import { toPgError } from "../../adapter/pg_error.ts";
+import { PgItem } from "../../adapter/pg_item.ts";
+import type { PgStatus } from "../../adapter/pg_status.ts";
+import type { Logger } from "../../io/logger.ts";
+import { parseTimestamp } from "../../store/timestamp.ts";
+import type { EarlierAttempts } from "../execution/agent_attempts.ts";
+import type { ExecutionResult } from "../execution/executor.ts";
+import { TRIAGE_PHASE } from "../execution/triage_task.ts";
+import { phaseCommitMessage } from "../repo/commit_message.ts";
+import type { Coordinator } from "../repo/coordinator.ts";
+import { abortableSleep, SyncError } from "../repo/remote_sync.ts";
+import type { ClaimContext, SchedulerAction } from "../scheduling/scheduler.ts";
+import type { SchedulerItem } from "../scheduling/scheduler_item.ts";
+import { type FinishedTask, phaseNote, type RunState } from "./completion.ts";
+import type { RunEvent, RunObserver } from "./run_events.ts";
+
+/** How a run syncs (`pg run --sync`). */
+export interface SyncRunOptions {
+  /** This worker's name (its claims and commit messages). */
+  worker: string;
+  /** How long a claim holds, in milliseconds. */
+  leaseMs: number;
+  /** How long a worker with nothing to do waits before looking at the remote again. */
+  pollMs: number;
+  /** Wait for work instead of halting when nothing is left (`pg run --watch`). */
+  watch?: boolean;
+  /** Waits; ends early on shutdown (default: a timer). */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+/** What {@linkcode SyncRun.claim} decided. */
+export type ClaimDecision =
+  /** The claim is on the remote: run, going on from these earlier attempts (if any). */
+  | { kind: "run"; earlier?: EarlierAttempts }
+  /** Someone else has it, or it moved on: choose other work. */
+  | { kind: "skip" }
+  /** The remote cannot be reached: halt with `SyncFailed`. */
+  | { kind: "halt" };
+
+/** What the loop hands {@linkcode SyncRun}. */
+export interface SyncRunContext {
+  /** The coordinator (it syncs). */
+  coordinator: Coordinator;
+  /** Log sink. */
+  log: Logger;
+  /** Event sink. */
+  observer: RunObserver;
+  /** Shutdown. */
+  signal: AbortSignal;
+  /** Canonical timestamp of now. */
+  now: () => string;
+  /** Attempts a phase may take (`max_retries + 1`). */
+  maxAttempts: number;
+}
+
+/** The counters a dropped completion must not have changed. */
+interface SavedState {
+  itemsCompleted: string[];
+  itemsBlocked: Set<string>;
+  followUpsCreated: number;
+  itemsMerged: number;
+  consecutiveExhaustions: number;
+  previousSummaries: Map<string, string>;
+}
+
+function save(s: RunState): SavedState {
+  return {
+    itemsCompleted: [...s.itemsCompleted],
+    itemsBlocked: new Set(s.itemsBlocked),
+    followUpsCreated: s.followUpsCreated,
+    itemsMerged: s.itemsMerged,
+    consecutiveExhaustions: s.consecutiveExhaustions,
+    previousSummaries: new Map(s.previousSummaries),
+  };
+}
+
+function restore(s: RunState, saved: SavedState): void {
+  s.itemsCompleted.splice(0, s.itemsCompleted.length, ...saved.itemsCompleted);
+  s.itemsBlocked.clear();
+  for (const id of saved.itemsBlocked) s.itemsBlocked.add(id);
+  s.followUpsCreated = saved.followUpsCreated;
+  s.itemsMerged = saved.itemsMerged;
+  s.consecutiveExhaustions = saved.consecutiveExhaustions;
+  s.previousSummaries.clear();
+  for (const [k, v] of saved.previousSummaries) s.previousSummaries.set(k, v);
+}
+
+/** The first line of a reason, at most 100 characters, for a commit subject. */
+function subjectOf(text: string): string {
+  const line = text.split("\n")[0]!.trim();
+  return [...line].length > 100 ? [...line].slice(0, 99).join("") + "…" : line;
+}
+
+/** The commit message of a phase's state when the completion committed nothing itself. */
+function stateMessage(task: FinishedTask, result: ExecutionResult): string {
+  switch (result.kind) {
+    case "Failed":
+      return phaseCommitMessage(task.itemId, task.phase, `Failed: ${subjectOf(result.reason)}`);
+    case "Blocked":
+      return phaseCommitMessage(task.itemId, task.phase, `Blocked: ${subjectOf(result.reason)}`);
+    case "Cancelled":
+      return phaseCommitMessage(task.itemId, task.phase, "Cancelled (shutdown)");
+    default:
+      return phaseCommitMessage(task.itemId, task.phase, "Task state");
+  }
+}
+
+/** The status an item must have for the action (and the phase, for a phase). */
+function wants(action: Exclude<SchedulerAction, { kind: "Promote" }>, pg: PgItem): boolean {
+  const status: PgStatus = pg.status();
+  if (action.kind === "Triage") return status === "New";
+  return (status === "Scoping" || status === "InProgress") && pg.phase() === action.phase;
+}
+
+/** The sync side of one run loop. */
+export class SyncRun {
+  readonly #c: SyncRunContext;
+  readonly #o: SyncRunOptions;
+  readonly #sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Phases to run again after a conflict: item → phase and the attempts so far. */
+  readonly #reruns = new Map<string, { phase: string; earlier: EarlierAttempts }>();
+  #failure: string | null = null;
+  #refusedShown = false;
+  #waitingShown: string | null = null;
+
+  /**
+   * Binds the sync steps to a loop.
+   *
+   * @param ctx Coordinator, log, events, shutdown, clock, attempts.
+   * @param options Worker, lease, polling.
+   */
+  constructor(ctx: SyncRunContext, options: SyncRunOptions) {
+    this.#c = ctx;
+    this.#o = options;
+    this.#sleep = options.sleep ?? abortableSleep;
+  }
+
+  /** Why syncing failed (the run halts with `SyncFailed`), or `null`. */
+  get failure(): string | null {
+    return this.#failure;
+  }
+
+  /** The lease of a claim, in nanoseconds. */
+  get #ttlNs(): bigint {
+    return BigInt(this.#o.leaseMs) * 1_000_000n;
+  }
+
+  /** Records a sync failure (the loop then halts), or rethrows what is not one. */
+  #failed(e: unknown): void {
+    if (!(e instanceof SyncError)) throw e;
+    this.#failure = e.message;
+    this.#c.log.error(`Sync failed: ${e.message}`);
+  }
+
+  /**
+   * Pulls the remote before a decision.
+   *
+   * @returns `false` when the run must halt (`SyncFailed`).
+   */
+  async pull(): Promise<boolean> {
+    if (this.#failure !== null) return false;
+    try {
+      const r = await this.#c.coordinator.pull();
+      if (r.refused !== null && !this.#refusedShown) {
+        this.#refusedShown = true;
+        this.#c.log.warn(
+          `Warning: cannot merge the remote now (${r.refused}); deciding on this clone's state. ` +
+            "Commit or discard the local changes.",
+        );
+      } else if (r.refused === null) this.#refusedShown = false;
+      return true;
+    } catch (e) {
+      this.#failed(e);
+      return false;
+    }
+  }
+
+  /**
+   * The claims the scheduler respects now.
+   *
+   * @returns This worker and now.
+   */
+  claims(): ClaimContext {
+    return { worker: this.#o.worker, now: this.#c.now() };
+  }
+
+  /**
+   * Claims the item of a triage or phase action on the remote.
+   *
+   * @param action The action.
+   * @returns Whether to run it (and from which attempt), skip it, or halt.
+   */
+  async claim(action: Exclude<SchedulerAction, { kind: "Promote" }>): Promise<ClaimDecision> {
+    const phase = action.kind === "Triage" ? TRIAGE_PHASE : action.phase;
+    const id = action.itemId;
+    let r;
+    try {
+      r = await this.#c.coordinator.claim({
+        itemId: id,
+        phase,
+        ttlNs: this.#ttlNs,
+        stillWanted: (item) => wants(action, new PgItem(item)),
+      });
+    } catch (e) {
+      this.#failed(e);
+      return { kind: "halt" };
+    }
+    switch (r.kind) {
+      case "held":
+        this.#c.log.info(
+          `${id} is claimed by ${r.holder}` +
+            (r.expiresAt === null ? "" : ` until ${r.expiresAt}`) + "; choosing other work",
+        );
+        return { kind: "skip" };
+      case "moved":
+        this.#c.log.debug(`${id} no longer wants ${phase} on the remote; choosing other work`);
+        this.#reruns.delete(id);
+        return { kind: "skip" };
+      case "claimed": {
+        this.#c.log.info(
+          `[${id}][${phase.toUpperCase()}] Claimed by ${this.#o.worker} until ${r.expiresAt}` +
+            (r.takeoverFrom === null
+              ? ""
+              : ` (taken over from ${r.takeoverFrom}, whose claim had expired)`),
+        );
+        const e: RunEvent = {
+          type: "claimed",
+          "item_id": id,
+          phase,
+          worker: this.#o.worker,
+          "expires_at": r.expiresAt,
+        };
+        if (r.takeoverFrom !== null) e.taken_over_from = r.takeoverFrom;
+        this.#c.observer.event(e);
+        const rerun = this.#reruns.get(id);
+        if (rerun === undefined || rerun.phase !== phase) {
+          this.#reruns.delete(id);
+          return { kind: "run" };
+        }
+        return { kind: "run", earlier: rerun.earlier };
+      }
+    }
+  }
+
+  /**
+   * Promotes a Ready item (or blocks one that cannot be promoted) as a
+   * compare-and-swap on the remote.
+   *
+   * @param itemId The item.
+   * @param updates The promotion's updates.
+   * @param message The commit message.
+   * @returns Whether the change reached the remote (`false` also when it no longer applied).
+   */
+  async promote(itemId: string, updates: readonly ItemUpdate[], message: string): Promise<boolean> {
+    try {
+      return await this.#c.coordinator.decide(itemId, updates, {
+        message,
+        stillWanted: (item) => new PgItem(item).status() === "Ready",
+      });
+    } catch (e) {
+      this.#failed(e);
+      return false;
+    }
+  }
+
+  /**
+   * A task finished: releases this worker's claim, runs the completion
+   * (`handle`, with its events held back), and pushes the phase. When the
+   * push drops the phase's work (a conflict outside the store, or another
+   * worker took the item over), the counters the completion changed are
+   * restored and only `phase_finished` is reported; a conflicting phase is
+   * run again on the new remote state while it has attempts left, and
+   * blocked after the last.
+   *
+   * @param task What finished.
+   * @param result How it ended.
+   * @param state The run's counters.
+   * @param handle Runs the completion; gets the observer its events go to.
+   */
+  async finish(
+    task: FinishedTask,
+    result: ExecutionResult,
+    state: RunState,
+    handle: (observer: RunObserver) => Promise<void>,
+  ): Promise<void> {
+    const c = this.#c.coordinator;
+    await c.releaseClaim(task.itemId);
+    const saved = save(state);
+    const held: RunEvent[] = [];
+    await handle({ event: (e) => held.push(e) });
+    try {
+      await c.publish({ itemId: task.itemId, message: stateMessage(task, result) });
+    } catch (e) {
+      if (!(e instanceof SyncError) || e.code === "SyncFailed") {
+        for (const ev of held) this.#c.observer.event(ev);
+        this.#failed(e);
+        return;
+      }
+      restore(state, saved);
+      for (const ev of held) if (ev.type === "phase_finished") this.#c.observer.event(ev);
+      if (e.code === "ClaimLost") {
+        this.#c.log.warn(`${task.itemId}: ${e.message}`);
+        this.#reruns.delete(task.itemId);
+        return;
+      }
+      await this.#conflicted(task, result, state, e);
+      return;
+    }
+    this.#reruns.delete(task.itemId);
+    for (const ev of held) this.#c.observer.event(ev);
+  }
+
+  async #conflicted(
+    task: FinishedTask,
+    result: ExecutionResult,
+    state: RunState,
+    e: SyncError,
+  ): Promise<void> {
+    const id = task.itemId;
+    const label = `[${id}][${task.phase.toUpperCase()}]`;
+    const used = result.stats?.attempts ?? this.#reruns.get(id)?.earlier.used ?? 1;
+    const files = e.paths.join(", ");
+    const failure = `The work of attempt ${used} was dropped: another worker pushed changes to ` +
+      `the same files first (${files}), which conflict with it. The repository now has their ` +
+      "changes; do the phase again on top of them.";
+    const max = this.#c.maxAttempts;
+    if (used < max) {
+      this.#c.log.warn(
+        `${label} Conflicts with the remote in ${files}: the phase's work was dropped; it runs ` +
+          `again on the remote's new state (attempt ${used + 1}/${max})`,
+      );
+      this.#reruns.set(id, { phase: task.phase, earlier: { used, failure } });
+      this.#c.observer.event({
+        type: "sync_conflict",
+        "item_id": id,
+        phase: task.phase,
+        paths: [...e.paths],
+        attempt: used,
+        "max_attempts": max,
+      });
+      return;
+    }
+    this.#reruns.delete(id);
+    const reason = `Phase ${task.phase}: the agent's changes conflict with other workers' ` +
+      `changes on the remote in ${files} after ${used} attempt(s)`;
+    this.#c.log.error(`${label} ${reason}; blocking ${id}`);
+    this.#c.observer.event({
+      type: "sync_conflict",
+      "item_id": id,
+      phase: task.phase,
+      paths: [...e.paths],
+      attempt: used,
+      "max_attempts": max,
+    });
+    const c = this.#c.coordinator;
+    try {
+      await c.releaseClaim(id);
+      await c.updateItem(id, [{ kind: "SetBlocked", reason }], {
+        note: phaseNote(task.phase, "blocked", reason),
+      });
+      await c.publish({
+        itemId: id,
+        message: phaseCommitMessage(id, task.phase, `Blocked: ${subjectOf(reason)}`),
+      });
+    } catch (err) {
+      if (err instanceof SyncError) {
+        if (err.code === "SyncFailed") this.#failed(err);
+        else this.#c.log.warn(`Warning: blocking ${id} failed: ${err.message}`);
+        return;
+      }
+      const pe = toPgError(err);
+      if (pe.isFatal()) throw pe;
+      this.#c.log.warn(`Warning: blocking ${id} failed: ${pe.message}`);
+      return;
+    }
+    state.itemsBlocked.add(id);
+    state.consecutiveExhaustions++;
+    state.previousSummaries.delete(id);
+    this.#c.observer.event({ type: "item_blocked", "item_id": id, reason });
+  }
+
+  /**
+   * Nothing to do now: waits when other workers' claims hold back work this
+   * worker could do, or always with `--watch`, then lets the loop look
+   * again. Waits until the earliest lease among the claims expires, or the
+   * poll interval, whichever comes first.
+   *
+   * @param items The snapshot.
+   * @param heldBack Whether there would be work if nobody held claims.
+   * @returns `true` after waiting (look again), `false` to halt.
+   */
+  async idle(items: readonly SchedulerItem[], heldBack: boolean): Promise<boolean> {
+    if (!heldBack && this.#o.watch !== true) {
+      this.#waitingShown = null;
+      return false;
+    }
+    const now = this.#c.now();
+    const nowMs = instantMs(now);
+    const held = items.filter((it) =>
+      it.claim != null && it.claim.by !== this.#o.worker &&
+      (it.claim.expiresAt === null || instantMs(it.claim.expiresAt) > nowMs)
+    );
+    let waitMs = this.#o.pollMs;
+    for (const it of held) {
+      if (it.claim!.expiresAt === null) continue;
+      waitMs = Math.min(waitMs, instantMs(it.claim!.expiresAt) - nowMs + 50);
+    }
+    waitMs = Math.max(50, waitMs);
+    const shown = heldBack && held.length > 0
+      ? "Waiting for other workers: " +
+        held.map((it) =>
+          `${it.id} (claimed by ${it.claim!.by}${
+            it.claim!.expiresAt === null ? "" : ` until ${it.claim!.expiresAt}`
+          })`
+        ).join(", ")
+      : "Waiting for work on the remote (Ctrl-C stops)";
+    if (shown !== this.#waitingShown) {
+      this.#c.log.info(shown);
+      this.#waitingShown = shown;
+    }
+    await this.#sleep(waitMs, this.#c.signal);
+    return true;
+  }
+}
+
+function instantMs(canonical: string): number {
+  const t = parseTimestamp(canonical);
+  return t.secs * 1000 + Math.floor(t.nanos / 1_000_000);
+}
