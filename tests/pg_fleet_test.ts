@@ -27,11 +27,18 @@ import type { AgentRunner } from "../lib/orchestrator/execution/agents/agent_run
 import { createAgentRunner } from "../lib/orchestrator/execution/agents/create_agent_runner.ts";
 import { ProcessGroups } from "../lib/orchestrator/execution/agents/process_group.ts";
 import type { SyncPolicy } from "../lib/orchestrator/repo/remote_sync.ts";
+import { GitRemote } from "../lib/orchestrator/repo/git_remote.ts";
+import { ensureMergeDriver } from "../lib/orchestrator/repo/merge_driver_setup.ts";
+import { testMergeDriverCommand } from "../lib/_testing/fleet_repos.ts";
+import { DenoProcessRunner } from "../lib/io/process_runner.ts";
+import { DenoFileSystem } from "../lib/io/fs.ts";
 
 const rustReason = await rustUnavailable();
 
 /** Pipeline `feature` = `build` (destructive), `review`; polling every second. */
-function fleetConfig(o: { maxWip?: number; maxRetries?: number; lease?: number } = {}): string {
+function fleetConfig(
+  o: { maxWip?: number; maxRetries?: number; lease?: number; remote?: string } = {},
+): string {
   return `[project]
 prefix = "WRK"
 
@@ -43,6 +50,7 @@ max_wip = ${o.maxWip ?? 3}
 [sync]
 poll_seconds = 1
 ${o.lease === undefined ? "" : `lease_seconds = ${o.lease}`}
+${o.remote === undefined ? "" : `remote = "${o.remote}"`}
 
 [[pipelines.feature.phases]]
 name = "build"
@@ -375,6 +383,117 @@ Deno.test("pg run --sync: a phase that conflicts on every attempt is blocked wit
     assert.deepEqual(await filesWithConflictMarkers(dir), []);
     assert.equal(await w1.git("status", "--porcelain"), "");
   } finally {
+    await fleet.cleanup();
+  }
+});
+
+Deno.test("pg run: sync.remote makes every run a worker; --no-sync, --worker alone, dry run, claims without expiry", async () => {
+  const held = e2eItem("WRK-002", "Ready", { created: 1 });
+  held.claimed_by = "alice"; // `tg do --claim alice`: no lease
+  held.claimed_at = held.created_at;
+  const fleet = await e2eFleet(
+    1,
+    [e2eItem("WRK-001", "Ready"), held],
+    fleetConfig({ maxWip: 2, remote: "origin" }),
+  );
+  const [w1] = fleet.workers as [FleetWorker];
+  try {
+    const plan = await pgInProcess(fleet, w1.dir, ["run", "--dry-run", "--worker", "w1"]);
+    assert.equal(plan.code, 0, plan.stderr);
+    assert.match(
+      plan.stderr,
+      /^Dry run: origin is not contacted; the plan uses this clone's state/m,
+    );
+    assert.match(plan.stdout, /WRK-002 \(ready\) .*: claimed by alice \(no expiry\)$/m);
+
+    const alone = await pgInProcess(fleet, w1.dir, ["run", "--no-sync", "--worker", "w1"]);
+    assert.equal(alone.code, 1);
+    assert.match(alone.stderr, /--worker names this worker for --sync/);
+
+    const worker = await pgInProcess(fleet, w1.dir, ["run", "--worker", "w1"]);
+    assert.equal(worker.code, 0, worker.stderr);
+    assert.match(worker.stderr, /^Sync: origin\/main as worker w1; a claim holds 6m$/m);
+    assert.match(
+      worker.stderr,
+      /^Not waiting for items claimed without an expiry: WRK-002 \(claimed by alice\)$/m,
+    );
+    assert.deepEqual(tally(await fleet.project.calls()).counts.get("WRK-002/build"), undefined);
+    const tip = (await w1.git("ls-remote", "origin", "main")).split("\t")[0];
+    assert.equal(tip, await w1.git("rev-parse", "HEAD"), "everything pushed");
+
+    const local = await pgInProcess(fleet, w1.dir, ["run", "--no-sync"]);
+    assert.equal(local.code, 0, local.stderr);
+    assert.doesNotMatch(local.stderr, /^Sync:/m);
+    assert.equal(
+      (await w1.git("ls-remote", "origin", "main")).split("\t")[0],
+      tip,
+      "--no-sync pushes nothing",
+    );
+  } finally {
+    await fleet.cleanup();
+  }
+});
+
+Deno.test("pg run --sync --watch takes work pushed by others; SIGTERM releases its claim on the remote", async () => {
+  const fleet = await e2eFleet(2, [e2eItem("WRK-001", "Ready")], fleetConfig());
+  const [w1, other] = fleet.workers as [FleetWorker, FleetWorker];
+  const tgIn = async (dir: string, ...args: string[]) => {
+    const r = await tg(args, { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    return r.stdout;
+  };
+  // Someone adds an item on another machine and pushes it (merging the store with the driver).
+  await ensureMergeDriver(
+    new GitRemote({ runner: new DenoProcessRunner(), root: other.dir }),
+    new DenoFileSystem(),
+    testMergeDriverCommand(),
+  );
+  const push = async (title: string) => {
+    await other.git("pull", "-q", "--no-rebase", "origin", "main");
+    const id = JSON.parse(await tgIn(other.dir, "--json", "add", title)).id as string;
+    await other.git("add", "-A");
+    await other.git("commit", "-q", "-m", `add ${id}`);
+    for (;;) {
+      try {
+        await other.git("push", "-q", "origin", "HEAD:main");
+        return id;
+      } catch {
+        await other.git("pull", "-q", "--no-rebase", "--no-edit", "origin", "main");
+      }
+    }
+  };
+  const phasesOf = async (id: string) =>
+    (await fleet.project.calls()).filter((c) => c.item === id).map((c) => c.phase);
+  try {
+    const child = w1.spawn(["run", "--watch", "--sync", "origin", "--worker", "w1"]);
+    const done = finished(child);
+    await waitFor(async () => (await phasesOf("WRK-001")).length === 2);
+    const added = await push("Added on another machine");
+    await waitFor(async () => (await phasesOf(added)).join() === "triage,build,review");
+    await fleet.project.scenarios({ "*/build/*": { sleep: "forever" } });
+    const stuck = await push("Stuck in build");
+    await waitFor(async () => (await phasesOf(stuck)).includes("build"));
+    child.kill("SIGTERM");
+    const out = await done;
+    assert.equal(out.code, 0, out.stderr);
+    assert.match(untimed(out.stderr), /^Waiting for work on the remote \(Ctrl-C stops\)$/m);
+    assert.match(untimed(out.stderr), /^Halt reason: ShutdownRequested$/m);
+    const dir = await fleet.inspect();
+    const store = new TaskStore(`${dir}/.task-golem`);
+    assert.deepEqual(
+      (await store.loadArchive()).map((it) => it.id).sort(),
+      ["WRK-001", added].sort(),
+    );
+    const left = (await store.loadActive()).find((it) => it.id === stuck)!;
+    assert.deepEqual([left.status, left.claimed_by], ["doing", null], "claim released");
+  } finally {
+    for (const pid of await processesWithMarker(fleet.project.marker)) {
+      try {
+        Deno.kill(pid, "SIGKILL");
+      } catch {
+        // gone
+      }
+    }
     await fleet.cleanup();
   }
 });

@@ -49,8 +49,8 @@ export async function run(p: Parsed, ctx: PgContext, deps: RunDeps = {}): Promis
     watch: p.flag("watch"),
     sync: {
       remote: p.value("sync"),
-      worker: p.value("worker") ??
-        await defaultWorkerName((n) => ctx.io.env(n), deps.pid ?? Deno.pid),
+      worker: p.value("worker"),
+      defaultWorker: await defaultWorkerName((n) => ctx.io.env(n), deps.pid ?? Deno.pid),
       off: p.flag("no-sync"),
     },
   };

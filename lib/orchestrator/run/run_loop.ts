@@ -336,9 +336,11 @@ class RunLoop {
       const actions = step.actions;
 
       if (actions.length === 0 && this.#inFlight.size === 0 && sync !== null) {
-        // Would there be work if nobody held claims? Then wait for the other workers.
-        const free = scheduleStep(views, input);
-        const heldBack = free.kind === "act" && free.actions.length > 0;
+        // Would other workers' claims, once they end, leave work? Then wait for them.
+        const heldBack = sync.heldBack(views, (freed) => {
+          const s = scheduleStep(freed, { ...input, claims: sync.claims() });
+          return s.kind === "act" && s.actions.length > 0;
+        });
         if (await sync.idle(views, heldBack)) continue;
       }
       if (actions.length === 0 && this.#inFlight.size === 0) {

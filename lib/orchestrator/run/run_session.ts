@@ -830,5 +830,5 @@ function defaultRunnerFactory(
 
 /** The worker's name: `--worker`, else `pg-{pid}` (the CLI passes the host name and PID). */
 function workerOf(request: SyncRequest | undefined, pid: number): string {
-  return request?.worker ?? `pg-${pid}`;
+  return request?.worker ?? request?.defaultWorker ?? `pg-${pid}`;
 }

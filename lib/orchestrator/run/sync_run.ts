@@ -406,6 +406,30 @@ export class SyncRun {
   }
 
   /**
+   * Whether other workers' claims hold back work this worker could do:
+   * whether `hasWork` finds some once the claims with a lease (pg workers'
+   * claims, which end) are set aside. A claim without a lease (`tg do
+   * --claim`, a person) is not waited for: it may never end.
+   *
+   * @param items The snapshot.
+   * @param hasWork Decides on a snapshot, respecting the claims it carries.
+   * @returns The answer.
+   */
+  heldBack(
+    items: readonly SchedulerItem[],
+    hasWork: (items: readonly SchedulerItem[]) => boolean,
+  ): boolean {
+    let leased = false;
+    const freed = items.map((it) => {
+      const c = it.claim;
+      if (c == null || c.by === this.#o.worker || c.expiresAt === null) return it;
+      leased = true;
+      return { ...it, claim: null };
+    });
+    return leased && hasWork(freed);
+  }
+
+  /**
    * Nothing to do now: waits when other workers' claims hold back work this
    * worker could do, or always with `--watch`, then lets the loop look
    * again. Waits until the earliest lease among the claims expires, or the
@@ -418,27 +442,33 @@ export class SyncRun {
   async idle(items: readonly SchedulerItem[], heldBack: boolean): Promise<boolean> {
     if (!heldBack && this.#o.watch !== true) {
       this.#waitingShown = null;
+      const forever = items.filter((it) =>
+        it.claim != null && it.claim.by !== this.#o.worker && it.claim.expiresAt === null &&
+        it.status !== "Done" && it.status !== "Blocked"
+      );
+      if (forever.length > 0) {
+        this.#c.log.info(
+          "Not waiting for items claimed without an expiry: " +
+            forever.map((it) => `${it.id} (claimed by ${it.claim!.by})`).join(", "),
+        );
+      }
       return false;
     }
     const now = this.#c.now();
     const nowMs = instantMs(now);
     const held = items.filter((it) =>
-      it.claim != null && it.claim.by !== this.#o.worker &&
-      (it.claim.expiresAt === null || instantMs(it.claim.expiresAt) > nowMs)
+      it.claim != null && it.claim.by !== this.#o.worker && it.claim.expiresAt !== null &&
+      instantMs(it.claim.expiresAt) > nowMs
     );
     let waitMs = this.#o.pollMs;
     for (const it of held) {
-      if (it.claim!.expiresAt === null) continue;
-      waitMs = Math.min(waitMs, instantMs(it.claim!.expiresAt) - nowMs + 50);
+      waitMs = Math.min(waitMs, instantMs(it.claim!.expiresAt!) - nowMs + 50);
     }
     waitMs = Math.max(50, waitMs);
     const shown = heldBack && held.length > 0
       ? "Waiting for other workers: " +
-        held.map((it) =>
-          `${it.id} (claimed by ${it.claim!.by}${
-            it.claim!.expiresAt === null ? "" : ` until ${it.claim!.expiresAt}`
-          })`
-        ).join(", ")
+        held.map((it) => `${it.id} (claimed by ${it.claim!.by} until ${it.claim!.expiresAt})`)
+          .join(", ")
       : "Waiting for work on the remote (Ctrl-C stops)";
     if (shown !== this.#waitingShown) {
       this.#c.log.info(shown);

@@ -22,8 +22,10 @@ import type { SyncRunOptions } from "./sync_run.ts";
 export interface SyncRequest {
   /** `--sync REMOTE` (default: `sync.remote` of the config). */
   remote?: string | undefined;
-  /** `--worker NAME` (default: `pg-{pid}`; the CLI passes the host name and PID). */
+  /** `--worker NAME`: only with a remote to sync with. */
   worker?: string | undefined;
+  /** The worker's name when `worker` is not given (default `pg-{pid}`; the CLI passes `{host}-{pid}`). */
+  defaultWorker?: string | undefined;
   /** `--no-sync`: do not sync, whatever the config says. */
   off?: boolean | undefined;
 }
@@ -52,10 +54,17 @@ const LEASE_MARGIN_MS = 5 * 60_000;
  * @param request What was asked.
  * @param config The config.
  * @returns The remote's name, or `null` for a run that does not sync.
+ * @throws {RunStartError} `SyncSetup` for `--worker` without a remote.
  */
 export function syncRemoteOf(request: SyncRequest | undefined, config: PgConfig): string | null {
-  if (request?.off === true) return null;
-  return request?.remote ?? config.sync?.remote ?? null;
+  const remote = request?.off === true ? null : request?.remote ?? config.sync?.remote ?? null;
+  if (remote === null && request?.worker !== undefined) {
+    throw new RunStartError(
+      "SyncSetup",
+      "--worker names this worker for --sync: give --sync REMOTE too (or set sync.remote)",
+    );
+  }
+  return remote;
 }
 
 /**
