@@ -50,6 +50,7 @@ import { followUpRequest, followUpTitleProblem } from "../rules/follow_up.ts";
 import { combineDuplicate } from "../rules/item_merge.ts";
 import { unblockItem } from "../rules/unblock.ts";
 import { type SnapshotEntry, SnapshotReader } from "../scheduling/snapshot_reader.ts";
+import type { SchedulerItem } from "../scheduling/scheduler_item.ts";
 import {
   batchCommitMessage,
   type BatchEntry,
@@ -131,6 +132,10 @@ export interface ClaimRequest {
    * (looked at again after every lost race); `false` claims nothing.
    */
   stillWanted: (item: Item) => boolean;
+  /** Updates made with the claim, in the same commit (a promotion to the claimed phase). */
+  updates?: readonly ItemUpdate[];
+  /** Items whose claim by this worker is released in the same commit (it moves on). */
+  release?: readonly string[];
 }
 
 /** What {@linkcode Coordinator.claim} found. */
@@ -146,8 +151,27 @@ export type ClaimResult =
 export interface PublishRequest {
   /** The item whose phase ended (its claim guards the merge), if any. */
   itemId?: string;
-  /** The message of the commit of whatever is not committed yet. */
+  /**
+   * The commit's message when no phase is waiting for its commit (a phase
+   * that failed, was blocked or cancelled; a released claim).
+   */
   message: string;
+  /** A line added to the commit message's body (the claim kept for the next phase). */
+  note?: string;
+  /**
+   * The next work, decided on the state the work is pushed on: its claim
+   * is pushed with the work (and decided again after each merge). `null`:
+   * nothing to claim.
+   */
+  next?: (items: SchedulerItem[]) => ClaimRequest | null;
+}
+
+/** What {@linkcode Coordinator.publish} did. */
+export interface PublishOutcome {
+  /** The commit of the work, or `null` when there was nothing to commit. */
+  commit: CommitRecord | null;
+  /** The claim of the next work that reached the remote with it, or `null`. */
+  claimed: { itemId: string; phase: string; expiresAt: string } | null;
 }
 
 /** Inputs of {@linkcode Coordinator.completePhase}. */
@@ -592,7 +616,8 @@ export class Coordinator {
         );
       }
       const outcome: CompletePhaseOutcome = { commit: null, commitError: null, archived };
-      if (!req.destructive && this.#sync === null) {
+      // With a remote, the phase's commit is made by publish(), with the claim it keeps.
+      if (!req.destructive || this.#sync !== null) {
         try {
           await this.#stageStore();
         } catch (e) {
@@ -773,40 +798,56 @@ export class Coordinator {
     return this.#enqueue(async () => {
       await this.#checkStore();
       const result = await sync.transact<ClaimResult>(async () => {
-        const item = await readItem(this.#o.store, req.itemId);
-        if (item === null || !req.stillWanted(item)) {
-          return { value: { kind: "moved" }, committed: false };
+        let released = false;
+        for (const id of req.release ?? []) {
+          if (id === req.itemId) continue;
+          const r = await this.#write(() => releaseClaim(this.#o.store, id, { agent: sync.worker }))
+            .catch((e) => {
+              if (toPgError(e).code === "ItemNotFound") return { released: false };
+              throw e;
+            });
+          released ||= r.released;
         }
-        const r = await this.#write(() =>
-          claimItem(this.#o.store, req.itemId, { agent: sync.worker, ttl: req.ttlNs })
-        );
-        if (!r.claimed) {
-          return {
-            value: { kind: "held", holder: r.holder, expiresAt: r.expiresAt },
-            committed: false,
-          };
-        }
-        const expiresAt = claimLeaseExpiry(r.item);
-        await this.#stageStore();
-        const commit = await this.#commit(
-          `[${req.itemId}][${req.phase}] Claimed by ${sync.worker} until ${expiresAt}`,
-          "claim",
-          { report: false },
-        );
-        if (commit === null) throw new PgError("Git", "the claim changed nothing to commit");
-        return {
-          value: {
-            kind: "claimed",
-            expiresAt,
-            takeoverFrom: r.takeover?.from ?? null,
-            commit,
-          },
-          committed: true,
+        const nothing = async (value: ClaimResult) => {
+          if (!released) return { value, committed: false };
+          await this.#stageStore();
+          const c = await this.#commit(
+            `[phase-golem] ${sync.worker} releases ${req.release!.join(", ")}`,
+            "claim",
+          );
+          return { value, committed: c !== null };
         };
+        const r = await this.#claimAndCommit(sync, req);
+        return r.kind === "claimed" ? { value: r, committed: true } : await nothing(r);
       });
       if (result.kind === "claimed") this.#o.onCommit?.(result.commit);
       return result;
     });
+  }
+
+  /**
+   * The claim of {@linkcode claim} on the local store, committed (not
+   * reported: its commit counts once it is on the remote).
+   */
+  async #claimAndCommit(sync: RemoteSync, req: ClaimRequest): Promise<ClaimResult> {
+    const item = await readItem(this.#o.store, req.itemId);
+    if (item === null || !req.stillWanted(item)) return { kind: "moved" };
+    const r = await this.#write(() =>
+      claimItem(this.#o.store, req.itemId, { agent: sync.worker, ttl: req.ttlNs })
+    );
+    if (!r.claimed) return { kind: "held", holder: r.holder, expiresAt: r.expiresAt };
+    const expiresAt = claimLeaseExpiry(r.item);
+    const promoted = req.updates !== undefined && req.updates.length > 0;
+    if (promoted) await this.#update(req.itemId, req.updates!, undefined);
+    await this.#stageStore();
+    const commit = await this.#commit(
+      `[${req.itemId}][${req.phase}] ${promoted ? "Promoted and claimed" : "Claimed"} by ` +
+        `${sync.worker} until ${expiresAt}`,
+      "claim",
+      { report: false },
+    );
+    if (commit === null) throw new PgError("Git", "the claim changed nothing to commit");
+    return { kind: "claimed", expiresAt, takeoverFrom: r.takeover?.from ?? null, commit };
   }
 
   /**
@@ -843,6 +884,27 @@ export class Coordinator {
   }
 
   /**
+   * Claims an item again for its next phase (a local store change): it
+   * reaches the remote in the commit of the phase that just ended
+   * ({@linkcode publish}), so the worker goes on with the item and no other
+   * worker can take it in between.
+   *
+   * @param id The item.
+   * @param ttlNs How long the claim holds, in nanoseconds.
+   * @returns When the claim expires, or `null` when the item could not be claimed.
+   */
+  keepClaim(id: string, ttlNs: bigint): Promise<string | null> {
+    const sync = this.#remote();
+    return this.#enqueue(async () => {
+      await this.#checkStore();
+      const r = await this.#write(() =>
+        claimItem(this.#o.store, id, { agent: sync.worker, ttl: ttlNs })
+      );
+      return r.claimed ? claimLeaseExpiry(r.item) : null;
+    });
+  }
+
+  /**
    * Releases this worker's claim on an item (a local store change, pushed
    * with the phase it ends). Nothing happens when the item is gone or
    * claimed by someone else.
@@ -866,8 +928,8 @@ export class Coordinator {
 
   /**
    * Ends a phase on the remote: commits what is not committed yet (the
-   * phase's files and the item's state, when the phase failed, was blocked
-   * or cancelled) with `message`, then pushes, merging the remote when it
+   * phase's files and the item's state) — with the phase's message when it
+   * completed, else with `message` — then pushes, merging the remote when it
    * moved on. When the merge conflicts outside the store, or another worker
    * took the item over, HEAD is reset to the remote's commit: this worker's
    * unpushed work is dropped, the other workers' kept.
@@ -877,15 +939,45 @@ export class Coordinator {
    * @throws {SyncError} `SyncConflict`, `ClaimLost` (the work was dropped),
    *   `SyncFailed` (it is committed locally).
    */
-  publish(req: PublishRequest): Promise<CommitRecord | null> {
+  publish(req: PublishRequest): Promise<PublishOutcome> {
     const sync = this.#remote();
     return this.#enqueue(async () => {
       await this.#checkStore();
       await this.#o.git.stageDirty({ exclude: this.#foreign });
-      const record = await this.#commit(req.message, "state");
+      const phase = this.#pending.length > 0;
+      const message = (phase ? batchCommitMessage(this.#pending) : req.message) +
+        (req.note === undefined ? "" : `\n\n${req.note}`);
+      const record = await this.#commit(message, phase ? "phase" : "state");
       this.#pending.length = 0;
-      await sync.publish(req.itemId === undefined ? null : { itemId: req.itemId });
-      return record;
+      const next = req.next;
+      let claim: { want: ClaimRequest; result: ClaimResult } | null = null;
+      const then = next === undefined ? undefined : async () => {
+        claim = null;
+        const entries = await this.#reader.read(this.#o.store, (m) => this.#o.log.warn(m));
+        const want = next(entries.map((e) => e.view));
+        if (want === null) return false;
+        const result = await this.#claimAndCommit(sync, want);
+        if (result.kind !== "claimed") return false;
+        claim = { want, result };
+        return true;
+      };
+      const decided = await sync.publish(
+        req.itemId === undefined ? null : { itemId: req.itemId },
+        then,
+      );
+      const made = claim as { want: ClaimRequest; result: ClaimResult } | null;
+      if (!decided || made === null || made.result.kind !== "claimed") {
+        return { commit: record, claimed: null };
+      }
+      this.#o.onCommit?.(made.result.commit);
+      return {
+        commit: record,
+        claimed: {
+          itemId: made.want.itemId,
+          phase: made.want.phase,
+          expiresAt: made.result.expiresAt,
+        },
+      };
     });
   }
 

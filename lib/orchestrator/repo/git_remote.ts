@@ -54,7 +54,10 @@ export type MergeOutcome =
   /** Git refused to start (local changes would be overwritten); nothing changed. */
   | { kind: "refused"; detail: string };
 
-const NO_PROMPT = { GIT_TERMINAL_PROMPT: "0", GIT_MERGE_AUTOEDIT: "no" };
+const GIT_OPTIONS = ["-c", "maintenance.auto=false"];
+
+// No prompts, no editor, and messages in English (some are read).
+const NO_PROMPT = { GIT_TERMINAL_PROMPT: "0", GIT_MERGE_AUTOEDIT: "no", LC_ALL: "C" };
 
 /**
  * The remote-facing git operations of one repository.
@@ -86,7 +89,9 @@ export class GitRemote {
 
   async #exec(args: string[], network = false): Promise<RunResult> {
     try {
-      return await this.#runner.run("git", ["--literal-pathspecs", ...args], {
+      // No `git maintenance run --auto` after each fetch, merge and commit: a
+      // syncing worker makes many, and the user's own git commands still do it.
+      return await this.#runner.run("git", ["--literal-pathspecs", ...GIT_OPTIONS, ...args], {
         cwd: this.#root,
         env: NO_PROMPT,
         ...(network ? { timeoutMs: this.#networkTimeoutMs } : {}),
@@ -184,12 +189,10 @@ export class GitRemote {
    * @throws {PgError} `Git` when git fails in another way.
    */
   async merge(rev: string, message: string): Promise<MergeOutcome> {
-    const before = await this.revParse("HEAD");
-    const r = await this.#exec(["merge", "--no-edit", "--no-stat", "-q", "-m", message, rev]);
+    const r = await this.#exec(["merge", "--no-edit", "--no-stat", "-m", message, rev]);
     if (r.code === 0) {
-      const after = await this.revParse("HEAD");
-      if (after === before) return { kind: "up_to_date" };
-      return { kind: "merged", fastForward: after === rev };
+      if (/^Already up to date/m.test(r.stdout)) return { kind: "up_to_date" };
+      return { kind: "merged", fastForward: /^Fast-forward/m.test(r.stdout) };
     }
     if (await this.revParse("MERGE_HEAD") !== null) {
       return { kind: "conflict", paths: await this.unmergedPaths() };

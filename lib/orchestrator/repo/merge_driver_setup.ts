@@ -3,7 +3,8 @@
  * store: the `tg` merge driver defined in its git config, and the store
  * files routed to it by attributes. Git never takes a driver's definition
  * from the repository, so every clone needs it once; pg adds what is
- * missing and leaves what is there.
+ * missing and leaves what is there. The worklog, which every worker appends
+ * to, gets a driver of its own that appends (`pg-append`).
  *
  * @module
  */
@@ -99,4 +100,68 @@ export async function ensureMergeDriver(
     );
   }
   return { command: current, configured, attributesPath };
+}
+
+/** Name of the driver of append-only files (the worklog). */
+export const APPEND_DRIVER_NAME = "pg-append";
+
+/**
+ * The `pg-append` driver: when both sides only appended to the common base,
+ * the result is the other side's file followed by what this side appended
+ * (so entries stay whole and in push order); anything else is left as a
+ * conflict (exit 1). Plain POSIX shell and coreutils, no process of pg's.
+ */
+export const APPEND_DRIVER_COMMAND = "sh -c '" +
+  'n=$(wc -c < "$1") && head -c "$n" "$2" | cmp -s - "$1" && ' +
+  'head -c "$n" "$3" | cmp -s - "$1" && tail -c +"$((n + 1))" "$2" > "$2.pg-append" && ' +
+  'cat "$3" "$2.pg-append" > "$2" && rm -f "$2.pg-append"' +
+  "' - %O %A %B";
+
+/**
+ * Routes append-only files (the worklog) of this clone to the `pg-append`
+ * driver, defining it when it is not defined: the clone's config and
+ * `info/attributes`, nothing committed.
+ *
+ * @param git Git in the clone.
+ * @param fs File system.
+ * @param patterns Attribute patterns of the files, e.g. `_worklog/*.md`.
+ * @returns Whether anything was added.
+ *
+ * @example The driver appends what this side wrote after the other side's text
+ * ```ts ignore
+ * // base "a\n", ours "a\nours\n", theirs "a\ntheirs\n" → ours becomes "a\ntheirs\nours\n"
+ * await ensureAppendDriver(git, fs, ["_worklog/*.md"]);
+ * ```
+ */
+export async function ensureAppendDriver(
+  git: GitRemote,
+  fs: FileSystem,
+  patterns: readonly string[],
+): Promise<boolean> {
+  let changed = false;
+  if ((await git.configGet(`merge.${APPEND_DRIVER_NAME}.driver`)) === null) {
+    await git.configSet(
+      `merge.${APPEND_DRIVER_NAME}.name`,
+      "phase-golem: files only appended to (the other side's text, then ours)",
+    );
+    await git.configSet(`merge.${APPEND_DRIVER_NAME}.driver`, APPEND_DRIVER_COMMAND);
+    changed = true;
+  }
+  const path = await git.gitPath("info/attributes");
+  const bytes = await fs.readFile(path);
+  const text = bytes === null ? "" : new TextDecoder().decode(bytes);
+  const present = new Set(text.split("\n").map((l) => l.trim()));
+  const missing = patterns.map((p) => `${p} merge=${APPEND_DRIVER_NAME}`)
+    .filter((l) => !present.has(l));
+  if (missing.length > 0) {
+    await fs.mkdirp(dirname(path));
+    const prefix = text.length > 0 && !text.endsWith("\n") ? "\n" : "";
+    await fs.writeFile(
+      path,
+      new TextEncoder().encode(prefix + missing.map((l) => l + "\n").join("")),
+      { append: true },
+    );
+    changed = true;
+  }
+  return changed;
 }

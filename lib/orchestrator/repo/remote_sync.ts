@@ -470,18 +470,44 @@ export class RemoteSync {
    * shows this worker's claim on the item (or none): when another worker
    * has taken the item over, this worker's work on it is dropped.
    *
+   * With `then`, a decision made on the state HEAD has before each push
+   * (the next claim) is pushed with the work: `then` commits it (or says it
+   * committed nothing), and when the push is rejected that commit is
+   * dropped, the remote merged into the work alone, and `then` asked again
+   * on the new state — a decision is never merged.
+   *
    * @param guard The item this worker's unpushed work was done under a claim of.
+   * @param then Commits a decision on top of the work; says whether it did.
+   * @returns Whether the decision of `then` reached the remote with the work.
    * @throws {SyncError} `SyncFailed` (unreachable, kept moving, driver failed,
    *   local changes in the way); `SyncConflict` (HEAD reset to the remote's
    *   commit: this worker's unpushed commits dropped); `ClaimLost` (the same).
    */
-  async publish(guard: { itemId: string } | null = null): Promise<void> {
+  async publish(
+    guard: { itemId: string } | null = null,
+    then?: () => Promise<boolean>,
+  ): Promise<boolean> {
     const git = this.#o.git;
     for (let race = 0; race < this.#policy.maxRaces; race++) {
-      const pushed = await this.#push();
-      if (pushed.kind === "pushed") return;
-      this.#o.log.debug(`Push to ${this.label} rejected (${pushed.detail}); merging`);
+      const base = then === undefined ? null : await git.revParse("HEAD");
+      const decided = then === undefined ? false : await then();
+      const t0 = performance.now();
+      let pushed;
+      try {
+        pushed = await this.#push();
+      } catch (e) {
+        if (decided) await git.resetKeep(base!);
+        throw e;
+      }
+      if (pushed.kind === "pushed") {
+        this.#o.log.debug(`Pushed to ${this.label} (${ms(t0)})`);
+        return decided;
+      }
+      if (decided) await git.resetKeep(base!);
+      this.#o.log.debug(`Push to ${this.label} rejected (${pushed.detail}; ${ms(t0)}); merging`);
+      const t1 = performance.now();
       const tip = await this.fetch();
+      const t2 = performance.now();
       if (tip === null) continue; // the branch was deleted: push creates it again
       if (guard !== null) {
         const holder = await this.#holderAt(tip, guard.itemId);
@@ -495,7 +521,12 @@ export class RemoteSync {
           );
         }
       }
+      const t3 = performance.now();
       const m = await this.merge(tip);
+      this.#o.log.debug(
+        `Fetched ${this.label} in ${ms(t1, t2)}, checked the claim in ${ms(t2, t3)}, ` +
+          `merged in ${ms(t3)}`,
+      );
       if (m.kind === "conflict") {
         await git.resetKeep(tip);
         throw new SyncError(
@@ -526,4 +557,9 @@ export class RemoteSync {
       return null;
     }
   }
+}
+
+/** Milliseconds from `start` to `end` (default: now), for debug lines. */
+function ms(start: number, end: number = performance.now()): string {
+  return `${Math.round(end - start)} ms`;
 }

@@ -10,7 +10,7 @@ import { type FleetClone, fleetRepos } from "../../_testing/fleet_repos.ts";
 import { item } from "../../_testing/test_repo.ts";
 import { STORE_FILES } from "./git.ts";
 import { GitRemote } from "./git_remote.ts";
-import { DRIVER_PATHS, ensureMergeDriver } from "./merge_driver_setup.ts";
+import { DRIVER_PATHS, ensureAppendDriver, ensureMergeDriver } from "./merge_driver_setup.ts";
 import { backoffDelay, RemoteSync, type SyncPolicy } from "./remote_sync.ts";
 
 const NO_WAIT: Partial<SyncPolicy> = { sleep: () => Promise.resolve(), random: () => 0.5 };
@@ -235,6 +235,8 @@ Deno.test("GitRemote.push() tells a lost race from an unreachable remote", async
   ]);
   assert.deepEqual(runner.calls[0]?.args, [
     "--literal-pathspecs",
+    "-c",
+    "maintenance.auto=false",
     "push",
     "--porcelain",
     "--no-verify",
@@ -266,6 +268,34 @@ Deno.test("ensureMergeDriver() defines a missing driver and routes the store fil
       "tg merge-driver %O %A %B %P",
     );
     assert.equal(await Deno.readTextFile(`${a.dir}/${attributes}`), text, "not added twice");
+  } finally {
+    await fleet.cleanup();
+  }
+});
+
+Deno.test("ensureAppendDriver() merges the worklog by appending, without a conflict", async () => {
+  const fleet = await fleetRepos(2);
+  try {
+    const [a, b] = fleet.clones as [FleetClone, FleetClone];
+    const worklog = (c: FleetClone) => `${c.dir}/_worklog/2026-01.md`;
+    await Deno.writeTextFile(worklog(a), "## base\n\n---\n\n");
+    await commitAll(a, "base");
+    await a.sh("push", "-q", "origin", "main");
+    await b.sh("pull", "-q", "origin", "main");
+    for (const [c, text] of [[a, "A"], [b, "B"]] as const) {
+      await Deno.writeTextFile(worklog(c), `## entry ${text}\n\n---\n\n`, { append: true });
+      await commitAll(c, text);
+    }
+    await a.sh("push", "-q", "origin", "main");
+    const fs = new DenoFileSystem();
+    assert.equal(await ensureAppendDriver(b.remote, fs, ["_worklog/*.md"]), true);
+    assert.equal(await ensureAppendDriver(b.remote, fs, ["_worklog/*.md"]), false);
+    await b.sh("pull", "-q", "--no-rebase", "--no-edit", "origin", "main");
+    assert.equal(
+      await Deno.readTextFile(worklog(b)),
+      "## base\n\n---\n\n## entry A\n\n---\n\n## entry B\n\n---\n\n",
+    );
+    assert.equal(await b.sh("status", "--porcelain"), "");
   } finally {
     await fleet.cleanup();
   }

@@ -30,7 +30,8 @@ import { backlogLines, executeTriage, TRIAGE_PHASE } from "../execution/triage_t
 import type { EarlierAttempts } from "../execution/agent_attempts.ts";
 import { phaseCommitMessage } from "../repo/commit_message.ts";
 import type { ItemUpdate } from "../../adapter/item_update.ts";
-import { SyncRun, type SyncRunOptions } from "./sync_run.ts";
+import { SyncRun, type SyncRunOptions, type SyncWork } from "./sync_run.ts";
+import type { SchedulerItem } from "../scheduling/scheduler_item.ts";
 
 /** Why a run stopped. */
 export type HaltReason =
@@ -267,7 +268,7 @@ class RunLoop {
       } finally {
         this.#completionEvents = this.#observer;
       }
-    });
+    }, (items) => this.#nextWork(items));
   }
 
   async #loop(): Promise<RunSummary> {
@@ -357,22 +358,21 @@ class RunLoop {
       }
 
       if (actions.length > 0) this.#log.info(`Scheduling: [${describeActions(actions)}]`);
-      for (const action of actions) {
-        if (action.kind === "Promote") {
-          await this.#promote(action.itemId);
-          continue;
+      if (sync !== null) {
+        // One task at a time; a Ready item is promoted only to be run at once.
+        if (await this.#syncActions(sync, actions) === "halt") {
+          return await this.#stop("SyncFailed");
         }
-        if (state.phasesExecuted >= cap) break;
-        let earlier: EarlierAttempts | undefined;
-        if (sync !== null) {
-          const claimed = await sync.claim(action);
-          if (claimed.kind === "halt") return await this.#stop("SyncFailed");
-          if (claimed.kind === "skip") continue;
-          earlier = claimed.earlier;
+      } else {
+        for (const action of actions) {
+          if (action.kind === "Promote") {
+            await this.#promote(action.itemId);
+            continue;
+          }
+          if (state.phasesExecuted >= cap) break;
+          state.phasesExecuted++;
+          this.#spawn(action);
         }
-        // A phase run again after a conflict is an attempt of the same execution.
-        if (earlier === undefined) state.phasesExecuted++;
-        this.#spawn(action, earlier);
       }
 
       if (state.phasesExecuted >= cap && this.#inFlight.size === 0) {
@@ -393,6 +393,93 @@ class RunLoop {
       }
       await this.#batchCommit();
     }
+  }
+
+  /**
+   * The actions of a step with `--sync`: the first triage or phase whose
+   * item this worker can claim on the remote; only when the step has none,
+   * the first Ready item that can be promoted and claimed at its first
+   * phase in one commit. Other promotions wait until a worker runs them.
+   *
+   * @returns `halt` when syncing failed.
+   */
+  async #syncActions(sync: SyncRun, actions: readonly SchedulerAction[]): Promise<"halt" | void> {
+    const state = this.#state;
+    const work = actions.filter((a) => a.kind !== "Promote");
+    for (const action of work.length > 0 ? work : actions) {
+      if (state.phasesExecuted >= this.#params.cap) return;
+      let task: Exclude<SchedulerAction, { kind: "Promote" }>;
+      let promotion: readonly ItemUpdate[] | undefined;
+      if (action.kind === "Promote") {
+        const first = await this.#promotable(action.itemId);
+        if (first === null) continue;
+        task = first.action;
+        promotion = first.promotion;
+      } else {
+        task = action;
+      }
+      const claimed = await sync.claim(task, promotion);
+      if (claimed.kind === "halt") return "halt";
+      if (claimed.kind === "skip") continue;
+      if (promotion !== undefined) {
+        this.#log.info(
+          `${task.itemId} → in_progress (starting at ${(task as { phase: string }).phase})`,
+        );
+      }
+      // A phase run again after a conflict is an attempt of the same execution.
+      if (claimed.earlier === undefined) state.phasesExecuted++;
+      this.#spawn(task, claimed.earlier);
+      return;
+    }
+  }
+
+  /**
+   * What promoting a Ready item leads to (`--sync`): its first phase and the
+   * updates; an item that cannot be promoted is blocked (on the remote) and
+   * `null` returned.
+   */
+  async #promotable(itemId: string): Promise<SyncWork | null> {
+    const raw = await this.#ctx.coordinator.item(itemId);
+    if (raw === null) return null;
+    const pg = new PgItem(raw, { warn: (m) => this.#log.warn(m) });
+    const work = promotionWork(itemId, pg.pipelineType(), this.#ctx.config);
+    if (work === null) await this.#promote(itemId); // blocks it with the reason
+    return work;
+  }
+
+  /**
+   * The work this worker would claim next on a snapshot (`--sync`), for a
+   * claim pushed with the phase that just ended: `null` when the loop
+   * would not start anything now (targets, cap, cost limit, circuit
+   * breaker, shutdown).
+   */
+  #nextWork(items: readonly SchedulerItem[]): SyncWork | null {
+    const state = this.#state;
+    const maxCost = this.#params.maxCostUsd ?? null;
+    if (
+      (this.#params.targets ?? []).length > 0 || this.#ctx.signal.aborted ||
+      state.phasesExecuted >= this.#params.cap ||
+      state.consecutiveExhaustions >= CIRCUIT_BREAKER_THRESHOLD ||
+      (maxCost !== null && (state.costUsd ?? 0) >= maxCost) || this.#sync === null
+    ) return null;
+    const step = scheduleStep(items, {
+      config: this.#ctx.config,
+      targets: [],
+      targetIndex: 0,
+      filter: this.#params.filter ?? [],
+      completed: state.itemsCompleted,
+      nothingDoneYet: state.itemsCompleted.length === 0 && state.itemsBlocked.size === 0,
+      running: new Map(),
+      claims: this.#sync.claims(),
+    });
+    if (step.kind !== "act") return null;
+    const action = step.actions.find((a) => a.kind !== "Promote") ?? step.actions[0];
+    if (action === undefined) return null;
+    if (action.kind !== "Promote") return { action };
+    const view = items.find((it) => it.id === action.itemId);
+    return view === undefined
+      ? null
+      : promotionWork(action.itemId, view.pipelineType, this.#ctx.config);
   }
 
   #spawn(
@@ -548,4 +635,37 @@ export function describeActions(actions: readonly SchedulerAction[]): string {
       ? `triage ${a.itemId}`
       : `${a.itemId} → ${a.phase}`
   ).join(", ");
+}
+
+/**
+ * The work of promoting a Ready item (`--sync`): its pipeline's first main
+ * phase, and the updates that promote it there; `null` when it cannot be
+ * promoted (unknown pipeline, no main phase).
+ *
+ * @param itemId The item.
+ * @param pipelineType Its pipeline type.
+ * @param config The pipelines.
+ * @returns The work, or `null`.
+ */
+function promotionWork(
+  itemId: string,
+  pipelineType: string | null,
+  config: PgConfig,
+): SyncWork | null {
+  if (!promotionOf(pipelineType, config).ok) return null;
+  const phase = resolvePipeline(config, pipelineType)!.pipeline.phases[0]!;
+  return {
+    action: {
+      kind: "RunPhase",
+      itemId,
+      phase: phase.name,
+      phasePool: "main",
+      isDestructive: phase.is_destructive,
+    },
+    promotion: [
+      { kind: "TransitionStatus", to: "InProgress" },
+      { kind: "SetPhase", phase: phase.name },
+      { kind: "SetPhasePool", pool: "main" },
+    ],
+  };
 }

@@ -9,7 +9,12 @@
  *   ({@linkcode SyncRun.claim}); no agent starts without its claim there;
  * - to promote an item, as a compare-and-swap ({@linkcode SyncRun.promote});
  * - when a task finished, to release the claim, let the completion run,
- *   and push the phase ({@linkcode SyncRun.finish}). A push whose merge
+ *   and push the phase ({@linkcode SyncRun.finish}). When the item goes on
+ *   to another phase, the worker claims it again for that phase in the same
+ *   push and runs it next (the scheduler puts the furthest phase first):
+ *   no other worker can take the item in between, and the next phase needs
+ *   no push of its own. A claim kept so and not used is released with the
+ *   next claim, before waiting, or at the halt. A push whose merge
  *   conflicts outside the store drops the phase's work and runs the phase
  *   again on the new remote state, as its next attempt; after the last
  *   attempt the item is blocked with the reason;
@@ -28,12 +33,13 @@ import { toPgError } from "../../adapter/pg_error.ts";
 import { PgItem } from "../../adapter/pg_item.ts";
 import type { PgStatus } from "../../adapter/pg_status.ts";
 import type { Logger } from "../../io/logger.ts";
+import { claimLease } from "../../store/claims.ts";
 import { parseTimestamp } from "../../store/timestamp.ts";
 import type { EarlierAttempts } from "../execution/agent_attempts.ts";
 import type { ExecutionResult } from "../execution/executor.ts";
 import { TRIAGE_PHASE } from "../execution/triage_task.ts";
 import { phaseCommitMessage } from "../repo/commit_message.ts";
-import type { Coordinator } from "../repo/coordinator.ts";
+import type { ClaimRequest, Coordinator } from "../repo/coordinator.ts";
 import { abortableSleep, SyncError } from "../repo/remote_sync.ts";
 import type { ClaimContext, SchedulerAction } from "../scheduling/scheduler.ts";
 import type { SchedulerItem } from "../scheduling/scheduler_item.ts";
@@ -52,6 +58,14 @@ export interface SyncRunOptions {
   watch?: boolean;
   /** Waits; ends early on shutdown (default: a timer). */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+/** A triage or phase to claim and run (with the updates that promote its item, for a Ready one). */
+export interface SyncWork {
+  /** The task. */
+  action: Exclude<SchedulerAction, { kind: "Promote" }>;
+  /** The updates that promote a Ready item to the action's phase. */
+  promotion?: readonly ItemUpdate[];
 }
 
 /** What {@linkcode SyncRun.claim} decided. */
@@ -146,6 +160,10 @@ export class SyncRun {
   /** Phases to run again after a conflict: item → phase and the attempts so far. */
   readonly #reruns = new Map<string, { phase: string; earlier: EarlierAttempts }>();
   #failure: string | null = null;
+  /** The last finished task was just pushed: HEAD is what the remote had a moment ago. */
+  #fresh = false;
+  /** The claim kept from the last phase for the item's next phase (on the remote). */
+  #kept: { itemId: string; phase: string; expiresAt: string } | null = null;
   #refusedShown = false;
   #waitingShown: string | null = null;
 
@@ -185,6 +203,11 @@ export class SyncRun {
    */
   async pull(): Promise<boolean> {
     if (this.#failure !== null) return false;
+    if (this.#fresh) {
+      // The phase's push fetched and merged the remote (or found it unchanged) just now.
+      this.#fresh = false;
+      return true;
+    }
     try {
       const r = await this.#c.coordinator.pull();
       if (r.refused !== null && !this.#refusedShown) {
@@ -211,21 +234,48 @@ export class SyncRun {
   }
 
   /**
-   * Claims the item of a triage or phase action on the remote.
+   * Claims the item of a triage or phase action on the remote. With
+   * `promotion`, the action is the first phase of a Ready item: the item
+   * is promoted (these updates) and claimed in one commit, while it is
+   * still Ready on the remote.
    *
    * @param action The action.
+   * @param promotion The updates that promote the item to the action's phase.
    * @returns Whether to run it (and from which attempt), skip it, or halt.
    */
-  async claim(action: Exclude<SchedulerAction, { kind: "Promote" }>): Promise<ClaimDecision> {
+  async claim(
+    action: Exclude<SchedulerAction, { kind: "Promote" }>,
+    promotion?: readonly ItemUpdate[],
+  ): Promise<ClaimDecision> {
     const phase = action.kind === "Triage" ? TRIAGE_PHASE : action.phase;
     const id = action.itemId;
+    const kept = this.#kept;
+    this.#kept = null;
+    if (kept !== null && kept.itemId === id && kept.phase === phase && promotion === undefined) {
+      const item = await this.#c.coordinator.item(id);
+      if (
+        item !== null && item.claimed_by === this.#o.worker &&
+        claimLease(item)?.expiresAt === kept.expiresAt && wants(action, new PgItem(item))
+      ) {
+        this.#c.log.info(
+          `[${id}][${phase.toUpperCase()}] Claimed by ${this.#o.worker} until ${kept.expiresAt} ` +
+            "(kept from its previous phase)",
+        );
+        this.#c.observer.event({
+          type: "claimed",
+          "item_id": id,
+          phase,
+          worker: this.#o.worker,
+          "expires_at": kept.expiresAt,
+        });
+        return this.#run(id, phase);
+      }
+    }
     let r;
     try {
       r = await this.#c.coordinator.claim({
-        itemId: id,
-        phase,
-        ttlNs: this.#ttlNs,
-        stillWanted: (item) => wants(action, new PgItem(item)),
+        ...this.#claimRequest(action, promotion),
+        ...(kept === null ? {} : { release: [kept.itemId] }),
       });
     } catch (e) {
       this.#failed(e);
@@ -258,13 +308,35 @@ export class SyncRun {
         };
         if (r.takeoverFrom !== null) e.taken_over_from = r.takeoverFrom;
         this.#c.observer.event(e);
-        const rerun = this.#reruns.get(id);
-        if (rerun === undefined || rerun.phase !== phase) {
-          this.#reruns.delete(id);
-          return { kind: "run" };
-        }
-        return { kind: "run", earlier: rerun.earlier };
+        return this.#run(id, phase);
       }
+    }
+  }
+
+  /** Run the claimed phase, going on from the attempts of a dropped run of it, if any. */
+  #run(id: string, phase: string): ClaimDecision {
+    const rerun = this.#reruns.get(id);
+    if (rerun === undefined || rerun.phase !== phase) {
+      this.#reruns.delete(id);
+      return { kind: "run" };
+    }
+    return { kind: "run", earlier: rerun.earlier };
+  }
+
+  /** Releases a claim kept for a next phase that is not run now (pushed at once). */
+  async #dropKept(): Promise<void> {
+    const kept = this.#kept;
+    if (kept === null) return;
+    this.#kept = null;
+    const c = this.#c.coordinator;
+    try {
+      if (await c.releaseClaim(kept.itemId)) {
+        await c.publish({
+          message: `[phase-golem] ${this.#o.worker} releases ${kept.itemId}`,
+        });
+      }
+    } catch (e) {
+      this.#failed(e);
     }
   }
 
@@ -298,24 +370,46 @@ export class SyncRun {
    * run again on the new remote state while it has attempts left, and
    * blocked after the last.
    *
+   * When the item does not go on, the work `next` chooses on the state
+   * the phase is pushed on is claimed in the same push.
+   *
    * @param task What finished.
    * @param result How it ended.
    * @param state The run's counters.
    * @param handle Runs the completion; gets the observer its events go to.
+   * @param next Chooses the next work on a snapshot (or none).
    */
   async finish(
     task: FinishedTask,
     result: ExecutionResult,
     state: RunState,
     handle: (observer: RunObserver) => Promise<void>,
+    next?: (items: readonly SchedulerItem[]) => SyncWork | null,
   ): Promise<void> {
     const c = this.#c.coordinator;
     await c.releaseClaim(task.itemId);
     const saved = save(state);
     const held: RunEvent[] = [];
     await handle({ event: (e) => held.push(e) });
+    const kept = result.kind === "Success" || result.kind === "SubphaseComplete"
+      ? await this.#keep(task.itemId)
+      : null;
+    let published;
+    let chosen: SyncWork | null = null;
     try {
-      await c.publish({ itemId: task.itemId, message: stateMessage(task, result) });
+      published = await c.publish({
+        itemId: task.itemId,
+        message: stateMessage(task, result),
+        ...(kept === null
+          ? {}
+          : { note: `Claimed for ${kept.phase} by ${this.#o.worker} until ${kept.expiresAt}` }),
+        ...(kept !== null || next === undefined ? {} : {
+          next: (items) => {
+            chosen = next(items);
+            return chosen === null ? null : this.#claimRequest(chosen.action, chosen.promotion);
+          },
+        }),
+      });
     } catch (e) {
       if (!(e instanceof SyncError) || e.code === "SyncFailed") {
         for (const ev of held) this.#c.observer.event(ev);
@@ -333,7 +427,52 @@ export class SyncRun {
       return;
     }
     this.#reruns.delete(task.itemId);
+    this.#fresh = true;
+    this.#kept = kept ?? published.claimed;
     for (const ev of held) this.#c.observer.event(ev);
+    const work = chosen as SyncWork | null;
+    if (published.claimed !== null && work?.promotion !== undefined) {
+      this.#c.log.info(
+        `${published.claimed.itemId} → in_progress (starting at ${published.claimed.phase})`,
+      );
+    }
+  }
+
+  /** The claim of an action (and of the promotion that leads to it). */
+  #claimRequest(
+    action: Exclude<SchedulerAction, { kind: "Promote" }>,
+    promotion?: readonly ItemUpdate[],
+  ): ClaimRequest {
+    return {
+      itemId: action.itemId,
+      phase: action.kind === "Triage" ? TRIAGE_PHASE : action.phase,
+      ttlNs: this.#ttlNs,
+      stillWanted: (item) =>
+        promotion === undefined
+          ? wants(action, new PgItem(item))
+          : new PgItem(item).status() === "Ready",
+      ...(promotion === undefined ? {} : { updates: promotion }),
+    };
+  }
+
+  /** Claims the item again for its next phase, when it has one (pushed with the phase). */
+  async #keep(id: string): Promise<{ itemId: string; phase: string; expiresAt: string } | null> {
+    const c = this.#c.coordinator;
+    try {
+      const raw = await c.item(id);
+      if (raw === null) return null;
+      const pg = new PgItem(raw);
+      const status = pg.status();
+      const phase = pg.phase();
+      if ((status !== "Scoping" && status !== "InProgress") || phase === null) return null;
+      const expiresAt = await c.keepClaim(id, this.#ttlNs);
+      return expiresAt === null ? null : { itemId: id, phase, expiresAt };
+    } catch (e) {
+      const pe = toPgError(e);
+      if (pe.isFatal()) throw pe;
+      this.#c.log.warn(`Warning: could not keep the claim on ${id}: ${pe.message}`);
+      return null;
+    }
   }
 
   async #conflicted(
@@ -440,6 +579,7 @@ export class SyncRun {
    * @returns `true` after waiting (look again), `false` to halt.
    */
   async idle(items: readonly SchedulerItem[], heldBack: boolean): Promise<boolean> {
+    await this.#dropKept();
     if (!heldBack && this.#o.watch !== true) {
       this.#waitingShown = null;
       const forever = items.filter((it) =>

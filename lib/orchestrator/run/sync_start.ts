@@ -12,7 +12,7 @@ import type { Logger } from "../../io/logger.ts";
 import type { ProcessRunner } from "../../io/process_runner.ts";
 import type { PgConfig } from "../config/config.ts";
 import { GitRemote } from "../repo/git_remote.ts";
-import { DRIVER_PATHS, ensureMergeDriver } from "../repo/merge_driver_setup.ts";
+import { DRIVER_PATHS, ensureAppendDriver, ensureMergeDriver } from "../repo/merge_driver_setup.ts";
 import { RemoteSync, SyncError, type SyncPolicy } from "../repo/remote_sync.ts";
 import { WORKLOG_DIR } from "../repo/git.ts";
 import { RunStartError } from "./run_start_error.ts";
@@ -177,6 +177,7 @@ export async function startSync(p: StartSyncParams): Promise<StartedSync> {
         "`tg init` writes the lines to .gitattributes for every clone)",
     );
   }
+  await ensureAppendDriver(git, p.fs, [`${WORKLOG_DIR}/*.md`]);
   const leaseMs = leaseMsOf(p.config);
   const remote = new RemoteSync({
     git,
