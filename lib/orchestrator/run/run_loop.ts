@@ -421,10 +421,8 @@ class RunLoop {
       const claimed = await sync.claim(task, promotion);
       if (claimed.kind === "halt") return "halt";
       if (claimed.kind === "skip") continue;
-      if (promotion !== undefined) {
-        this.#log.info(
-          `${task.itemId} → in_progress (starting at ${(task as { phase: string }).phase})`,
-        );
+      if (promotion !== undefined && task.kind === "RunPhase") {
+        this.#log.info(`${task.itemId} → in_progress (starting at ${task.phase})`);
       }
       // A phase run again after a conflict is an attempt of the same execution.
       if (claimed.earlier === undefined) state.phasesExecuted++;

@@ -10,7 +10,10 @@
  * checks, changes nothing, and plans instead of running. `run()` then reads the backlog,
  * checks targets, filters and the cap, logs the overview, runs preflight,
  * starts the coordinator and runs the loop; `triage()` starts the
- * coordinator and triages the New items.
+ * coordinator and triages the New items. With `--sync` (or `sync.remote`),
+ * `run()` first starts syncing with the remote (`sync_start.ts`: checks,
+ * merge driver set-up, first pull), the coordinator and the loop sync, and
+ * the halt commit is pushed.
  *
  * Closing runs once, whether the work finished, failed or was aborted, and
  * always in this order: agents stopped, halt commit, stale result files
@@ -211,7 +214,8 @@ export interface RunSession extends AsyncDisposable {
    * @param request Targets, filter, cap.
    * @returns The loop's summary.
    * @throws {RunStartError} `StoreUnreadable`, `InvalidTargets`, `InvalidCap`,
-   *   `InvalidCostLimit`, `PreflightFailed`.
+   *   `InvalidCostLimit`, `PreflightFailed`; with `sync`: `SyncSetup`,
+   *   `SyncFailed`, `SyncConflict`.
    * @throws {FilterError} For an unusable `--only` value.
    * @throws {TypeError} In a `triage` session, or when the session was used or closed.
    */

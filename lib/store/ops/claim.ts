@@ -181,6 +181,19 @@ export async function claimItem(
  * @param options Whose claim.
  * @returns Whether the claim was released, or who holds the item.
  * @throws {TaskStoreError} `ItemNotFound` (not active), `LockTimeout`.
+ *
+ * @example A worker's phase ends: its claim goes, the status stays
+ * ```ts
+ * import { addItem, claimItem, MemoryFileSystem, releaseClaim, startItem, TaskStore } from "@golem/golem";
+ * import assert from "node:assert/strict";
+ * const store = new TaskStore("/repo/.task-golem", { fs: new MemoryFileSystem() });
+ * await store.init();
+ * const { id } = await addItem(store, { title: "Review the parser" });
+ * await startItem(store, id);
+ * await claimItem(store, id, { agent: "worker-1", ttl: "35m" });
+ * const r = await releaseClaim(store, id, { agent: "worker-1" });
+ * assert.ok(r.released && r.item.status === "doing" && r.item.claimed_by === null);
+ * ```
  */
 export async function releaseClaim(
   store: TaskStore,
