@@ -23,6 +23,7 @@ import { PgContext } from "../cli/pg/_context.ts";
 import { reportPgError } from "../cli/pg/_errors.ts";
 import type { RunDeps } from "../cli/pg/_run_io.ts";
 import { run } from "../cli/pg/run.ts";
+import { triage } from "../cli/pg/triage.ts";
 import type { AgentRunner } from "../lib/orchestrator/execution/agents/agent_runner.ts";
 import { createAgentRunner } from "../lib/orchestrator/execution/agents/create_agent_runner.ts";
 import { ProcessGroups } from "../lib/orchestrator/execution/agents/process_group.ts";
@@ -253,7 +254,8 @@ async function pgInProcess(
   };
   let code = 0;
   try {
-    await run(parsed, ctx, deps);
+    if (parsed.path[0] === "triage") await triage(parsed, ctx, deps);
+    else await run(parsed, ctx, deps);
   } catch (e) {
     code = await reportPgError(e, io);
   }
@@ -420,6 +422,10 @@ Deno.test("pg run: sync.remote makes every run a worker; --no-sync, --worker alo
     assert.deepEqual(tally(await fleet.project.calls()).counts.get("WRK-002/build"), undefined);
     const tip = (await w1.git("ls-remote", "origin", "main")).split("\t")[0];
     assert.equal(tip, await w1.git("rev-parse", "HEAD"), "everything pushed");
+
+    const triaged = await pgInProcess(fleet, w1.dir, ["triage"]);
+    assert.equal(triaged.code, 0, triaged.stderr);
+    assert.match(triaged.stderr, /^Warning: pg triage does not sync with origin \(sync\.remote\)/m);
 
     const local = await pgInProcess(fleet, w1.dir, ["run", "--no-sync"]);
     assert.equal(local.code, 0, local.stderr);

@@ -592,7 +592,13 @@ class Session implements RunSession {
   }
 
   async triage(): Promise<number> {
-    this.#begin("triage");
+    const { config } = this.#begin("triage");
+    if (config.sync?.remote !== undefined) {
+      this.#sink.warn(
+        `Warning: pg triage does not sync with ${config.sync.remote} (sync.remote): it triages ` +
+          "this clone's items without claims; `pg run` triages too, and syncs",
+      );
+    }
     const coordinator = await this.#startCoordinator(null);
     return await triageNewItems(this.#loopContext(coordinator));
   }
