@@ -30,6 +30,7 @@
 
 import type { FileSystem } from "../../io/fs.ts";
 import type { Logger } from "../../io/logger.ts";
+import { parseItemLine } from "../../store/item.ts";
 import { parseActiveFile } from "../../store/jsonl.ts";
 import type { GitRemote, PushOutcome } from "./git_remote.ts";
 
@@ -550,7 +551,11 @@ export class RemoteSync {
   async #holderAt(rev: string, itemId: string): Promise<string | null> {
     const text = await this.#o.git.show(`${rev}:${this.#o.tasksPath}`);
     if (text === null) return null;
+    // Canonical lines start with the ID: parse only that item's line.
+    const start = `{"id":${JSON.stringify(itemId)},`;
+    const line = text.split("\n").find((l) => l.startsWith(start));
     try {
+      if (line !== undefined) return parseItemLine(line).claimed_by;
       const items = parseActiveFile(new TextEncoder().encode(text));
       return items.find((it) => it.id === itemId)?.claimed_by ?? null;
     } catch {
