@@ -11,6 +11,9 @@
  *    the median gap of three workers syncing at once (no-op agents).
  * 2. 30 items × 2 phases with agents that take 1 s: one worker against
  *    three, all with `--sync`; the speed-up is the ratio of the wall times.
+ *    Also the time between phases that is not the agent's (phase end to the
+ *    next phase's end, minus that phase's agent time), whose excess over a
+ *    phase without `--sync` is the sync overhead under contention.
  *
  * Usage: `deno run -A tests/pg_fleet_bench.ts [--items N]`
  *
@@ -104,6 +107,8 @@ async function fleet(n: number, workers: number) {
 interface WorkerRun {
   /** Times (ms since the epoch) at which phases finished. */
   ends: number[];
+  /** How long each phase's agent took (ms). */
+  durations: number[];
   /** Phases run. */
   phases: number;
   /** Exit code. */
@@ -128,7 +133,12 @@ async function runWorker(
   const { code } = await child.status;
   const events = text.trim().split("\n").filter((l) => l).map((l) => JSON.parse(l));
   const finished = events.filter((e) => e.type === "phase_finished");
-  return { ends: finished.map((e) => Date.parse(e.time)), phases: finished.length, code };
+  return {
+    ends: finished.map((e) => Date.parse(e.time)),
+    durations: finished.map((e) => e.duration_ms as number),
+    phases: finished.length,
+    code,
+  };
 }
 
 function median(xs: number[]): number {
@@ -139,6 +149,11 @@ function median(xs: number[]): number {
 
 function gaps(ends: number[]): number[] {
   return ends.slice(1).map((t, i) => t - ends[i]!);
+}
+
+/** The time between phases that is not the agent's: from one phase's end to the next one's start. */
+function between(run: WorkerRun): number[] {
+  return run.ends.slice(1).map((t, i) => t - run.ends[i]! - run.durations[i + 1]!);
 }
 
 /** `workers` workers on `n` items; returns the wall time and each worker's run. */
@@ -198,4 +213,12 @@ console.log(
     `${many.runs.map((r) => r.phases).join(" + ")}); speed-up ${
       (one.wall / many.wall).toFixed(2)
     }× (target ≥ 2.4×)`,
+);
+const betweenOne = median(one.runs.flatMap(between));
+const betweenMany = median(many.runs.flatMap(between));
+console.log(
+  `time between phases (not the agent's), median: 1 worker ${f1(betweenOne)}, 3 workers ` +
+    `${f1(betweenMany)}; sync overhead per phase with 3 workers: ${
+      f1(betweenMany - plainGap)
+    } (minus the ${f1(plainGap)} of a phase without --sync)`,
 );
