@@ -64,6 +64,14 @@ export { initStore, type InitStoreOutcome } from "./lib/store/ops/init.ts";
 export { updateItem, type UpdateItemOptions, type UpdateOutcome } from "./lib/store/ops/update.ts";
 export { mergeItem, type MergeItemOptions, type MergeOutcome } from "./lib/store/ops/merge.ts";
 export {
+  claimItem,
+  type ClaimItemOptions,
+  type ClaimOutcome,
+  releaseClaim,
+  type ReleaseClaimOptions,
+  type ReleaseOutcome,
+} from "./lib/store/ops/claim.ts";
+export {
   archiveMaintenance,
   type ArchiveOptions,
   type ArchiveReport,

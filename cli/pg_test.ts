@@ -147,3 +147,64 @@ Deno.test("pg status lists every active item of each fixture store", async () =>
     });
   }
 });
+
+Deno.test("pg status shows who holds which claim and until when (pg run --sync)", async () => {
+  const { TaskStore } = await import("../lib/store/store.ts");
+  const { importItems } = await import("../lib/store/ops/add.ts");
+  const { newPgItem } = await import("../lib/adapter/pg_item.ts");
+  const { FixedClock } = await import("../lib/io/clock.ts");
+  await inTemp(async (dir) => {
+    const store = new TaskStore(`${dir}/.task-golem`);
+    await store.init();
+    const now = "2026-01-01T00:00:00Z";
+    const claimed = (id: string, by: string, expires: string) => {
+      const it = newPgItem(id, `Item ${id}`, { now });
+      it.claimed_by = by;
+      it.claimed_at = now;
+      it.extensions["x-tg-claim-lease"] = {
+        agent: by,
+        "claimed_at": now,
+        "expires_at": expires,
+      };
+      return it;
+    };
+    await importItems(store, {
+      active: [
+        claimed("WRK-001", "buildbox-4242", "2026-01-01T00:35:00Z"),
+        claimed("WRK-002", "w2", "2026-01-01T00:05:00Z"),
+        newPgItem("WRK-003", "Item WRK-003", { now }),
+      ],
+    });
+    const clock = new FixedClock({ secs: 1767225600 + 600, nanos: 0 }); // 00:10
+    const io = new BufferIo({ cwd: dir, clock });
+    assert.equal(await main(["status"], io), 0, io.stderr);
+    assert.ok(
+      io.stdout.endsWith(
+        "\nClaims:\n" +
+          "  WRK-001  buildbox-4242  until 2026-01-01T00:35:00Z (in 25m00s)\n" +
+          "  WRK-002  w2             expired at 2026-01-01T00:05:00Z (another worker may " +
+          "take it over)\n\n3 item(s) total\n",
+      ),
+      io.stdout,
+    );
+    const json = new BufferIo({ cwd: dir, clock });
+    assert.equal(await main(["status", "--json"], json), 0);
+    const rows = JSON.parse(json.stdout) as Record<string, unknown>[];
+    assert.deepEqual(rows.map((r) => r.claim ?? null), [
+      {
+        worker: "buildbox-4242",
+        "claimed_at": now,
+        "expires_at": "2026-01-01T00:35:00Z",
+        expired: false,
+      },
+      { worker: "w2", "claimed_at": now, "expires_at": "2026-01-01T00:05:00Z", expired: true },
+      null,
+    ]);
+    const one = new BufferIo({ cwd: dir, clock });
+    assert.equal(await main(["status", "WRK-001"], one), 0);
+    assert.ok(
+      one.stdout.includes("\nClaimed:  by buildbox-4242, until 2026-01-01T00:35:00Z (in 25m00s)\n"),
+      one.stdout,
+    );
+  });
+});

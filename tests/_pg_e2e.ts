@@ -75,6 +75,10 @@ export interface ClaudeCall {
 export interface E2eProject {
   /** The project root. */
   dir: string;
+  /** The temp folder holding the root, the fake claude's `bin/` and its `state/`. */
+  base: string;
+  /** The environment `pg` runs in (the fake claude first on PATH). */
+  env: Record<string, string>;
   /** The store. */
   store: TaskStore;
   /** Unique marker in the agents' environment (to find leftover processes). */
@@ -218,6 +222,8 @@ export async function e2eProject(
   const pgArgs = (args: string[]) => ["run", "--quiet", "-A", PG_ENTRY, ...args];
   return {
     dir,
+    base,
+    env,
     store,
     marker,
     scenarios: (t) => Deno.writeTextFile(table, JSON.stringify(t)),

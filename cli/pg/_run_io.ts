@@ -10,6 +10,8 @@ import type { PgContext } from "./_context.ts";
 import { outputMode, RunOutput } from "./_run_output.ts";
 import { installShutdownSignals, signalMessage } from "./_signals.ts";
 import type { RunnerFactory, RunSessionOptions } from "../../lib/orchestrator/run/run_session.ts";
+import type { SyncSessionOptions } from "../../lib/orchestrator/run/sync_start.ts";
+import { mergeDriverCommand } from "./_sync.ts";
 import { AgentRecords } from "../../lib/orchestrator/execution/agents/agent_records.ts";
 import { stopOrphanedAgents } from "../../lib/orchestrator/execution/agents/orphaned_agents.ts";
 import { ProcessGroups } from "../../lib/orchestrator/execution/agents/process_group.ts";
@@ -27,6 +29,8 @@ export interface RunDeps {
   pid?: number;
   /** Redraw interval of the live status block (default 1000 ms). */
   tickMs?: number;
+  /** Effects of `--sync` (tries and pauses, polling, the merge driver command). */
+  sync?: SyncSessionOptions;
   /**
    * Ends the process after a third SIGINT/SIGTERM (default `Deno.exit`):
    * the one exit outside `cli/pg.ts`, because the work it cuts short may
@@ -98,6 +102,7 @@ export function openRunIo(ctx: PgContext, deps: RunDeps, json: boolean): RunIo {
       pid: deps.pid ?? Deno.pid,
       searchPath: ctx.io.env("PATH"),
       storeRetryDelaysMs: ctx.storeRetryDelaysMs(),
+      sync: { mergeDriverCommand: mergeDriverCommand(), ...deps.sync },
       ...(deps.createRunner === undefined ? {} : { createRunner: deps.createRunner }),
     },
     [Symbol.dispose]: () => close.dispose(),

@@ -58,6 +58,7 @@ export function formatRunSummary(summary: RunSummary, commits: number): string {
       `Cost limit: $${(s.costUsd ?? 0).toFixed(2)} spent of $${summary.maxCostUsd.toFixed(2)}`,
     );
   }
+  if (summary.syncError !== undefined) lines.push(`Sync failed: ${summary.syncError}`);
   lines.push(`Halt reason: ${summary.haltReason}`);
   return lines.join("\n") + "\n";
 }

@@ -1,6 +1,7 @@
 /**
  * `pg run [--target ID]… [--only KEY=V]… [--cap N] [--auto-advance]
- * [--max-cost USD] [--watch] [--dry-run] [--json]`: the orchestrator (pg.md §2.4). This file reads the
+ * [--max-cost USD] [--watch] [--dry-run] [--sync REMOTE [--worker NAME] | --no-sync] [--json]`:
+ * the orchestrator (pg.md §2.4). This file reads the
  * flags and shows the result; the startup checks, the run loop, the dry
  * run's plan and the cleanup are the run session's
  * (`lib/orchestrator/run/run_session.ts`).
@@ -21,6 +22,7 @@ import type { PgContext } from "./_context.ts";
 import { openRunIo, type RunDeps } from "./_run_io.ts";
 import { formatPlanJson, formatPlanText } from "./_run_plan.ts";
 import { formatRunSummary } from "./_run_summary.ts";
+import { defaultWorkerName } from "./_sync.ts";
 
 /** The message when a run completed nothing and blocked something. */
 export const ALL_BLOCKED = "All targets blocked; no items completed";
@@ -45,6 +47,12 @@ export async function run(p: Parsed, ctx: PgContext, deps: RunDeps = {}): Promis
     autoAdvance: p.flag("auto-advance"),
     maxCostUsd,
     watch: p.flag("watch"),
+    sync: {
+      remote: p.value("sync"),
+      worker: p.value("worker"),
+      defaultWorker: await defaultWorkerName((n) => ctx.io.env(n), deps.pid ?? Deno.pid),
+      off: p.flag("no-sync"),
+    },
   };
   let outcome: RunOutcome;
   try {
@@ -63,6 +71,11 @@ export async function run(p: Parsed, ctx: PgContext, deps: RunDeps = {}): Promis
     throw e;
   }
   out.print(formatRunSummary(outcome.summary, outcome.commits));
+  if (outcome.summary.haltReason === "SyncFailed") {
+    throw new CliError(
+      "Stopped: the remote could not be synced with; the task state is committed in this clone",
+    );
+  }
   const { state } = outcome.summary;
   if (state.itemsCompleted.length === 0 && state.itemsBlocked.size > 0) {
     throw new CliError(ALL_BLOCKED);

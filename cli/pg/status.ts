@@ -1,4 +1,7 @@
-/** `pg status [--json]`: the backlog by status (pg.md §2.5). */
+/**
+ * `pg status [--json]`: the backlog by status (pg.md §2.5), and who holds
+ * which claim until when (`pg run --sync`).
+ */
 
 import type { Parsed } from "../_args.ts";
 import { CliError } from "../_main.ts";
@@ -7,6 +10,10 @@ import { type PhaseRun, totalPhaseRuns } from "../../lib/adapter/phase_history.t
 import { DEFAULT_PIPELINE, PgItem } from "../../lib/adapter/pg_item.ts";
 import { type PgStatus, pgStatusLabel, pgStatusToSnake } from "../../lib/adapter/pg_status.ts";
 import { readSnapshot } from "../../lib/adapter/store_access.ts";
+import { SystemClock } from "../../lib/io/clock.ts";
+import { claimLease } from "../../lib/store/claims.ts";
+import { compareTimestamps } from "../../lib/store/graph.ts";
+import { formatTimestamp } from "../../lib/store/timestamp.ts";
 import type { PgContext } from "./_context.ts";
 
 const GROUP: Readonly<Record<PgStatus, number>> = {
@@ -36,6 +43,18 @@ export interface StatusRow {
   size: string | null;
   /** Risk. */
   risk: string | null;
+  /** Who holds the item's claim, when someone does. */
+  claim?: ClaimRow;
+}
+
+/** An item's claim as `pg status` shows it. */
+export interface ClaimRow {
+  /** The worker (or agent) holding it. */
+  worker: string;
+  /** When it was claimed. */
+  claimedAt: string;
+  /** When its lease expires, or `null` without one (it holds until released). */
+  expiresAt: string | null;
 }
 
 /**
@@ -46,16 +65,27 @@ export interface StatusRow {
  * @returns The sorted rows.
  */
 export function statusRows(items: readonly PgItem[]): StatusRow[] {
-  const rows = items.map((pg): StatusRow => ({
-    id: pg.id,
-    title: pg.title,
-    status: pg.status(),
-    phase: pg.phase(),
-    pipeline: pg.pipelineType(),
-    impact: pg.impact(),
-    size: pg.size(),
-    risk: pg.risk(),
-  }));
+  const rows = items.map((pg): StatusRow => {
+    const row: StatusRow = {
+      id: pg.id,
+      title: pg.title,
+      status: pg.status(),
+      phase: pg.phase(),
+      pipeline: pg.pipelineType(),
+      impact: pg.impact(),
+      size: pg.size(),
+      risk: pg.risk(),
+    };
+    const raw = pg.item;
+    if (raw.claimed_by !== null) {
+      row.claim = {
+        worker: raw.claimed_by,
+        claimedAt: raw.claimed_at ?? "",
+        expiresAt: claimLease(raw)?.expiresAt ?? null,
+      };
+    }
+    return row;
+  });
   return rows
     .map((row, i) => ({ row, i, rank: levelRank(row.impact as "low" | null) }))
     .sort((a, b) => GROUP[a.row.status] - GROUP[b.row.status] || b.rank - a.rank || a.i - b.i)
@@ -82,11 +112,14 @@ export function truncateTitle(title: string): string {
 /**
  * The status table: header, a 94-character rule, one row per item, a blank
  * line and the total. Columns are padded, never cut (except the title).
+ * With `now`, the items' claims (who holds which, until when) are listed
+ * between the rows and the total, when any item is claimed.
  *
  * @param rows Sorted rows.
+ * @param now Canonical timestamp, to show claims.
  * @returns The text, ending in a newline.
  */
-export function formatStatusTable(rows: readonly StatusRow[]): string {
+export function formatStatusTable(rows: readonly StatusRow[], now?: string): string {
   if (rows.length === 0) return "No items in backlog.\n";
   const line = (cols: string[]) =>
     `${pad(cols[0]!, 12)} ${pad(cols[1]!, 12)} ${pad(cols[2]!, 12)} ${pad(cols[3]!, 10)} ${
@@ -106,7 +139,44 @@ export function formatStatusTable(rows: readonly StatusRow[]): string {
       truncateTitle(r.title),
     ]);
   }
-  return out + `\n${rows.length} item(s) total\n`;
+  return out + (now === undefined ? "" : formatClaims(rows, now)) +
+    `\n${rows.length} item(s) total\n`;
+}
+
+/**
+ * How a claim stands at `now`: `until T (in 25m)`, `expired at T (may be
+ * taken over)` or `no expiry`.
+ *
+ * @param claim The claim.
+ * @param now Canonical timestamp.
+ * @returns The text.
+ */
+export function claimStanding(claim: ClaimRow, now: string): string {
+  if (claim.expiresAt === null) return "no expiry (holds until released)";
+  if (compareTimestamps(claim.expiresAt, now) <= 0) {
+    return `expired at ${claim.expiresAt} (another worker may take it over)`;
+  }
+  const ms = Date.parse(claim.expiresAt) - Date.parse(now);
+  return `until ${claim.expiresAt}` + (Number.isFinite(ms) ? ` (in ${formatDuration(ms)})` : "");
+}
+
+/**
+ * The claims under the table (`pg run --sync` workers, `tg do --claim`):
+ * one line per claimed item, or nothing when no item is claimed.
+ *
+ * @param rows The rows.
+ * @param now Canonical timestamp.
+ * @returns The text (with a leading blank line), or `""`.
+ */
+export function formatClaims(rows: readonly StatusRow[], now: string): string {
+  const claimed = rows.filter((r) => r.claim !== undefined);
+  if (claimed.length === 0) return "";
+  const idWidth = Math.max(...claimed.map((r) => [...r.id].length));
+  const width = Math.max(...claimed.map((r) => [...r.claim!.worker].length));
+  const lines = claimed.map((r) =>
+    `  ${pad(r.id, idWidth)}  ${pad(r.claim!.worker, width)}  ${claimStanding(r.claim!, now)}`
+  );
+  return `\nClaims:\n${lines.join("\n")}\n`;
 }
 
 /**
@@ -155,7 +225,7 @@ export function formatHistoryFooter(histories: readonly PhaseRun[][]): string {
  * @param pg The item.
  * @returns The text.
  */
-export function formatItemDetails(pg: PgItem): string {
+export function formatItemDetails(pg: PgItem, now?: string): string {
   const lines = [
     `${pg.id}  ${pg.title}`,
     `Status:   ${pgStatusLabel(pg.status())}${
@@ -172,6 +242,10 @@ export function formatItemDetails(pg: PgItem): string {
   ].filter(Boolean);
   if (assessed.length > 0) lines.push(`Assessed: ${assessed.join(", ")}`);
   if (pg.blockedReason) lines.push(`Blocked:  ${pg.blockedReason}`);
+  const claim = statusRows([pg])[0]!.claim;
+  if (claim !== undefined && now !== undefined) {
+    lines.push(`Claimed:  by ${claim.worker}, ${claimStanding(claim, now)}`);
+  }
   const history = pg.history();
   lines.push("");
   if (history.length === 0) {
@@ -220,6 +294,7 @@ function historyJson(runs: readonly PhaseRun[]): Record<string, unknown>[] {
 /** Runs `pg status`. */
 export async function status(p: Parsed, ctx: PgContext): Promise<void> {
   await ctx.config();
+  const now = formatTimestamp((ctx.io.clock ?? new SystemClock()).now());
   const items = await readSnapshot(ctx.store());
   const views = items.map((it) => new PgItem(it, { warn: ctx.warn }));
   const id = p.args.item_id;
@@ -229,14 +304,14 @@ export async function status(p: Parsed, ctx: PgContext): Promise<void> {
     if (p.flag("json")) {
       await ctx.out(
         JSON.stringify(
-          { ...statusJson(statusRows([pg])[0]!), history: historyJson(pg.history()) },
+          { ...statusJson(statusRows([pg])[0]!, now), history: historyJson(pg.history()) },
           null,
           2,
         ) +
           "\n",
       );
     } else {
-      await ctx.out(formatItemDetails(pg));
+      await ctx.out(formatItemDetails(pg, now));
     }
     return;
   }
@@ -244,7 +319,7 @@ export async function status(p: Parsed, ctx: PgContext): Promise<void> {
   const histories = new Map(views.map((v) => [v.id, v.history()]));
   if (p.flag("json")) {
     const json = rows.map((r) => {
-      const o = statusJson(r);
+      const o = statusJson(r, now);
       const h = histories.get(r.id) ?? [];
       if (h.length > 0) o.history = historyJson(h);
       return o;
@@ -252,11 +327,11 @@ export async function status(p: Parsed, ctx: PgContext): Promise<void> {
     await ctx.out(JSON.stringify(json, null, 2) + "\n");
     return;
   }
-  await ctx.out(formatStatusTable(rows) + formatHistoryFooter([...histories.values()]));
+  await ctx.out(formatStatusTable(rows, now) + formatHistoryFooter([...histories.values()]));
 }
 
-function statusJson(r: StatusRow): Record<string, unknown> {
-  return {
+function statusJson(r: StatusRow, now: string): Record<string, unknown> {
+  const o: Record<string, unknown> = {
     id: r.id,
     title: r.title,
     status: pgStatusToSnake(r.status),
@@ -266,4 +341,13 @@ function statusJson(r: StatusRow): Record<string, unknown> {
     size: r.size,
     risk: r.risk,
   };
+  if (r.claim !== undefined) {
+    o.claim = {
+      worker: r.claim.worker,
+      "claimed_at": r.claim.claimedAt,
+      "expires_at": r.claim.expiresAt,
+      expired: r.claim.expiresAt !== null && compareTimestamps(r.claim.expiresAt, now) <= 0,
+    };
+  }
+  return o;
 }

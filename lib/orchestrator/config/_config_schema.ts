@@ -93,6 +93,15 @@ const configSchema = z.object({
   pipelines: z.record(z.string(), pipelineSchema).default({}).describe(
     "Pipelines by name; items without a pipeline type use 'feature'",
   ),
+  sync: z.strictObject({
+    remote: z.string().optional().describe(
+      "The git remote every pg run syncs with, as --sync REMOTE (several workers share the backlog)",
+    ),
+    "poll_seconds": u32(10, "How often a worker with nothing to do looks at the remote again"),
+    "lease_seconds": z.number().int().min(1).max(U32_MAX).optional().describe(
+      "How long a worker's claim on an item holds (default: phase timeout × attempts + 5 minutes)",
+    ),
+  }).optional().describe("Several machines: pg run --sync"),
 });
 
 // The schema's output is exactly the public model, in both directions.
@@ -152,6 +161,7 @@ type Issue = z.core.$ZodIssue;
 const FIELDS_BY_TABLE: Readonly<Record<string, readonly string[]>> = {
   agent: ["cli", "model", "command"],
   triage: ["workflows"],
+  sync: ["remote", "poll_seconds", "lease_seconds"],
   phase: ["name", "workflows", "is_destructive", "destructive", "staleness"],
 };
 
@@ -167,9 +177,10 @@ function describeIssue(issue: Issue, format: ConfigFormat): string[] {
   }
   switch (issue.code) {
     case "unrecognized_keys": {
-      const table = path.length === 1 && (path[0] === "agent" || path[0] === "triage")
-        ? String(path[0])
-        : "phase";
+      const table =
+        path.length === 1 && (path[0] === "agent" || path[0] === "triage" || path[0] === "sync")
+          ? String(path[0])
+          : "phase";
       return issue.keys.map((k) =>
         `${formatPath([...path, k])}: unknown field \`${k}\`, expected ${
           alternatives(FIELDS_BY_TABLE[table]!)

@@ -110,6 +110,22 @@ export interface TriageConfig {
 }
 
 /**
+ * `[sync]`: several workers share the backlog through a git remote
+ * (`pg run --sync`).
+ */
+export interface SyncConfig {
+  /** The git remote every `pg run` syncs with (as `--sync REMOTE`; unset: none). */
+  remote?: string | undefined;
+  /** How often a worker with nothing to do looks at the remote again, in seconds. */
+  "poll_seconds": number;
+  /**
+   * How long a worker's claim on an item holds, in seconds (default: the
+   * phase timeout times the attempts, plus 5 minutes).
+   */
+  "lease_seconds"?: number | undefined;
+}
+
+/**
  * A complete, validated configuration.
  *
  * @example Parse a TOML config; what it leaves out gets the defaults
@@ -139,6 +155,8 @@ export interface PgConfig {
   triage: TriageConfig;
   /** Pipelines by name, in file order. */
   pipelines: Record<string, PipelineConfig>;
+  /** `[sync]`, when the file has it. */
+  sync?: SyncConfig | undefined;
 }
 
 /**
@@ -371,6 +389,10 @@ export function validateConfig(config: PgConfig): string[] {
     }
   }
   out.push(...validateAgentCommand(config.agent));
+  const remote = config.sync?.remote;
+  if (remote !== undefined && (remote.trim() === "" || remote.startsWith("-"))) {
+    out.push('sync.remote must name a git remote (e.g. "origin")');
+  }
   for (const [name, p] of Object.entries(config.pipelines)) {
     if (p.phases.length === 0) out.push(`pipelines.${name}: must have at least one main phase`);
     const seen = new Set<string>();

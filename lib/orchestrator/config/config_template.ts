@@ -89,6 +89,11 @@ export function configTemplate(prefix: string, options: ConfigTemplateOptions = 
     // "command": ["my-agent", "--output", "{result_path}", "{prompt}"]
   },
 
+  // Several machines: with a remote here, every \`pg run\` is a worker that
+  // shares this backlog with other clones through the remote's branch, as
+  // \`pg run --sync origin\` does (see "Several machines" in pg's README).
+  // "sync": { "remote": "origin", "poll_seconds": 10 },
+
   // How a new item is assessed and which pipeline it goes to.
   "triage": {
     "workflows": ${JSON.stringify(triage.workflows)}

@@ -538,6 +538,7 @@ Deno.test("configJsonSchema() describes every section with defaults and enums", 
     "agent",
     "triage",
     "pipelines",
+    "sync",
   ]);
   const exec = s.properties.execution!.properties!;
   assert.equal(exec.max_wip!.default, 1);
@@ -656,4 +657,26 @@ Deno.test("validateConfig() agent.command rules for cli = command", async () => 
   const c = await toml("");
   c.agent = { cli: "codex", command: [] };
   assert.deepEqual(validateConfig(c), []);
+});
+
+Deno.test("parseConfigText() reads [sync]: the remote, the poll interval and the lease", async () => {
+  const options = { format: "toml", path: "phase-golem.toml" } as const;
+  const c = await parseConfigText('[sync]\nremote = "origin"\nlease_seconds = 120\n', options);
+  assert.deepEqual(c.sync, { remote: "origin", poll_seconds: 10, lease_seconds: 120 });
+  assert.equal((await parseConfigText("", options)).sync, undefined);
+  await assert.rejects(
+    parseConfigText('[sync]\nremote = ""\nlease = 3\n', options),
+    (e) => {
+      assert.ok(e instanceof ConfigError);
+      assert.deepEqual(e.problems, [
+        "sync.lease: unknown field `lease`, expected one of `remote`, `poll_seconds`, `lease_seconds`",
+      ]);
+      return true;
+    },
+  );
+  await assert.rejects(parseConfigText('[sync]\nremote = ""\n', options), (e) => {
+    assert.ok(e instanceof ConfigError);
+    assert.deepEqual(e.problems, ['sync.remote must name a git remote (e.g. "origin")']);
+    return true;
+  });
 });

@@ -47,6 +47,20 @@ export interface AttemptsParams {
   onAttempt?: (attempt: number) => void;
   /** Receives the agent's output. */
   onOutput?: (chunk: Uint8Array, stream: "stdout" | "stderr") => void;
+  /**
+   * Attempts already made in an earlier execution whose work was dropped
+   * (`pg run --sync`: it conflicted with another worker's), and why: the
+   * first attempt here is number `used + 1`, with `failure` as its context.
+   */
+  earlier?: EarlierAttempts | undefined;
+}
+
+/** Attempts of a phase made before, whose work was dropped. */
+export interface EarlierAttempts {
+  /** How many. */
+  used: number;
+  /** Why their work was dropped (the next attempt's failure context). */
+  failure: string;
 }
 
 function addUsage(total: AgentUsage | null, u: AgentUsage | undefined): AgentUsage | null {
@@ -76,9 +90,9 @@ function addUsage(total: AgentUsage | null, u: AgentUsage | undefined): AgentUsa
  * @returns The outcome.
  */
 export async function runAgentAttempts(p: AttemptsParams): Promise<AttemptsOutcome> {
-  let failure: string | null = null;
+  let failure: string | null = p.earlier?.failure ?? null;
   let usage: AgentUsage | null = null;
-  for (let k = 1; k <= p.maxAttempts; k++) {
+  for (let k = (p.earlier?.used ?? 0) + 1; k <= p.maxAttempts; k++) {
     if (p.signal.aborted) return { kind: "cancelled", attempts: k - 1, usage };
     p.log.info(`${p.label} Starting phase (attempt ${k}/${p.maxAttempts})`);
     p.onAttempt?.(k);

@@ -10,7 +10,7 @@
 import type { PgItem } from "../../adapter/pg_item.ts";
 import type { FileSystem } from "../../io/fs.ts";
 import { join } from "../../io/path.ts";
-import { type AttemptsOutcome, runAgentAttempts } from "./agent_attempts.ts";
+import { type AttemptsOutcome, type EarlierAttempts, runAgentAttempts } from "./agent_attempts.ts";
 import type { AgentRunner, AgentUsage } from "./agents/agent_runner.ts";
 import { ensureChangeFolder } from "./change_folder.ts";
 import type { PhaseConfig } from "../config/config.ts";
@@ -90,6 +90,8 @@ export interface ExecutePhaseParams {
   phase: PhaseConfig;
   /** Summary of the item's previous phase in this run. */
   previousSummary: string | null;
+  /** Attempts made before whose work was dropped (they count; default none). */
+  earlier?: EarlierAttempts | undefined;
 }
 
 /** The label of log lines: `[{id}][{PHASE}]`. */
@@ -259,6 +261,7 @@ export async function executePhase(
         failureContext,
       }),
     onAttempt: (k) => ctx.onAttempt?.(id, phase, k, maxAttempts),
+    earlier: p.earlier,
     ...(ctx.onOutput === undefined ? {} : {
       onOutput: (chunk: Uint8Array, stream: "stdout" | "stderr") =>
         ctx.onOutput!(id, chunk, stream),

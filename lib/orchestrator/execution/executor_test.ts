@@ -43,6 +43,7 @@ async function exec(
     retries?: number;
     signal?: AbortSignal;
     item?: PgItem;
+    earlier?: { used: number; failure: string };
   } = {},
 ) {
   const root = await Deno.realPath(await Deno.makeTempDir());
@@ -69,6 +70,7 @@ async function exec(
       item: o.item ?? new PgItem(item("WRK-001", "InProgress", { phase: "build", pool: "main" })),
       phase: o.phase ?? phase("build"),
       previousSummary: null,
+      earlier: o.earlier,
     }, ctx);
     return { result, runner, log, store, attempts, root };
   } finally {
@@ -255,4 +257,19 @@ Deno.test("checkStaleness() against real history rewritten onto an orphan branch
   } finally {
     await repo.cleanup();
   }
+});
+
+Deno.test("executePhase() counts earlier attempts whose work was dropped, with their reason", async () => {
+  const failure = "Your changes conflicted with another worker's in a.ts and were dropped";
+  const r = await exec([OK], { retries: 2, earlier: { used: 1, failure } });
+  assert.deepEqual(r.attempts, [2], "the first attempt here is attempt 2");
+  assert.equal(r.result.kind === "Success" && r.result.stats.attempts, 2);
+  assert.ok(r.runner.requests[0]!.prompt.includes(failure), "the reason is in the prompt");
+  const last = await exec([{
+    result: { itemId: "WRK-001", phase: "build", result: "failed", summary: "red" },
+  }], { retries: 1, earlier: { used: 1, failure } });
+  assert.equal(
+    last.result.kind === "Failed" && last.result.reason,
+    "Phase build failed after 2 attempts. Last failure: red",
+  );
 });

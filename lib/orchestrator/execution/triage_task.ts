@@ -10,7 +10,7 @@ import { PgItem } from "../../adapter/pg_item.ts";
 import { pgStatusLabel } from "../../adapter/pg_status.ts";
 import { join } from "../../io/path.ts";
 import type { Item } from "../../store/item.ts";
-import { runAgentAttempts } from "./agent_attempts.ts";
+import { type EarlierAttempts, runAgentAttempts } from "./agent_attempts.ts";
 import {
   type ExecutionResult,
   executionResultOf,
@@ -35,6 +35,8 @@ export interface ExecuteTriageParams {
   backlog: readonly BacklogLine[];
   /** Configured pipeline names. */
   pipelines: readonly string[];
+  /** Attempts made before whose work was dropped (they count; default none). */
+  earlier?: EarlierAttempts | undefined;
 }
 
 /**
@@ -109,6 +111,7 @@ export async function executeTriage(
       return built.prompt;
     },
     onAttempt: (k) => ctx.onAttempt?.(p.itemId, TRIAGE_PHASE, k, maxAttempts),
+    earlier: p.earlier,
     ...(ctx.onOutput === undefined ? {} : {
       onOutput: (chunk: Uint8Array, stream: "stdout" | "stderr") =>
         ctx.onOutput!(p.itemId, chunk, stream),

@@ -15,12 +15,19 @@
  * committed. A failed commit is reported and the run goes on; the store
  * stays the truth.
  *
+ * With a {@linkcode RemoteSync} (`pg run --sync`), the coordinator is also
+ * the one place that talks to the remote: it pulls before the run decides,
+ * claims items and promotes them as compare-and-swap pushes, commits every
+ * phase at once (no batches), releases this worker's claims, and pushes
+ * every phase and the halt state.
+ *
  * @module
  */
 
 import { applyUpdate, type ItemUpdate } from "../../adapter/item_update.ts";
 import { PgError, toPgError } from "../../adapter/pg_error.ts";
 import { PgItem } from "../../adapter/pg_item.ts";
+import { claimLease } from "../../store/claims.ts";
 import {
   readItem,
   readSnapshot,
@@ -34,6 +41,7 @@ import { ioError, TaskStoreError } from "../../store/errors.ts";
 import type { Item } from "../../store/item.ts";
 import { DEFAULT_ID_LENGTH } from "../../store/id.ts";
 import { addItems } from "../../store/ops/add.ts";
+import { claimItem, releaseClaim } from "../../store/ops/claim.ts";
 import { mergeItem } from "../../store/ops/merge.ts";
 import { updateItem, type UpdateOutcome } from "../../store/ops/update.ts";
 import type { TaskStore } from "../../store/store.ts";
@@ -42,6 +50,7 @@ import { followUpRequest, followUpTitleProblem } from "../rules/follow_up.ts";
 import { combineDuplicate } from "../rules/item_merge.ts";
 import { unblockItem } from "../rules/unblock.ts";
 import { type SnapshotEntry, SnapshotReader } from "../scheduling/snapshot_reader.ts";
+import type { SchedulerItem } from "../scheduling/scheduler_item.ts";
 import {
   batchCommitMessage,
   type BatchEntry,
@@ -49,10 +58,15 @@ import {
   phaseCommitMessage,
 } from "./commit_message.ts";
 import { type GitRepo, STORE_FILES, WORKLOG_DIR } from "./git.ts";
+import { type PullOutcome, type RemoteSync, SyncError } from "./remote_sync.ts";
 import { appendWorklog, type WorklogEntry } from "./worklog.ts";
 
-/** What kind of commit was made (`backlog`: store changes made by others, `pg run --watch`). */
-export type CommitKind = "phase" | "batch" | "halt" | "backlog";
+/**
+ * What kind of commit was made (`backlog`: store changes made by others,
+ * `pg run --watch`; `claim`, `promote`, `state`: `pg run --sync`'s claims,
+ * promotions, and a phase's state when it failed, was blocked or cancelled).
+ */
+export type CommitKind = "phase" | "batch" | "halt" | "backlog" | "claim" | "promote" | "state";
 
 /** A commit the coordinator made. */
 export interface CommitRecord {
@@ -97,6 +111,67 @@ export interface CoordinatorOptions {
    * again).
    */
   reader?: SnapshotReader;
+  /**
+   * The remote this run syncs with (`pg run --sync`): every phase is
+   * committed at once and pushed; claims and promotions are pushed as
+   * compare-and-swaps.
+   */
+  sync?: RemoteSync;
+}
+
+/** Inputs of {@linkcode Coordinator.claim}. */
+export interface ClaimRequest {
+  /** The item. */
+  itemId: string;
+  /** The phase the claim is for (`triage` for triage), for the commit message. */
+  phase: string;
+  /** How long the claim holds, in nanoseconds. */
+  ttlNs: bigint;
+  /**
+   * Whether the action still applies to the item as the remote has it now
+   * (looked at again after every lost race); `false` claims nothing.
+   */
+  stillWanted: (item: Item) => boolean;
+  /** Updates made with the claim, in the same commit (a promotion to the claimed phase). */
+  updates?: readonly ItemUpdate[];
+  /** Items whose claim by this worker is released in the same commit (it moves on). */
+  release?: readonly string[];
+}
+
+/** What {@linkcode Coordinator.claim} found. */
+export type ClaimResult =
+  /** Claimed (or renewed, or taken over), and the claim is on the remote. */
+  | { kind: "claimed"; expiresAt: string; takeoverFrom: string | null; commit: CommitRecord }
+  /** Another worker's claim holds. */
+  | { kind: "held"; holder: string; expiresAt: string | null }
+  /** The item is gone or no longer wants the action. */
+  | { kind: "moved" };
+
+/** Inputs of {@linkcode Coordinator.publish}. */
+export interface PublishRequest {
+  /** The item whose phase ended (its claim guards the merge), if any. */
+  itemId?: string;
+  /**
+   * The commit's message when no phase is waiting for its commit (a phase
+   * that failed, was blocked or cancelled; a released claim).
+   */
+  message: string;
+  /** A line added to the commit message's body (the claim kept for the next phase). */
+  note?: string;
+  /**
+   * The next work, decided on the state the work is pushed on: its claim
+   * is pushed with the work (and decided again after each merge). `null`:
+   * nothing to claim.
+   */
+  next?: (items: SchedulerItem[]) => ClaimRequest | null;
+}
+
+/** What {@linkcode Coordinator.publish} did. */
+export interface PublishOutcome {
+  /** The commit of the work, or `null` when there was nothing to commit. */
+  commit: CommitRecord | null;
+  /** The claim of the next work that reached the remote with it, or `null`. */
+  claimed: { itemId: string; phase: string; expiresAt: string } | null;
 }
 
 /** Inputs of {@linkcode Coordinator.completePhase}. */
@@ -230,6 +305,7 @@ export class Coordinator {
   #commitFailed = false;
   readonly #pending: BatchEntry[] = [];
   readonly #reader: SnapshotReader;
+  readonly #sync: RemoteSync | null;
 
   private constructor(
     options: CoordinatorOptions,
@@ -241,6 +317,7 @@ export class Coordinator {
     this.#foreign = foreign;
     this.#artifactExclude = new Set([...foreign, ...STORE_FILES]);
     this.#storeExisted = storeExisted;
+    this.#sync = options.sync ?? null;
   }
 
   /**
@@ -305,6 +382,8 @@ export class Coordinator {
       try {
         return await fn();
       } catch (caught) {
+        // A sync that could not be completed is the caller's to handle, not a store failure.
+        if (caught instanceof SyncError) throw caught;
         const e = toPgError(caught);
         if (e.isFatal()) {
           this.#dead = true;
@@ -362,7 +441,11 @@ export class Coordinator {
     return new PgItem(item, { clock: this.#o.clock, warn: (m) => this.#o.log.warn(m) });
   }
 
-  async #commit(message: string, kind: CommitKind): Promise<CommitRecord | null> {
+  async #commit(
+    message: string,
+    kind: CommitKind,
+    options: { report?: boolean } = {},
+  ): Promise<CommitRecord | null> {
     let r;
     try {
       r = await this.#o.git.commit(message, { exclude: this.#foreign });
@@ -373,7 +456,7 @@ export class Coordinator {
     this.#commitFailed = false;
     if (!r.committed) return null;
     const record = { sha: r.sha, message, kind };
-    this.#o.onCommit?.(record);
+    if (options.report !== false) this.#o.onCommit?.(record);
     return record;
   }
 
@@ -533,7 +616,8 @@ export class Coordinator {
         );
       }
       const outcome: CompletePhaseOutcome = { commit: null, commitError: null, archived };
-      if (!req.destructive) {
+      // With a remote, the phase's commit is made by publish(), with the claim it keeps.
+      if (!req.destructive || this.#sync !== null) {
         try {
           await this.#stageStore();
         } catch (e) {
@@ -660,6 +744,262 @@ export class Coordinator {
     });
   }
 
+  // -------------------------------------------------------------------------
+  // Sync (`pg run --sync`)
+
+  /** The remote sync, or a `TypeError` without one. */
+  #remote(): RemoteSync {
+    if (this.#sync === null) throw new TypeError("This coordinator does not sync with a remote");
+    return this.#sync;
+  }
+
+  /** Whether this run syncs with a remote. */
+  get syncs(): boolean {
+    return this.#sync !== null;
+  }
+
+  /**
+   * Pulls before the run decides: store changes others made in this clone
+   * (`tg add`) are committed first (`[phase-golem] Backlog changes`), then
+   * the remote branch is fetched and merged, and unpushed commits pushed.
+   *
+   * @returns What happened (`refused` when other local changes keep git from merging).
+   * @throws {SyncError} `SyncFailed`, `SyncConflict`.
+   */
+  pull(): Promise<PullOutcome> {
+    const sync = this.#remote();
+    return this.#enqueue(async () => {
+      await this.#checkStore();
+      const dirty = await this.#o.git.status(STORE_FILES);
+      const paths = dirty.map((e) => e.path).filter((p) => !this.#foreign.has(p));
+      if (paths.length > 0) {
+        await this.#o.git.stagePaths(paths);
+        await this.#commit("[phase-golem] Backlog changes", "backlog");
+      }
+      return await sync.pull();
+    });
+  }
+
+  /**
+   * Claims an item for this worker for one phase, as a compare-and-swap on
+   * the remote: on the remote's latest state, the item must still want the
+   * action and be free (or claimed by this worker, or under an expired
+   * claim, which is taken over with a note); the claim is committed
+   * (`[ID][phase] Claimed by W until T`) and pushed. When another worker
+   * pushed first, the claim is made again on the new state. No agent may
+   * start before this returns `claimed`.
+   *
+   * @param req The item, phase, lease and the check that the action still applies.
+   * @returns The claim, who holds the item, or `moved`.
+   * @throws {SyncError} `SyncFailed`, `SyncConflict`.
+   */
+  claim(req: ClaimRequest): Promise<ClaimResult> {
+    const sync = this.#remote();
+    return this.#enqueue(async () => {
+      await this.#checkStore();
+      const result = await sync.transact<ClaimResult>(async () => {
+        let released = false;
+        for (const id of req.release ?? []) {
+          if (id === req.itemId) continue;
+          const r = await this.#write(() => releaseClaim(this.#o.store, id, { agent: sync.worker }))
+            .catch((e) => {
+              if (toPgError(e).code === "ItemNotFound") return { released: false };
+              throw e;
+            });
+          released ||= r.released;
+        }
+        const nothing = async (value: ClaimResult) => {
+          if (!released) return { value, committed: false };
+          await this.#stageStore();
+          const c = await this.#commit(
+            `[phase-golem] ${sync.worker} releases ${req.release!.join(", ")}`,
+            "claim",
+          );
+          return { value, committed: c !== null };
+        };
+        const r = await this.#claimAndCommit(sync, req);
+        return r.kind === "claimed" ? { value: r, committed: true } : await nothing(r);
+      });
+      if (result.kind === "claimed") this.#o.onCommit?.(result.commit);
+      return result;
+    });
+  }
+
+  /**
+   * The claim of {@linkcode claim} on the local store, committed (not
+   * reported: its commit counts once it is on the remote).
+   */
+  async #claimAndCommit(sync: RemoteSync, req: ClaimRequest): Promise<ClaimResult> {
+    const item = await readItem(this.#o.store, req.itemId);
+    if (item === null || !req.stillWanted(item)) return { kind: "moved" };
+    const r = await this.#write(() =>
+      claimItem(this.#o.store, req.itemId, { agent: sync.worker, ttl: req.ttlNs })
+    );
+    if (!r.claimed) return { kind: "held", holder: r.holder, expiresAt: r.expiresAt };
+    const expiresAt = claimLeaseExpiry(r.item);
+    const promoted = req.updates !== undefined && req.updates.length > 0;
+    if (promoted) await this.#update(req.itemId, req.updates!, undefined);
+    await this.#stageStore();
+    const commit = await this.#commit(
+      `[${req.itemId}][${req.phase}] ${promoted ? "Promoted and claimed" : "Claimed"} by ` +
+        `${sync.worker} until ${expiresAt}`,
+      "claim",
+      { report: false },
+    );
+    if (commit === null) throw new PgError("Git", "the claim changed nothing to commit");
+    return { kind: "claimed", expiresAt, takeoverFrom: r.takeover?.from ?? null, commit };
+  }
+
+  /**
+   * Applies updates to an item as a compare-and-swap on the remote (a
+   * promotion): on the remote's latest state the item must still want them;
+   * they are committed with `message` and pushed, and made again on the new
+   * state when another worker pushed first.
+   *
+   * @param id The item.
+   * @param updates The updates.
+   * @param options The commit message and the check that the change still applies.
+   * @returns Whether the change reached the remote (`false`: it no longer applied).
+   * @throws {SyncError} `SyncFailed`, `SyncConflict`.
+   */
+  decide(
+    id: string,
+    updates: readonly ItemUpdate[],
+    options: { message: string; stillWanted: (item: Item) => boolean },
+  ): Promise<boolean> {
+    const sync = this.#remote();
+    return this.#enqueue(async () => {
+      await this.#checkStore();
+      const commit = await sync.transact<CommitRecord | null>(async () => {
+        const item = await readItem(this.#o.store, id);
+        if (item === null || !options.stillWanted(item)) return { value: null, committed: false };
+        await this.#update(id, updates, undefined);
+        await this.#stageStore();
+        const c = await this.#commit(options.message, "promote", { report: false });
+        return { value: c, committed: c !== null };
+      });
+      if (commit !== null) this.#o.onCommit?.(commit);
+      return commit !== null;
+    });
+  }
+
+  /**
+   * Claims an item again for its next phase (a local store change): it
+   * reaches the remote in the commit of the phase that just ended
+   * ({@linkcode publish}), so the worker goes on with the item and no other
+   * worker can take it in between.
+   *
+   * @param id The item.
+   * @param ttlNs How long the claim holds, in nanoseconds.
+   * @returns When the claim expires, or `null` when the item could not be claimed.
+   */
+  keepClaim(id: string, ttlNs: bigint): Promise<string | null> {
+    const sync = this.#remote();
+    return this.#enqueue(async () => {
+      await this.#checkStore();
+      const r = await this.#write(() =>
+        claimItem(this.#o.store, id, { agent: sync.worker, ttl: ttlNs })
+      );
+      return r.claimed ? claimLeaseExpiry(r.item) : null;
+    });
+  }
+
+  /**
+   * Releases this worker's claim on an item (a local store change, pushed
+   * with the phase it ends). Nothing happens when the item is gone or
+   * claimed by someone else.
+   *
+   * @param id The item.
+   * @returns Whether a claim was released.
+   */
+  releaseClaim(id: string): Promise<boolean> {
+    const sync = this.#remote();
+    return this.#enqueue(async () => {
+      await this.#checkStore();
+      try {
+        const r = await this.#write(() => releaseClaim(this.#o.store, id, { agent: sync.worker }));
+        return r.released;
+      } catch (e) {
+        if (toPgError(e).code === "ItemNotFound") return false;
+        throw e;
+      }
+    });
+  }
+
+  /**
+   * Ends a phase on the remote: commits what is not committed yet (the
+   * phase's files and the item's state) — with the phase's message when it
+   * completed, else with `message` — then pushes, merging the remote when it
+   * moved on. When the merge conflicts outside the store, or another worker
+   * took the item over, HEAD is reset to the remote's commit: this worker's
+   * unpushed work is dropped, the other workers' kept.
+   *
+   * @param req The item (its claim guards the merge) and the commit message.
+   * @returns The commit made, or `null`.
+   * @throws {SyncError} `SyncConflict`, `ClaimLost` (the work was dropped),
+   *   `SyncFailed` (it is committed locally).
+   */
+  publish(req: PublishRequest): Promise<PublishOutcome> {
+    const sync = this.#remote();
+    return this.#enqueue(async () => {
+      await this.#checkStore();
+      await this.#o.git.stageDirty({ exclude: this.#foreign });
+      const phase = this.#pending.length > 0;
+      const message = (phase ? batchCommitMessage(this.#pending) : req.message) +
+        (req.note === undefined ? "" : `\n\n${req.note}`);
+      const record = await this.#commit(message, phase ? "phase" : "state");
+      this.#pending.length = 0;
+      const next = req.next;
+      let claim: { want: ClaimRequest; result: ClaimResult } | null = null;
+      const then = next === undefined ? undefined : async () => {
+        claim = null;
+        const entries = await this.#reader.read(this.#o.store, (m) => this.#o.log.warn(m));
+        const want = next(entries.map((e) => e.view));
+        if (want === null) return false;
+        const result = await this.#claimAndCommit(sync, want);
+        if (result.kind !== "claimed") return false;
+        claim = { want, result };
+        return true;
+      };
+      const decided = await sync.publish(
+        req.itemId === undefined ? null : { itemId: req.itemId },
+        then,
+      );
+      const made = claim as { want: ClaimRequest; result: ClaimResult } | null;
+      if (!decided || made === null || made.result.kind !== "claimed") {
+        return { commit: record, claimed: null };
+      }
+      this.#o.onCommit?.(made.result.commit);
+      return {
+        commit: record,
+        claimed: {
+          itemId: made.want.itemId,
+          phase: made.want.phase,
+          expiresAt: made.result.expiresAt,
+        },
+      };
+    });
+  }
+
+  /**
+   * Releases every claim this worker holds (at the end of a run), as local
+   * store changes for the halt commit.
+   *
+   * @returns The items released.
+   */
+  async #releaseAllClaims(): Promise<string[]> {
+    const sync = this.#sync!;
+    const released: string[] = [];
+    for (const item of await readSnapshot(this.#o.store)) {
+      if (item.claimed_by !== sync.worker) continue;
+      const r = await this.#write(() =>
+        releaseClaim(this.#o.store, item.id, { agent: sync.worker })
+      );
+      if (r.released) released.push(item.id);
+    }
+    return released;
+  }
+
   /**
    * The halt commit (pg.md §6.9, **[Fix]** B1): when `tasks.jsonl`,
    * `archive.jsonl` or the worklog has changes, stage them and commit
@@ -674,9 +1014,11 @@ export class Coordinator {
       this.#o.log.warn("Shutdown commit skipped: coordinator shut down");
       return null;
     }
+    let record: CommitRecord | null;
     try {
-      return await this.#enqueue(async () => {
+      record = await this.#enqueue(async () => {
         await this.#checkStore();
+        if (this.#sync !== null) await this.#releaseAllClaims();
         const staged = await this.#stageStore();
         // Changes pg staged for a commit that failed go in too.
         if (staged.length === 0 && this.#pending.length === 0 && !this.#commitFailed) return null;
@@ -689,6 +1031,33 @@ export class Coordinator {
       this.#o.log.warn(`Shutdown commit skipped: ${(e as Error).message}`);
       return null;
     }
+    if (this.#sync !== null) await this.#pushHalt(this.#sync, reason);
+    return record;
+  }
+
+  /**
+   * Pushes the halt state (`pg run --sync`); when that is impossible, says
+   * what is committed locally and how to resume.
+   */
+  async #pushHalt(sync: RemoteSync, reason: string): Promise<void> {
+    const log = this.#o.log;
+    try {
+      await this.#enqueue(async () => {
+        if (reason !== "SyncFailed") await sync.publish();
+      });
+    } catch (e) {
+      log.warn(`Warning: could not push the final task state: ${(e as Error).message}`);
+    }
+    const ahead = await this.#enqueue(() => sync.unpushed()).catch(() => null);
+    if (ahead === null || ahead === 0) {
+      if (reason !== "SyncFailed") log.info(`Pushed the task state to ${sync.label}`);
+      return;
+    }
+    log.warn(
+      `The task state is committed locally: ${ahead} commit(s) are not on ${sync.label} yet. ` +
+        `Once ${sync.remote} can be reached, run \`pg run --sync ${sync.remote}\` again (it ` +
+        `pushes them first), or \`git push ${sync.remote} ${sync.branch}\`.`,
+    );
   }
 
   /**
@@ -720,4 +1089,11 @@ export class Coordinator {
   async drain(): Promise<void> {
     await this.#queue;
   }
+}
+
+/** When the item's claim expires (it was just claimed with a lease). */
+function claimLeaseExpiry(item: Item): string {
+  const lease = claimLease(item);
+  if (lease === null) throw new TypeError(`${item.id} has no claim lease`);
+  return lease.expiresAt;
 }

@@ -79,6 +79,42 @@ export interface CommitEvent {
   kind: string;
 }
 
+/** This worker claimed an item on the remote, for one phase (`pg run --sync`). */
+export interface ClaimedEvent {
+  /** Event type. */
+  type: "claimed";
+  /** Item ID. */
+  "item_id": string;
+  /** The phase the claim is for (`triage` for triage). */
+  phase: string;
+  /** This worker. */
+  worker: string;
+  /** When the claim expires. */
+  "expires_at": string;
+  /** The worker whose expired claim was taken over, if any. */
+  "taken_over_from"?: string;
+}
+
+/**
+ * A phase's work conflicted with changes on the remote and was dropped
+ * (`pg run --sync`): the phase runs again, or the item is blocked after
+ * its last attempt.
+ */
+export interface SyncConflictEvent {
+  /** Event type. */
+  type: "sync_conflict";
+  /** Item ID. */
+  "item_id": string;
+  /** Phase. */
+  phase: string;
+  /** The files that conflict. */
+  paths: string[];
+  /** The attempt whose work was dropped. */
+  attempt: number;
+  /** Attempts allowed. */
+  "max_attempts": number;
+}
+
 /** The run stopped. */
 export interface HaltedEvent {
   /** Event type. */
@@ -101,6 +137,8 @@ export interface HaltedEvent {
   "cost_usd"?: number;
   /** The cost limit, when one was set. */
   "max_cost_usd"?: number;
+  /** Why syncing with the remote failed (`SyncFailed`). */
+  "sync_error"?: string;
 }
 
 /** Any run event. */
@@ -110,6 +148,8 @@ export type RunEvent =
   | ItemBlockedEvent
   | ItemCompletedEvent
   | CommitEvent
+  | ClaimedEvent
+  | SyncConflictEvent
   | HaltedEvent;
 
 /** Receives a run's events and its agents' output. */

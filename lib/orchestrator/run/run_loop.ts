@@ -27,6 +27,11 @@ import {
 } from "../scheduling/scheduler.ts";
 import { scheduleStep } from "./schedule_step.ts";
 import { backlogLines, executeTriage, TRIAGE_PHASE } from "../execution/triage_task.ts";
+import type { EarlierAttempts } from "../execution/agent_attempts.ts";
+import { phaseCommitMessage } from "../repo/commit_message.ts";
+import type { ItemUpdate } from "../../adapter/item_update.ts";
+import { SyncRun, type SyncRunOptions, type SyncWork } from "./sync_run.ts";
+import type { SchedulerItem } from "../scheduling/scheduler_item.ts";
 
 /** Why a run stopped. */
 export type HaltReason =
@@ -38,7 +43,8 @@ export type HaltReason =
   | "TargetBlocked"
   | "FilterExhausted"
   | "NoMatchingItems"
-  | "CostLimitReached";
+  | "CostLimitReached"
+  | "SyncFailed";
 
 /** Consecutive failed executions that trip the circuit breaker. */
 export const CIRCUIT_BREAKER_THRESHOLD = 2;
@@ -69,6 +75,12 @@ export interface RunLoopContext {
   elapsedMs?: () => number;
   /** How long the run loop waits when nothing is in flight (default 10 ms). */
   idleMs?: number;
+  /**
+   * Sync with a remote (`pg run --sync`; the coordinator must sync too):
+   * pull before each decision, claim before each agent, push after each
+   * phase, wait while other workers' claims hold work back.
+   */
+  sync?: SyncRunOptions;
 }
 
 /** What to run. */
@@ -103,6 +115,8 @@ export interface RunSummary {
   filterDisplay: string | null;
   /** The cost limit in US dollars, or `null`. */
   maxCostUsd: number | null;
+  /** Why syncing with the remote failed (`SyncFailed`). */
+  syncError?: string;
 }
 
 interface InFlight {
@@ -150,6 +164,10 @@ class RunLoop {
   /** Item titles from the latest snapshot, for `phase_started` events. */
   readonly #titles = new Map<string, string>();
   #targetIndex = 0;
+  /** The sync steps (`pg run --sync`), or `null`. */
+  readonly #sync: SyncRun | null;
+  /** Where the completion handler's events go (held back while a sync decides). */
+  #completionEvents: RunObserver;
 
   constructor(ctx: RunLoopContext, params: RunParams) {
     this.#ctx = ctx;
@@ -157,12 +175,21 @@ class RunLoop {
     this.#state = params.state ?? newRunState();
     this.#log = ctx.log;
     this.#observer = ctx.observer ?? NULL_OBSERVER;
+    this.#completionEvents = this.#observer;
     this.#completion = new CompletionHandler({
       coordinator: ctx.coordinator,
       config: ctx.config,
       log: ctx.log,
-      observer: this.#observer,
+      observer: { event: (e) => this.#completionEvents.event(e) },
     }, this.#state);
+    this.#sync = ctx.sync === undefined ? null : new SyncRun({
+      coordinator: ctx.coordinator,
+      log: ctx.log,
+      observer: this.#observer,
+      signal: ctx.signal,
+      now: ctx.now,
+      maxAttempts: ctx.config.execution.max_retries + 1,
+    }, ctx.sync);
     this.#exec = executorContext({
       store: ctx.coordinator,
       runner: ctx.runner,
@@ -192,12 +219,15 @@ class RunLoop {
 
   #halt(reason: HaltReason): RunSummary {
     const filter = this.#params.filter ?? [];
-    return {
+    const summary: RunSummary = {
       haltReason: reason,
       state: this.#state,
       filterDisplay: filter.length > 0 ? formatFilters(filter) : null,
       maxCostUsd: this.#params.maxCostUsd ?? null,
     };
+    const failure = this.#sync?.failure ?? null;
+    if (failure !== null) summary.syncError = failure;
+    return summary;
   }
 
   /** Awaits every task in flight and handles its result. */
@@ -227,7 +257,18 @@ class RunLoop {
   async #finish(task: FinishedTask, result: ExecutionResult): Promise<void> {
     this.#inFlight.delete(task.itemId);
     this.#running.delete(task.itemId);
-    await this.#completion.handle(task, result);
+    if (this.#sync === null) {
+      await this.#completion.handle(task, result);
+      return;
+    }
+    await this.#sync.finish(task, result, this.#state, async (events) => {
+      this.#completionEvents = events;
+      try {
+        await this.#completion.handle(task, result);
+      } finally {
+        this.#completionEvents = this.#observer;
+      }
+    }, (items) => this.#nextWork(items));
   }
 
   async #loop(): Promise<RunSummary> {
@@ -253,6 +294,10 @@ class RunLoop {
         );
         return await this.#stop("CostLimitReached");
       }
+      const sync = this.#sync;
+      if (sync !== null && this.#inFlight.size === 0 && !(await sync.pull())) {
+        return await this.#stop("SyncFailed");
+      }
       const entries = await this.#ctx.coordinator.views();
       for (const e of entries) this.#titles.set(e.view.id, e.title);
       const views = entries.map((e) => e.view);
@@ -273,7 +318,7 @@ class RunLoop {
           return await this.#stop("TargetBlocked");
         }
       }
-      const step = scheduleStep(views, {
+      const input = {
         config,
         targets,
         targetIndex: this.#targetIndex,
@@ -281,12 +326,24 @@ class RunLoop {
         completed: state.itemsCompleted,
         nothingDoneYet: state.itemsCompleted.length === 0 && state.itemsBlocked.size === 0,
         running: this.#running,
-      });
+      };
+      const step = scheduleStep(views, sync === null ? input : { ...input, claims: sync.claims() });
       for (const line of step.skippedTargets) this.#log.info(line);
       this.#targetIndex = step.targetIndex;
-      if (step.kind === "halt") return await this.#stop(step.reason);
+      if (step.kind === "halt") {
+        if (sync !== null && this.#inFlight.size === 0 && await sync.idle(views, false)) continue;
+        return await this.#stop(step.reason);
+      }
       const actions = step.actions;
 
+      if (actions.length === 0 && this.#inFlight.size === 0 && sync !== null) {
+        // Would other workers' claims, once they end, leave work? Then wait for them.
+        const heldBack = sync.heldBack(views, (freed) => {
+          const s = scheduleStep(freed, { ...input, claims: sync.claims() });
+          return s.kind === "act" && s.actions.length > 0;
+        });
+        if (await sync.idle(views, heldBack)) continue;
+      }
       if (actions.length === 0 && this.#inFlight.size === 0) {
         const waiting = unmetDependencies(views);
         if (waiting.length > 0) {
@@ -301,14 +358,21 @@ class RunLoop {
       }
 
       if (actions.length > 0) this.#log.info(`Scheduling: [${describeActions(actions)}]`);
-      for (const action of actions) {
-        if (action.kind === "Promote") {
-          await this.#promote(action.itemId);
-          continue;
+      if (sync !== null) {
+        // One task at a time; a Ready item is promoted only to be run at once.
+        if (await this.#syncActions(sync, actions) === "halt") {
+          return await this.#stop("SyncFailed");
         }
-        if (state.phasesExecuted >= cap) break;
-        state.phasesExecuted++;
-        this.#spawn(action);
+      } else {
+        for (const action of actions) {
+          if (action.kind === "Promote") {
+            await this.#promote(action.itemId);
+            continue;
+          }
+          if (state.phasesExecuted >= cap) break;
+          state.phasesExecuted++;
+          this.#spawn(action);
+        }
       }
 
       if (state.phasesExecuted >= cap && this.#inFlight.size === 0) {
@@ -331,7 +395,95 @@ class RunLoop {
     }
   }
 
-  #spawn(action: Exclude<SchedulerAction, { kind: "Promote" }>): void {
+  /**
+   * The actions of a step with `--sync`: the first triage or phase whose
+   * item this worker can claim on the remote; only when the step has none,
+   * the first Ready item that can be promoted and claimed at its first
+   * phase in one commit. Other promotions wait until a worker runs them.
+   *
+   * @returns `halt` when syncing failed.
+   */
+  async #syncActions(sync: SyncRun, actions: readonly SchedulerAction[]): Promise<"halt" | void> {
+    const state = this.#state;
+    const work = actions.filter((a) => a.kind !== "Promote");
+    for (const action of work.length > 0 ? work : actions) {
+      if (state.phasesExecuted >= this.#params.cap) return;
+      let task: Exclude<SchedulerAction, { kind: "Promote" }>;
+      let promotion: readonly ItemUpdate[] | undefined;
+      if (action.kind === "Promote") {
+        const first = await this.#promotable(action.itemId);
+        if (first === null) continue;
+        task = first.action;
+        promotion = first.promotion;
+      } else {
+        task = action;
+      }
+      const claimed = await sync.claim(task, promotion);
+      if (claimed.kind === "halt") return "halt";
+      if (claimed.kind === "skip") continue;
+      if (promotion !== undefined && task.kind === "RunPhase") {
+        this.#log.info(`${task.itemId} → in_progress (starting at ${task.phase})`);
+      }
+      // A phase run again after a conflict is an attempt of the same execution.
+      if (claimed.earlier === undefined) state.phasesExecuted++;
+      this.#spawn(task, claimed.earlier);
+      return;
+    }
+  }
+
+  /**
+   * What promoting a Ready item leads to (`--sync`): its first phase and the
+   * updates; an item that cannot be promoted is blocked (on the remote) and
+   * `null` returned.
+   */
+  async #promotable(itemId: string): Promise<SyncWork | null> {
+    const raw = await this.#ctx.coordinator.item(itemId);
+    if (raw === null) return null;
+    const pg = new PgItem(raw, { warn: (m) => this.#log.warn(m) });
+    const work = promotionWork(itemId, pg.pipelineType(), this.#ctx.config);
+    if (work === null) await this.#promote(itemId); // blocks it with the reason
+    return work;
+  }
+
+  /**
+   * The work this worker would claim next on a snapshot (`--sync`), for a
+   * claim pushed with the phase that just ended: `null` when the loop
+   * would not start anything now (targets, cap, cost limit, circuit
+   * breaker, shutdown).
+   */
+  #nextWork(items: readonly SchedulerItem[]): SyncWork | null {
+    const state = this.#state;
+    const maxCost = this.#params.maxCostUsd ?? null;
+    if (
+      (this.#params.targets ?? []).length > 0 || this.#ctx.signal.aborted ||
+      state.phasesExecuted >= this.#params.cap ||
+      state.consecutiveExhaustions >= CIRCUIT_BREAKER_THRESHOLD ||
+      (maxCost !== null && (state.costUsd ?? 0) >= maxCost) || this.#sync === null
+    ) return null;
+    const step = scheduleStep(items, {
+      config: this.#ctx.config,
+      targets: [],
+      targetIndex: 0,
+      filter: this.#params.filter ?? [],
+      completed: state.itemsCompleted,
+      nothingDoneYet: state.itemsCompleted.length === 0 && state.itemsBlocked.size === 0,
+      running: new Map(),
+      claims: this.#sync.claims(),
+    });
+    if (step.kind !== "act") return null;
+    const action = step.actions.find((a) => a.kind !== "Promote") ?? step.actions[0];
+    if (action === undefined) return null;
+    if (action.kind !== "Promote") return { action };
+    const view = items.find((it) => it.id === action.itemId);
+    return view === undefined
+      ? null
+      : promotionWork(action.itemId, view.pipelineType, this.#ctx.config);
+  }
+
+  #spawn(
+    action: Exclude<SchedulerAction, { kind: "Promote" }>,
+    earlier?: EarlierAttempts,
+  ): void {
     const itemId = action.itemId;
     const task: FinishedTask = action.kind === "Triage"
       ? { kind: "triage", itemId, phase: TRIAGE_PHASE }
@@ -342,7 +494,9 @@ class RunLoop {
         ? { phase: TRIAGE_PHASE, phasePool: "pre", isDestructive: false }
         : { phase: action.phase, phasePool: action.phasePool, isDestructive: action.isDestructive },
     );
-    const work = action.kind === "Triage" ? this.#triageTask(itemId) : this.#phaseTask(action);
+    const work = action.kind === "Triage"
+      ? this.#triageTask(itemId, earlier)
+      : this.#phaseTask(action, earlier);
     const promise = work.then(
       (result) => ({ task, result }),
       (e) => ({ task, result: this.#taskError(e) }),
@@ -356,7 +510,7 @@ class RunLoop {
     return { kind: "Failed", reason: err.message, stats: null };
   }
 
-  async #triageTask(itemId: string): Promise<ExecutionResult> {
+  async #triageTask(itemId: string, earlier?: EarlierAttempts): Promise<ExecutionResult> {
     const entries = await this.#ctx.coordinator.views();
     const item = await this.#ctx.coordinator.item(itemId);
     return await executeTriage(
@@ -365,6 +519,7 @@ class RunLoop {
         item,
         backlog: backlogLines(entries, itemId),
         pipelines: Object.keys(this.#ctx.config.pipelines),
+        earlier,
       },
       this.#exec,
     );
@@ -372,6 +527,7 @@ class RunLoop {
 
   async #phaseTask(
     action: Extract<SchedulerAction, { kind: "RunPhase" }>,
+    earlier?: EarlierAttempts,
   ): Promise<ExecutionResult> {
     const raw = await this.#ctx.coordinator.item(action.itemId);
     if (raw === null) {
@@ -400,6 +556,7 @@ class RunLoop {
         item,
         phase,
         previousSummary: this.#state.previousSummaries.get(action.itemId) ?? null,
+        earlier,
       },
       this.#exec,
     );
@@ -422,23 +579,42 @@ class RunLoop {
       if (!promotion.ok) {
         const reason = promotion.reason;
         this.#log.warn(`${itemId}: ${reason}`);
-        await this.#ctx.coordinator.updateItem(itemId, [{ kind: "SetBlocked", reason }]);
+        if (
+          !(await this.#change(itemId, [{ kind: "SetBlocked", reason }], `[${itemId}] Blocked`))
+        ) {
+          return;
+        }
         this.#state.itemsBlocked.add(itemId);
         this.#observer.event({ type: "item_blocked", "item_id": itemId, reason });
         return;
       }
       const first = promotion.phase;
-      await this.#ctx.coordinator.updateItem(itemId, [
+      const promoted = await this.#change(itemId, [
         { kind: "TransitionStatus", to: "InProgress" },
         { kind: "SetPhase", phase: first },
         { kind: "SetPhasePool", pool: "main" },
-      ]);
+      ], phaseCommitMessage(itemId, first, `Promoted to in progress by ${this.#ctx.sync?.worker}`));
+      if (!promoted) return;
       this.#log.info(`${itemId} → in_progress (starting at ${first})`);
     } catch (e) {
       const err = toPgError(e);
       if (err.isFatal()) throw err;
       this.#log.warn(`Promotion of ${itemId} skipped: ${err.message}`);
     }
+  }
+
+  /**
+   * Applies a decision's updates: in the store, or (`--sync`) as a
+   * compare-and-swap on the remote with this commit message.
+   *
+   * @returns Whether it was applied (`--sync`: `false` when the item moved on or syncing failed).
+   */
+  async #change(itemId: string, updates: ItemUpdate[], message: string): Promise<boolean> {
+    if (this.#sync === null) {
+      await this.#ctx.coordinator.updateItem(itemId, updates);
+      return true;
+    }
+    return await this.#sync.promote(itemId, updates, message);
   }
 }
 
@@ -457,4 +633,37 @@ export function describeActions(actions: readonly SchedulerAction[]): string {
       ? `triage ${a.itemId}`
       : `${a.itemId} → ${a.phase}`
   ).join(", ");
+}
+
+/**
+ * The work of promoting a Ready item (`--sync`): its pipeline's first main
+ * phase, and the updates that promote it there; `null` when it cannot be
+ * promoted (unknown pipeline, no main phase).
+ *
+ * @param itemId The item.
+ * @param pipelineType Its pipeline type.
+ * @param config The pipelines.
+ * @returns The work, or `null`.
+ */
+function promotionWork(
+  itemId: string,
+  pipelineType: string | null,
+  config: PgConfig,
+): SyncWork | null {
+  if (!promotionOf(pipelineType, config).ok) return null;
+  const phase = resolvePipeline(config, pipelineType)!.pipeline.phases[0]!;
+  return {
+    action: {
+      kind: "RunPhase",
+      itemId,
+      phase: phase.name,
+      phasePool: "main",
+      isDestructive: phase.is_destructive,
+    },
+    promotion: [
+      { kind: "TransitionStatus", to: "InProgress" },
+      { kind: "SetPhase", phase: phase.name },
+      { kind: "SetPhasePool", pool: "main" },
+    ],
+  };
 }

@@ -13,7 +13,7 @@
 import type { PgConfig } from "../config/config.ts";
 import type { FilterCriterion } from "../scheduling/filter.ts";
 import type { PlannedAction, SkippedItem } from "../scheduling/schedule_plan.ts";
-import { promotionOf } from "../scheduling/scheduler.ts";
+import { type ClaimContext, promotionOf } from "../scheduling/scheduler.ts";
 import type { SchedulerItem } from "../scheduling/scheduler_item.ts";
 import type { HaltReason } from "./run_loop.ts";
 import { scheduleStep } from "./schedule_step.ts";
@@ -45,6 +45,8 @@ export interface PlanRunOptions {
   cap: number;
   /** Skip a blocked target instead of halting. */
   autoAdvance?: boolean;
+  /** Claims to respect (`pg run --sync`): items other workers hold are `claimed`. */
+  claims?: ClaimContext | undefined;
 }
 
 /**
@@ -83,6 +85,7 @@ export function planRun(items: readonly SchedulerItem[], options: PlanRunOptions
       completed: [],
       nothingDoneYet: blocked.size === 0,
       running: new Map(),
+      claims: options.claims,
       explain: true,
     });
     notes.push(...step.skippedTargets);

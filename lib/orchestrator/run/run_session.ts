@@ -10,7 +10,10 @@
  * checks, changes nothing, and plans instead of running. `run()` then reads the backlog,
  * checks targets, filters and the cap, logs the overview, runs preflight,
  * starts the coordinator and runs the loop; `triage()` starts the
- * coordinator and triages the New items.
+ * coordinator and triages the New items. With `--sync` (or `sync.remote`),
+ * `run()` first starts syncing with the remote (`sync_start.ts`: checks,
+ * merge driver set-up, first pull), the coordinator and the loop sync, and
+ * the halt commit is pushed.
  *
  * While the work runs, its state goes to `.phase-golem/run_state.json`
  * (a {@linkcode RunStateRecorder}: the running phases, the latest results and
@@ -66,6 +69,13 @@ import { triageNewItems } from "./triage_loop.ts";
 import { runWatching } from "./watch_loop.ts";
 import { RunStateRecorder, withRunState } from "./run_state.ts";
 import { denoWatchDir, type WatchDir } from "../../io/dir_watch.ts";
+import {
+  type StartedSync,
+  startSync,
+  syncRemoteOf,
+  type SyncRequest,
+  type SyncSessionOptions,
+} from "./sync_start.ts";
 
 /** Where a session's output goes: log lines, run events and the agents' output. */
 export interface RunSink extends Logger, RunObserver {}
@@ -128,6 +138,8 @@ export interface RunSessionOptions {
   watchPollMs?: number;
   /** Pauses between the attempts of a store operation (default 1 s, 1 s; pg.md §6.2). */
   storeRetryDelaysMs?: readonly number[];
+  /** Effects of `pg run --sync`: tries and pauses, the merge driver command, polling. */
+  sync?: SyncSessionOptions;
   /**
    * Look, change nothing (`pg run --dry-run`, a `run` session only): the
    * run lock is held while the session is open but no PID file is written,
@@ -161,6 +173,11 @@ export interface RunRequest {
    * store, commit the store's changes and go on, until stopped.
    */
   watch?: boolean;
+  /**
+   * Share the backlog with other workers through a git remote (`--sync
+   * REMOTE`, `--worker NAME`; the remote defaults to `sync.remote`).
+   */
+  sync?: SyncRequest;
 }
 
 /** How a `pg run` went, once its session is closed. */
@@ -203,7 +220,8 @@ export interface RunSession extends AsyncDisposable {
    * @param request Targets, filter, cap.
    * @returns The loop's summary.
    * @throws {RunStartError} `StoreUnreadable`, `InvalidTargets`, `InvalidCap`,
-   *   `InvalidCostLimit`, `PreflightFailed`.
+   *   `InvalidCostLimit`, `PreflightFailed`; with `sync`: `SyncSetup`,
+   *   `SyncFailed`, `SyncConflict`.
    * @throws {FilterError} For an unusable `--only` value.
    * @throws {TypeError} In a `triage` session, or when the session was used or closed.
    */
@@ -289,6 +307,7 @@ export async function runPipeline(
     commits,
     ...(st.costUsd === null ? {} : { "cost_usd": st.costUsd }),
     ...(summary.maxCostUsd === null ? {} : { "max_cost_usd": summary.maxCostUsd }),
+    ...(summary.syncError === undefined ? {} : { "sync_error": summary.syncError }),
   });
   return { summary, commits };
 }
@@ -364,6 +383,8 @@ class Session implements RunSession {
   #loaded: LoadedConfig | null = null;
   #runner: AgentRunner | null = null;
   #coordinator: Coordinator | null = null;
+  /** The remote this run syncs with (`--sync`), once started. */
+  #sync: StartedSync | null = null;
   #used = false;
   /** A dry run: look, change nothing. */
   readonly #dryRun: boolean;
@@ -456,7 +477,9 @@ class Session implements RunSession {
     const coordinator = await this.#startCoordinator(prepared.reader);
     const params = { ...prepared.scope, autoAdvance: request.autoAdvance === true };
     const context = this.#loopContext(coordinator);
-    const summary = request.watch === true
+    const summary = this.#sync !== null
+      ? await runScheduler(context, params)
+      : request.watch === true
       ? await runWatching(context, params, {
         git: this.#git,
         watchDir: this.#o.watchDir ?? denoWatchDir,
@@ -470,12 +493,23 @@ class Session implements RunSession {
 
   async plan(request: RunRequest): Promise<DryRunOutcome> {
     const { items, titles, scope } = await this.#prepare("plan", request);
+    const config = this.#loaded!.config;
+    const remote = syncRemoteOf(request.sync, config);
+    if (remote !== null) {
+      this.#sink.info(
+        `Dry run: ${remote} is not contacted; the plan uses this clone's state and claims`,
+      );
+    }
     const plan = planRun(items, {
-      config: this.#loaded!.config,
+      config,
       targets: scope.targets,
       filter: scope.filter,
       cap: scope.cap,
       autoAdvance: request.autoAdvance === true,
+      claims: remote === null ? undefined : {
+        worker: workerOf(request.sync, this.#o.pid),
+        now: formatTimestamp(this.#clock.now()),
+      },
     });
     return { plan, titles, cap: scope.cap, maxCostUsd: scope.maxCostUsd };
   }
@@ -489,6 +523,21 @@ class Session implements RunSession {
     const { config, path, base } = this.#begin(work);
     const store = this.#o.store;
     const sink = this.#sink;
+    const remote = work === "run" ? syncRemoteOf(request.sync, config) : null;
+    if (remote !== null) {
+      this.#sync = await startSync({
+        root: this.#o.root,
+        fs: this.#o.fs,
+        runner: this.#o.processRunner,
+        config,
+        remote,
+        worker: workerOf(request.sync, this.#o.pid),
+        watch: request.watch === true,
+        log: sink,
+        signal: this.#shutdown.signal,
+        options: this.#o.sync,
+      });
+    }
     const reader = new SnapshotReader();
     let entries: SnapshotEntry[];
     try {
@@ -563,8 +612,14 @@ class Session implements RunSession {
   }
 
   async triage(): Promise<number> {
-    this.#begin("triage");
+    const { config } = this.#begin("triage");
     this.#runState?.start();
+    if (config.sync?.remote !== undefined) {
+      this.#sink.warn(
+        `Warning: pg triage does not sync with ${config.sync.remote} (sync.remote): it triages ` +
+          "this clone's items without claims; `pg run` triages too, and syncs",
+      );
+    }
     const coordinator = await this.#startCoordinator(null);
     return await triageNewItems(this.#loopContext(coordinator));
   }
@@ -711,6 +766,7 @@ class Session implements RunSession {
       prefix: this.#loaded!.config.project.prefix,
       log: this.#sink,
       ...(reader === null ? {} : { reader }),
+      ...(this.#sync === null ? {} : { sync: this.#sync.remote }),
       ...(this.#o.storeRetryDelaysMs === undefined
         ? {}
         : { retryDelaysMs: this.#o.storeRetryDelaysMs }),
@@ -728,8 +784,14 @@ class Session implements RunSession {
   }
 
   #loopContext(coordinator: Coordinator): RunLoopContext {
-    const { config, base } = this.#loaded!;
+    const { base } = this.#loaded!;
+    let config = this.#loaded!.config;
+    if (this.#sync !== null && config.execution.max_concurrent > 1) {
+      // One agent at a time per worker: a conflict resets this clone to the remote.
+      config = { ...config, execution: { ...config.execution, max_concurrent: 1 } };
+    }
     return {
+      ...(this.#sync === null ? {} : { sync: this.#sync.loop }),
       coordinator,
       runner: this.#runner!,
       config,
@@ -800,4 +862,9 @@ function defaultRunnerFactory(
 ): Promise<AgentRunner> {
   const groups = new ProcessGroups({ records: extras.records, graceMs: extras.graceMs });
   return Promise.resolve(createAgentRunner(config.agent, { root, groups }));
+}
+
+/** The worker's name: `--worker`, else `pg-{pid}` (the CLI passes the host name and PID). */
+function workerOf(request: SyncRequest | undefined, pid: number): string {
+  return request?.worker ?? request?.defaultWorker ?? `pg-${pid}`;
 }

@@ -19,6 +19,11 @@
  * - `InvalidCostLimit`: a cost limit that is not a number > 0.
  * - `PreflightFailed`: preflight found errors (`problems` lists them, as
  *   displayed).
+ * - `SyncSetup`: `--sync` cannot start: no such remote, a bad worker name,
+ *   a detached HEAD.
+ * - `SyncFailed`: the remote stayed unreachable, or the merge driver failed.
+ * - `SyncConflict`: this clone's unpushed commits conflict with the
+ *   remote's (merge by hand).
  */
 export type RunStartErrorCode =
   | "GitPrecondition"
@@ -26,7 +31,10 @@ export type RunStartErrorCode =
   | "InvalidTargets"
   | "InvalidCap"
   | "InvalidCostLimit"
-  | "PreflightFailed";
+  | "PreflightFailed"
+  | "SyncSetup"
+  | "SyncFailed"
+  | "SyncConflict";
 
 /** Options for {@linkcode RunStartError}. */
 export interface RunStartErrorOptions {

@@ -17,6 +17,7 @@ import {
 } from "../scheduling/schedule_plan.ts";
 import {
   advanceToNextActiveTarget,
+  type ClaimContext,
   type RunningTask,
   type SchedulerAction,
   selectActions,
@@ -41,6 +42,8 @@ export interface StepInput {
   nothingDoneYet: boolean;
   /** Tasks in flight. */
   running: ReadonlyMap<string, RunningTask>;
+  /** Claims to respect (`pg run --sync`); absent: claims are ignored. */
+  claims?: ClaimContext | undefined;
   /** Also explain the decision (a {@linkcode SchedulePlan}). */
   explain?: boolean;
 }
@@ -85,7 +88,9 @@ export type ScheduleStep =
  */
 export function scheduleStep(items: readonly SchedulerItem[], input: StepInput): ScheduleStep {
   const { config, targets, filter, running } = input;
-  const state = { items, running };
+  const state = input.claims === undefined
+    ? { items, running }
+    : { items, running, claims: input.claims };
   if (targets.length > 0) {
     const adv = advanceToNextActiveTarget(items, {
       targets,

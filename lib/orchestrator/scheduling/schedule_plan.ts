@@ -15,6 +15,7 @@ import { DEFAULT_PIPELINE } from "../../adapter/pg_item.ts";
 import { type PgConfig, resolvePipeline } from "../config/config.ts";
 import { formatFilters, matchesFilters } from "./filter.ts";
 import {
+  claimHeldElsewhere,
   decideActions,
   type FillStop,
   phaseIndex,
@@ -23,13 +24,21 @@ import {
   type SelectActionsOptions,
   selectTargetedActions,
 } from "./scheduler.ts";
-import type { SchedulerItem } from "./scheduler_item.ts";
+import type { ItemClaim, SchedulerItem } from "./scheduler_item.ts";
+
+/** `claimed by w2 until 2026-01-01T00:35:00Z`. */
+function claimDetail(claim: ItemClaim): string {
+  return claim.expiresAt === null
+    ? `claimed by ${claim.by} (no expiry)`
+    : `claimed by ${claim.by} until ${claim.expiresAt}`;
+}
 
 /**
  * Why an item gets no action now:
  *
  * - `done`, `blocked`: its status.
  * - `running`: a task for it is in flight.
+ * - `claimed`: another worker holds its claim (`pg run --sync`).
  * - `dependency`: an item it depends on is not Done.
  * - `wip`: Ready, but `max_wip` items are InProgress.
  * - `filtered`: it does not match `--only`.
@@ -44,6 +53,7 @@ export type SkipCode =
   | "done"
   | "blocked"
   | "running"
+  | "claimed"
   | "dependency"
   | "wip"
   | "filtered"
@@ -238,6 +248,11 @@ export function planActions(
       skip("filtered", `does not match --only ${formatFilters(filter)}`);
       continue;
     }
+    const claim = claimHeldElsewhere(item, state.claims);
+    if (claim !== null) {
+      skip("claimed", claimDetail(claim));
+      continue;
+    }
     if (stop?.kind === "destructive_running") {
       skip("destructive", destructiveDetail(stop, item.id));
       continue;
@@ -322,6 +337,8 @@ export function planTargetedActions(
         "not_target",
         k > targets.indexOf(target) ? `${pos(item.id)}: waits for ${target}` : "not a --target",
       );
+    } else if (claimHeldElsewhere(item, state.claims) !== null) {
+      skip("claimed", claimDetail(claimHeldElsewhere(item, state.claims)!));
     } else if (unmetOf(item, byId) !== null) skip("dependency", unmetOf(item, byId)!);
     else if (destructive !== null) {
       skip(

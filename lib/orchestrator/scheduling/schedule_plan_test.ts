@@ -136,3 +136,26 @@ Deno.test("planTargetedActions() explains the target and the other items", () =>
     "O not_target: not a --target",
   ]);
 });
+
+Deno.test("planActions() and planTargetedActions() name the worker that holds a claim, and until when", () => {
+  const claims = { worker: "w1", now: "2026-01-01T01:00:00Z" };
+  const items = [
+    {
+      ...it("A", "InProgress", { phase: "prd", pool: "main" }),
+      claim: { by: "w2", expiresAt: "2026-01-01T01:30:00Z" },
+    },
+    { ...it("N", "New"), claim: { by: "alice", expiresAt: null } },
+    it("M", "New", { created: 5 }),
+  ];
+  const p = planActions({ items, running: running(), claims }, testConfig(1, 1));
+  assert.deepEqual(p.actions.map((a) => a.action.itemId), ["M"]);
+  assert.deepEqual(skips(p), [
+    "A claimed: claimed by w2 until 2026-01-01T01:30:00Z",
+    "N claimed: claimed by alice (no expiry)",
+  ]);
+  const t = planTargetedActions({ items, running: running(), claims }, testConfig(), {
+    target: "A",
+  });
+  assert.deepEqual(t.actions, []);
+  assert.deepEqual(skips(t)[0], "A claimed: claimed by w2 until 2026-01-01T01:30:00Z");
+});

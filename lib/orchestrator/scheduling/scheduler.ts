@@ -11,10 +11,11 @@ import type { PhasePool } from "../../adapter/assessments.ts";
 import { levelRank } from "../../adapter/assessments.ts";
 import type { PgStatus } from "../../adapter/pg_status.ts";
 import { DEFAULT_PIPELINE } from "../../adapter/pg_item.ts";
+import { compareTimestamps } from "../../store/graph.ts";
 import { timestampSortKey } from "../../store/timestamp.ts";
 import { type PgConfig, type PhaseConfig, resolvePipeline } from "../config/config.ts";
 import { type FilterCriterion, matchesFilters } from "./filter.ts";
-import type { SchedulerItem } from "./scheduler_item.ts";
+import type { ItemClaim, SchedulerItem } from "./scheduler_item.ts";
 
 /** A task the run loop has in flight (triage is recorded as non-destructive, pool `pre`). */
 export interface RunningTask {
@@ -38,12 +39,60 @@ export type SchedulerAction =
   }
   | { kind: "Triage"; itemId: string };
 
+/**
+ * Whose claims count (`pg run --sync`): items another worker holds are left
+ * to it while its claim lasts.
+ */
+export interface ClaimContext {
+  /** This worker's name: its own claims never hold it back. */
+  worker: string;
+  /** Now, as a canonical timestamp: a lease that expired at or before it no longer holds. */
+  now: string;
+}
+
 /** The scheduler's input: a snapshot of the items and the tasks in flight. */
 export interface SchedulerState {
   /** Every active item (the full snapshot, also in filter mode). */
   items: readonly SchedulerItem[];
   /** Tasks in flight, by item ID. */
   running: ReadonlyMap<string, RunningTask>;
+  /**
+   * Claims to respect (`pg run --sync`): an item another worker holds gets
+   * no action, takes no slot, and still counts for WIP and dependencies.
+   * Absent: claims are ignored, as a run without `--sync` does.
+   */
+  claims?: ClaimContext | undefined;
+}
+
+/**
+ * The claim that keeps this worker off an item: another worker's claim
+ * whose lease has not expired at `now` (a claim without a lease always
+ * holds).
+ *
+ * @param item The item.
+ * @param claims Whose claims count; `undefined` ignores claims.
+ * @returns The claim, or `null` when the item is free for this worker.
+ *
+ * @example
+ * ```ts
+ * import { claimHeldElsewhere } from "./scheduler.ts";
+ * import assert from "node:assert/strict";
+ * const claim = { by: "w2", expiresAt: "2026-01-01T00:30:00Z" };
+ * assert.deepEqual(claimHeldElsewhere({ claim }, { worker: "w1", now: "2026-01-01T00:10:00Z" }), claim);
+ * assert.equal(claimHeldElsewhere({ claim }, { worker: "w1", now: "2026-01-01T00:30:00Z" }), null);
+ * assert.equal(claimHeldElsewhere({ claim }, { worker: "w2", now: "2026-01-01T00:10:00Z" }), null);
+ * assert.equal(claimHeldElsewhere({ claim }, undefined), null);
+ * ```
+ */
+export function claimHeldElsewhere(
+  item: Pick<SchedulerItem, "claim">,
+  claims: ClaimContext | undefined,
+): ItemClaim | null {
+  const claim = item.claim;
+  if (claims === undefined || claim === undefined || claim === null) return null;
+  if (claim.by === claims.worker) return null;
+  if (claim.expiresAt !== null && compareTimestamps(claim.expiresAt, claims.now) <= 0) return null;
+  return claim;
 }
 
 /** Options for {@linkcode selectActions}. */
@@ -192,6 +241,9 @@ export interface ActionDecision {
  *    destructive candidate, so it runs alone or waits for running tasks to
  *    drain.
  *
+ * With `state.claims` (`pg run --sync`), items another worker holds are
+ * passed over in steps 3 and 4, as items in flight are, but take no slot.
+ *
  * @param state Items and running tasks.
  * @param config Limits and pipelines.
  * @param options Filter criteria.
@@ -243,6 +295,7 @@ export function decideActions(
     if (item.status === "InProgress") wip++;
     if (running.has(item.id)) continue;
     if (filtering && !matchesFilters(item, filter)) continue;
+    if (claimHeldElsewhere(item, state.claims) !== null) continue;
     switch (item.status) {
       case "Ready":
         ready.push(entry(item, levelRank(item.impact)));
@@ -301,7 +354,8 @@ export function decideActions(
 /**
  * Chooses the actions for one target item (pg.md §7.2): nothing when the
  * target is not in the snapshot, has unmet dependencies, is Done or Blocked
- * and not running, or a destructive task runs; otherwise New → Triage, Ready
+ * and not running, held by another worker (`state.claims`), or a destructive
+ * task runs; otherwise New → Triage, Ready
  * → Promote (whatever `max_wip` says), Scoping and InProgress → its phase,
  * unless it is already running. `max_concurrent` is not consulted.
  *
@@ -321,6 +375,7 @@ export function selectTargetedActions(
   if (index.hasUnmet(item)) return [];
   const isRunning = state.running.has(item.id);
   if ((item.status === "Done" || item.status === "Blocked") && !isRunning) return [];
+  if (!isRunning && claimHeldElsewhere(item, state.claims) !== null) return [];
   for (const task of state.running.values()) if (task.isDestructive) return [];
   switch (item.status) {
     case "New":

@@ -9,6 +9,15 @@
 import type { DimensionLevel, PhasePool, SizeLevel } from "../../adapter/assessments.ts";
 import type { PgItem } from "../../adapter/pg_item.ts";
 import type { PgStatus } from "../../adapter/pg_status.ts";
+import { claimLease } from "../../store/claims.ts";
+
+/** Who holds an item's claim (`claimed_by`), and until when. */
+export interface ItemClaim {
+  /** The worker or agent that claimed it. */
+  by: string;
+  /** When the lease expires (canonical timestamp), or `null` when the claim has none. */
+  expiresAt: string | null;
+}
 
 /** What scheduling needs to know about an item. */
 export interface SchedulerItem {
@@ -36,6 +45,8 @@ export interface SchedulerItem {
   dependencies: readonly string[];
   /** Canonical creation timestamp. */
   createdAt: string;
+  /** The item's claim; absent when it has none (`pg run --sync` skips items others hold). */
+  claim?: ItemClaim | null | undefined;
 }
 
 /**
@@ -45,7 +56,8 @@ export interface SchedulerItem {
  * @returns Its view.
  */
 export function schedulerItemOf(pg: PgItem): SchedulerItem {
-  return {
+  const raw = pg.item;
+  const view: SchedulerItem = {
     id: pg.id,
     status: pg.status(),
     phase: pg.phase(),
@@ -59,4 +71,8 @@ export function schedulerItemOf(pg: PgItem): SchedulerItem {
     dependencies: pg.dependencies,
     createdAt: pg.createdAt,
   };
+  if (raw.claimed_by !== null) {
+    view.claim = { by: raw.claimed_by, expiresAt: claimLease(raw)?.expiresAt ?? null };
+  }
+  return view;
 }

@@ -43,3 +43,20 @@ Deno.test("a bare `tg add` item is New and gets triaged (snapshot → selectActi
     { kind: "Triage", itemId: "tg-abcde" },
   ]);
 });
+
+Deno.test("schedulerItemOf() reads the claim and its lease, only when the item is claimed", () => {
+  const item = newItem("WRK-001", "T", "2026-01-01T00:00:00Z");
+  assert.equal("claim" in schedulerItemOf(new PgItem(item)), false);
+  item.claimed_by = "w1";
+  item.claimed_at = "2026-01-01T00:00:00Z";
+  assert.deepEqual(schedulerItemOf(new PgItem(item)).claim, { by: "w1", expiresAt: null });
+  item.extensions["x-tg-claim-lease"] = {
+    agent: "w1",
+    "claimed_at": "2026-01-01T00:00:00Z",
+    "expires_at": "2026-01-01T00:35:00Z",
+  };
+  assert.deepEqual(schedulerItemOf(new PgItem(item)).claim, {
+    by: "w1",
+    expiresAt: "2026-01-01T00:35:00Z",
+  });
+});

@@ -401,3 +401,46 @@ Deno.test("advanceToNextActiveTarget() skips absent, done, completed and blocked
     { index: 1, skipped: [] },
   );
 });
+
+// ---------------------------------------------------------------------------
+// Claims (pg run --sync)
+
+Deno.test("selectActions() with claims passes over items another worker holds, without using a slot", () => {
+  const claims = { worker: "w1", now: "2026-01-01T01:00:00Z" };
+  const held = (by: string, expiresAt: string | null) => ({ claim: { by, expiresAt } });
+  const items = [
+    {
+      ...it("A", "InProgress", { phase: "review", pool: "main" }),
+      ...held("w2", "2026-01-01T01:30:00Z"),
+    },
+    {
+      ...it("B", "InProgress", { phase: "prd", pool: "main" }),
+      ...held("w1", "2026-01-01T01:30:00Z"),
+    },
+    {
+      ...it("C", "InProgress", { phase: "prd", pool: "main", created: 1 }),
+      ...held("w3", "2026-01-01T01:00:00Z"),
+    },
+    { ...it("R", "Ready"), ...held("alice", null) },
+    { ...it("N", "New"), ...held("w2", "2026-01-01T02:00:00Z") },
+  ];
+  const config = testConfig(9, 2);
+  assert.deepEqual(
+    short(selectActions({ items, running: running(), claims }, config)),
+    ["run B prd", "run C prd"],
+    "own claims and expired ones are free; live claims of others hold, also without a lease",
+  );
+  assert.deepEqual(
+    short(selectActions({ items, running: running() }, config)),
+    ["promote R", "run A review", "run B prd"],
+    "without claims nothing changes",
+  );
+  assert.deepEqual(
+    selectTargetedActions({ items, running: running(), claims }, config, { target: "A" }),
+    [],
+  );
+  assert.deepEqual(
+    short(selectTargetedActions({ items, running: running(), claims }, config, { target: "C" })),
+    ["run C prd"],
+  );
+});
