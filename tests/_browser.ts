@@ -120,14 +120,15 @@ export interface ServeProcess {
  * @param dir The project directory.
  * @param args More arguments (`--read-only`).
  * @param env More environment.
+ * @param tg The `tg` to run (default: `cli/tg.ts` from this checkout).
  * @returns The running server, once it printed its URL.
  */
 export async function startServe(
   dir: string,
   args: string[] = [],
   env: Record<string, string> = {},
-): Promise<ServeProcess> {
-  const child = new Deno.Command(Deno.execPath(), {
+  tg: { cmd: string; args: string[] } = {
+    cmd: Deno.execPath(),
     args: [
       "run",
       "--quiet",
@@ -137,11 +138,11 @@ export async function startServe(
       "--allow-run=git",
       "--allow-net=127.0.0.1",
       TG_ENTRY,
-      "serve",
-      "--port",
-      "0",
-      ...args,
     ],
+  },
+): Promise<ServeProcess> {
+  const child = new Deno.Command(tg.cmd, {
+    args: [...tg.args, "serve", "--port", "0", ...args],
     cwd: dir,
     env: { NO_COLOR: "1", TG_AUTHOR: "board", TZ: "UTC", ...env },
     stdin: "null",

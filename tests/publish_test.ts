@@ -14,6 +14,7 @@
 
 import assert from "node:assert/strict";
 import { WIRE_OPENING, wireExchange } from "./_mcp.ts";
+import { startServe } from "./_browser.ts";
 import { dirname, extname, join } from "node:path";
 import { type Output, REPO_ROOT, run, tempRepo } from "./_helpers.ts";
 import {
@@ -229,6 +230,29 @@ async function exercise(
     assert.deepEqual(result(3).structuredContent.items.map((it: { title: string }) => it.title), [
       "Ship it",
     ]);
+  });
+  await t.step("tg serve (its page is embedded in the package)", async () => {
+    const i = invoke("tg", []);
+    const server = await startServe(dir, [], i.env, { cmd: i.cmd, args: i.args });
+    try {
+      const page = await fetch(`${server.origin}/`);
+      assert.equal(page.status, 200);
+      const html = await page.text();
+      const scripts = [...html.matchAll(/<script[^>]* src="([^"]+)"/g)].map((m) => m[1]!);
+      assert.ok(scripts.length > 0, html);
+      for (const src of scripts) {
+        const script = await fetch(new URL(src, server.origin));
+        assert.equal(script.status, 200, src);
+        assert.ok((await script.text()).length > 10_000, `${src} is the bundle`);
+      }
+      const board = await fetch(`${server.origin}/api/board`, {
+        headers: { "x-golem-token": server.token },
+      });
+      assert.equal(board.status, 200);
+      assert.match(await board.text(), /"Ship it"/);
+    } finally {
+      assert.equal(await server.stop(), 0, server.stderr());
+    }
   });
   await t.step("pg --version, --help", async () => {
     assert.equal(await ok("pg", "--version"), `pg ${version}\n`);
