@@ -9,6 +9,7 @@
  */
 
 import { DenoFileSystem, type FileSystem } from "../io/fs.ts";
+import { readFileReusing } from "../io/read_reusing.ts";
 
 const ENCODER = new TextEncoder();
 
@@ -65,34 +66,10 @@ export class ScratchFile {
    */
   async read(path: string): Promise<Uint8Array | null> {
     if (!this.#direct) return await this.#fs.readFile(path);
-    let file: Deno.FsFile;
-    try {
-      file = await Deno.open(path, { read: true });
-    } catch (e) {
-      if (e instanceof Deno.errors.NotFound) return null;
-      throw e;
-    }
-    try {
-      const size = (await file.stat()).size;
-      if (this.#readBuf.length < size + 1) {
-        this.#readBuf = new Uint8Array(Math.ceil((size + 1) * 1.25));
-      }
-      let n = 0;
-      for (;;) {
-        if (n === this.#readBuf.length) {
-          // The file grew while it was read: make room, keep what was read.
-          const bigger = new Uint8Array(this.#readBuf.length * 2);
-          bigger.set(this.#readBuf);
-          this.#readBuf = bigger;
-        }
-        const r = await file.read(this.#readBuf.subarray(n));
-        if (r === null) break;
-        n += r;
-      }
-      return this.#readBuf.subarray(0, n);
-    } finally {
-      file.close();
-    }
+    const read = await readFileReusing(path, this.#readBuf);
+    if (read === null) return null;
+    this.#readBuf = read.buffer;
+    return read.bytes;
   }
 
   /**

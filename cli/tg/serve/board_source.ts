@@ -13,6 +13,7 @@
 
 import { type Clock, SystemClock } from "../../../lib/io/clock.ts";
 import { DenoFileSystem, type FileSystem } from "../../../lib/io/fs.ts";
+import { readFileReusing } from "../../../lib/io/read_reusing.ts";
 import {
   parseRunState,
   RUN_STATE_FILE,
@@ -24,7 +25,11 @@ import { resolveId } from "../../../lib/store/id.ts";
 import type { TaskStore } from "../../../lib/store/store.ts";
 import { formatTimestamp } from "../../../lib/store/timestamp.ts";
 import type { ReadyCandidate } from "../../../lib/store/graph.ts";
-import { type ArchiveIndex, forEachActiveLine, parseActiveLine } from "../../../lib/store/jsonl.ts";
+import {
+  type ArchiveIndex,
+  forEachActiveLine,
+  parseActiveLine,
+} from "../../../lib/store/item_files.ts";
 import { LineCache } from "./_line_cache.ts";
 import {
   type BoardPatch,
@@ -157,7 +162,7 @@ export class BoardSource {
   #runSource: RunState | null = null;
   readonly #seen = new Set<string>();
   /** The two read buffers of `tasks.jsonl`, and which one the next read does not use. */
-  readonly #buffers: Uint8Array[] = [new Uint8Array(0), new Uint8Array(0)];
+  readonly #buffers: Uint8Array<ArrayBuffer>[] = [new Uint8Array(0), new Uint8Array(0)];
   #spare = 0;
   #runAlive = true;
   #pgProject = false;
@@ -403,36 +408,12 @@ export class BoardSource {
   async #readTasks(): Promise<Uint8Array | null> {
     const path = this.#store.tasksPath;
     if (!(this.#fs instanceof DenoFileSystem)) return await this.#fs.readFile(path);
-    let file: Deno.FsFile;
-    try {
-      file = await Deno.open(path, { read: true });
-    } catch (e) {
-      if (e instanceof Deno.errors.NotFound) return null;
-      throw e;
-    }
-    try {
-      const size = (await file.stat()).size;
-      this.#spare = 1 - this.#spare;
-      let buf = this.#buffers[this.#spare]!;
-      if (buf.length < size + 1) {
-        buf = new Uint8Array(Math.ceil((size + 1) * 1.25));
-        this.#buffers[this.#spare] = buf;
-      }
-      let n = 0;
-      while (true) {
-        if (n === buf.length) {
-          const bigger = new Uint8Array(buf.length * 2);
-          bigger.set(buf);
-          buf = this.#buffers[this.#spare] = bigger;
-        }
-        const r = await file.read(buf.subarray(n));
-        if (r === null) break;
-        n += r;
-      }
-      return buf.subarray(0, n);
-    } finally {
-      file.close();
-    }
+    const next = 1 - this.#spare;
+    const read = await readFileReusing(path, this.#buffers[next]!);
+    if (read === null) return null;
+    this.#buffers[next] = read.buffer;
+    this.#spare = next;
+    return read.bytes;
   }
 
   /** A line of `tasks.jsonl` as a card and a ready-queue row (`null` for a blank line). */

@@ -31,7 +31,7 @@
 import type { FileSystem } from "../../io/fs.ts";
 import type { Logger } from "../../io/logger.ts";
 import { parseItemLine } from "../../store/item.ts";
-import { parseActiveFile } from "../../store/jsonl.ts";
+import { parseActiveFile } from "../../store/item_files.ts";
 import type { GitRemote, PushOutcome } from "./git_remote.ts";
 
 /** How hard to try, and how to wait. */
