@@ -13,7 +13,7 @@ import { TaskStore } from "../store/store.ts";
 import { GitRepo } from "../orchestrator/repo/git.ts";
 import { GitRemote } from "../orchestrator/repo/git_remote.ts";
 import { ensureMergeDriver, shellQuote } from "../orchestrator/repo/merge_driver_setup.ts";
-import { testClock, type TestRepo, testRepo } from "./test_repo.ts";
+import { gitIn, testClock, type TestRepo, testRepo } from "./test_repo.ts";
 
 /** The entry point of this checkout's `tg`. */
 export const TG_ENTRY: string = new URL("../../cli/tg.ts", import.meta.url).pathname;
@@ -47,19 +47,6 @@ export interface Fleet {
   bare(...args: string[]): Promise<string>;
   /** Deletes everything. */
   cleanup(): Promise<void>;
-}
-
-async function gitIn(dir: string, args: string[]): Promise<string> {
-  const out = await new Deno.Command("git", {
-    args,
-    cwd: dir,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  if (out.code !== 0) throw new Error(`git ${args.join(" ")} failed: ${dec.decode(out.stderr)}`);
-  return dec.decode(out.stdout);
 }
 
 /**

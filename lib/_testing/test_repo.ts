@@ -38,7 +38,15 @@ export interface TestRepo {
   cleanup(): Promise<void>;
 }
 
-async function gitIn(dir: string, args: string[]): Promise<string> {
+/**
+ * Runs git in `dir` and returns its stdout.
+ *
+ * @param dir The working directory.
+ * @param args git's arguments.
+ * @returns What git printed on stdout.
+ * @throws {Error} When git fails, with its stderr.
+ */
+export async function gitIn(dir: string, args: string[]): Promise<string> {
   const out = await new Deno.Command("git", {
     args,
     cwd: dir,
