@@ -34,6 +34,7 @@ import {
 import { WEB_ASSETS } from "./_web_assets.ts";
 import type { BoardPatch } from "./board_data.ts";
 import { BoardSource, type BoardSourceOptions } from "./board_source.ts";
+import { CARD_NULLABLE as CARD_FIELDS_NULLABLE, PG_CARD_NULLABLE } from "./card_nulls.ts";
 
 /** Largest request body accepted, in bytes. */
 const MAX_BODY = 64 * 1024;
@@ -318,24 +319,7 @@ export class BoardServer {
 }
 
 /** The card fields (camelCase, so no run-state field is among them) that are often `null`. */
-const CARD_NULLABLE = new Set([
-  "parent",
-  "claimedBy",
-  "claimedAt",
-  "claimExpiresAt",
-  "blockedReason",
-  "blockedFrom",
-  "pg",
-  "phase",
-  "pool",
-  "pipeline",
-  "size",
-  "complexity",
-  "risk",
-  "impact",
-  "blockedType",
-  "costUsd",
-]);
+const CARD_NULLABLE = new Set<string>([...CARD_FIELDS_NULLABLE, ...PG_CARD_NULLABLE]);
 
 /**
  * Leaves out the card fields that are `null` (a card is mostly empty

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { CARD_NULLABLE, PG_CARD_NULLABLE } from "../card_nulls.ts";
 import type {
   BoardPatch,
   BoardSnapshot,
@@ -63,34 +64,13 @@ export interface BoardState {
 
 const TOKEN_KEY = "tg-serve-token";
 
-const CARD_NULLABLE = [
-  "parent",
-  "claimedBy",
-  "claimedAt",
-  "claimExpiresAt",
-  "blockedReason",
-  "blockedFrom",
-  "pg",
-] as const;
-const PG_NULLABLE = [
-  "phase",
-  "pool",
-  "pipeline",
-  "size",
-  "complexity",
-  "risk",
-  "impact",
-  "blockedType",
-  "costUsd",
-] as const;
-
 /** Puts back the `null` fields the server leaves out of cards. */
 export function normalizeCard(c: Card): Card {
   const o = c as unknown as Record<string, unknown>;
   for (const k of CARD_NULLABLE) if (o[k] === undefined) o[k] = null;
   if (c.pg !== null) {
     const pg = c.pg as unknown as Record<string, unknown>;
-    for (const k of PG_NULLABLE) if (pg[k] === undefined) pg[k] = null;
+    for (const k of PG_CARD_NULLABLE) if (pg[k] === undefined) pg[k] = null;
   }
   return c;
 }
