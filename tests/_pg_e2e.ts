@@ -8,7 +8,7 @@
  * @module
  */
 
-import { applyUpdate } from "../lib/adapter/item_update.ts";
+import { advanceTo } from "../lib/_testing/pg_item_fixtures.ts";
 import { newPgItem, PgItem } from "../lib/adapter/pg_item.ts";
 import type { PgStatus } from "../lib/adapter/pg_status.ts";
 import { FixedClock } from "../lib/io/clock.ts";
@@ -130,22 +130,24 @@ export function e2eItem(
   }
   const item = newPgItem(id, title, { now, dependencies: o.deps ?? [] });
   const pg = new PgItem(item, { clock: CLOCK });
-  const path: Record<PgStatus, PgStatus[]> = {
-    New: [],
-    Scoping: ["Scoping"],
-    Ready: ["Scoping", "Ready"],
-    InProgress: ["Scoping", "Ready", "InProgress"],
-    Done: ["Scoping", "Ready", "InProgress", "Done"],
-    Blocked: ["Blocked"],
-  };
-  for (const to of path[status]) applyUpdate(pg, { kind: "TransitionStatus", to });
+  advanceTo(pg, status);
   if (o.phase !== undefined) pg.setPhase(o.phase);
   if (o.pool !== undefined) pg.setPhasePool(o.pool);
   if (o.impact !== undefined) pg.setImpact(o.impact);
   return item;
 }
 
-async function exec(
+/**
+ * Runs a program with stdin closed and collects its output.
+ *
+ * @param cmd The program.
+ * @param args Its arguments.
+ * @param cwd Its working directory.
+ * @param env Its environment (added to this process's).
+ * @param stderrToNull Drop stderr (for programs that write much there).
+ * @returns Exit code, stdout and stderr.
+ */
+export async function exec(
   cmd: string,
   args: string[],
   cwd: string,

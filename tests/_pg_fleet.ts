@@ -8,7 +8,7 @@
  */
 
 import type { Item } from "../lib/store/item.ts";
-import { type E2eProject, e2eProject } from "./_pg_e2e.ts";
+import { type E2eProject, e2eProject, exec } from "./_pg_e2e.ts";
 import type { Output } from "./_helpers.ts";
 import { PG_ENTRY } from "./_pg.ts";
 
@@ -38,24 +38,6 @@ export interface Fleet {
   inspect(): Promise<string>;
   /** Deletes everything. */
   cleanup(): Promise<void>;
-}
-
-async function exec(
-  cmd: string,
-  args: string[],
-  cwd: string,
-  env: Record<string, string>,
-): Promise<Output> {
-  const out = await new Deno.Command(cmd, {
-    args,
-    cwd,
-    env,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
 
 async function gitOk(cwd: string, env: Record<string, string>, ...args: string[]) {

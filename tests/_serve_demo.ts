@@ -7,7 +7,7 @@
  * @module
  */
 
-import { applyUpdate } from "../lib/adapter/item_update.ts";
+import { advanceTo } from "../lib/_testing/pg_item_fixtures.ts";
 import { newPgItem, PgItem } from "../lib/adapter/pg_item.ts";
 import type { PgStatus } from "../lib/adapter/pg_status.ts";
 import type { PhaseRun } from "../lib/adapter/phase_history.ts";
@@ -42,15 +42,7 @@ function pgItem(id: string, title: string, status: PgStatus, o: PgOptions, now: 
   const created = ts(o.createdHoursAgo ?? 72, now);
   const item = newPgItem(id, title, { now: created, dependencies: o.deps ?? [] });
   const pg = new PgItem(item, { clock: CLOCK });
-  const path: Record<PgStatus, PgStatus[]> = {
-    New: [],
-    Scoping: ["Scoping"],
-    Ready: ["Scoping", "Ready"],
-    InProgress: ["Scoping", "Ready", "InProgress"],
-    Done: ["Scoping", "Ready", "InProgress", "Done"],
-    Blocked: ["Blocked"],
-  };
-  for (const to of path[status]) applyUpdate(pg, { kind: "TransitionStatus", to });
+  advanceTo(pg, status);
   if (o.phase !== undefined) pg.setPhase(o.phase);
   if (o.pool !== undefined) pg.setPhasePool(o.pool);
   if (o.size !== undefined) pg.setSize(o.size);

@@ -10,6 +10,8 @@ import { type Item, newItem } from "../store/item.ts";
 import type { JsonObject, JsonValue } from "../store/json.ts";
 import type { Status } from "../store/status.ts";
 import { PgItem } from "../adapter/pg_item.ts";
+import { applyUpdate } from "../adapter/item_update.ts";
+import type { PgStatus } from "../adapter/pg_status.ts";
 
 /** 2026-01-01T00:00:00Z */
 export const T0 = "2026-01-01T00:00:00Z";
@@ -35,4 +37,24 @@ export function view(item: Item): { pg: PgItem; warnings: string[] } {
     clock: new FixedClock({ secs: 1767312000, nanos: 0 }),
   });
   return { pg, warnings };
+}
+
+/** The transitions that take a new pg item to each status, in order. */
+const PATH_TO: Record<PgStatus, PgStatus[]> = {
+  New: [],
+  Scoping: ["Scoping"],
+  Ready: ["Scoping", "Ready"],
+  InProgress: ["Scoping", "Ready", "InProgress"],
+  Done: ["Scoping", "Ready", "InProgress", "Done"],
+  Blocked: ["Blocked"],
+};
+
+/**
+ * Takes a new pg item to `status` through the transitions pg makes.
+ *
+ * @param pg A pg item in status New.
+ * @param status Where it should end.
+ */
+export function advanceTo(pg: PgItem, status: PgStatus): void {
+  for (const to of PATH_TO[status]) applyUpdate(pg, { kind: "TransitionStatus", to });
 }
