@@ -30,9 +30,13 @@
 
 import type { FileSystem } from "../../io/fs.ts";
 import type { Logger } from "../../io/logger.ts";
+import { dirname } from "../../io/path.ts";
+import { MERGE_DRIVER_NAME } from "../../store/gitattributes.ts";
 import { parseItemLine } from "../../store/item.ts";
 import { parseActiveFile } from "../../store/jsonl.ts";
+import { MERGE_NOTES_QUEUES, mergeStoreFileQuietly, storeFileKind } from "../../store/merge.ts";
 import type { GitRemote, PushOutcome } from "./git_remote.ts";
+import { APPEND_DRIVER_NAME } from "./merge_driver_setup.ts";
 
 /** How hard to try, and how to wait. */
 export interface SyncPolicy {
@@ -194,6 +198,14 @@ export interface RemoteSyncOptions {
   isAppendOnly: (path: string) => boolean;
   /** The store's items file, relative to the root (where claims are read). */
   tasksPath: string;
+  /**
+   * The merges this process makes itself instead of starting a driver
+   * process for each file, when the driver's command is the one pg defines
+   * (default: none): `store`, the `tg merge-driver` of the store files
+   * (started still when it would write notes or fail); `appendOnly`, the
+   * `pg-append` driver.
+   */
+  inProcessMerge?: { store: boolean; appendOnly: boolean };
 }
 
 /** A step of {@linkcode RemoteSync.transact}: the decision, and whether it made a commit. */
@@ -220,6 +232,10 @@ export interface PullOutcome {
 export class RemoteSync {
   readonly #o: RemoteSyncOptions;
   readonly #policy: SyncPolicy;
+  /** The `git -c` settings that keep the drivers merged in this process from starting. */
+  readonly #standIns: Record<string, string> | null;
+  /** The git directory (where the merge driver queues notes), once asked. */
+  #gitDir: string | null = null;
 
   /**
    * Binds the protocol to a clone, a remote branch and a worker.
@@ -229,6 +245,14 @@ export class RemoteSync {
   constructor(options: RemoteSyncOptions) {
     this.#o = options;
     this.#policy = { ...DEFAULT_SYNC_POLICY, ...options.policy };
+    // A driver that is `false` leaves its file conflicted at once, with the
+    // three versions staged: this process merges them.
+    const standIns: Record<string, string> = {};
+    if (options.inProcessMerge?.store) standIns[`merge.${MERGE_DRIVER_NAME}.driver`] = "false";
+    if (options.inProcessMerge?.appendOnly) {
+      standIns[`merge.${APPEND_DRIVER_NAME}.driver`] = "false";
+    }
+    this.#standIns = Object.keys(standIns).length > 0 ? standIns : null;
   }
 
   /** `origin/main`. */
@@ -333,10 +357,12 @@ export class RemoteSync {
     | { kind: "refused"; detail: string }
   > {
     const git = this.#o.git;
-    const r = await git.merge(
-      tip,
-      `[phase-golem] Merge ${this.label} (worker ${this.#o.worker})`,
-    );
+    const message = `[phase-golem] Merge ${this.label} (worker ${this.#o.worker})`;
+    if (this.#standIns !== null) {
+      const here = await this.#mergeHere(tip, message, this.#standIns);
+      if (here !== null) return here;
+    }
+    const r = await git.merge(tip, message);
     if (r.kind === "up_to_date" || r.kind === "refused") return r;
     if (r.kind === "merged") return { kind: "merged" };
     const left: string[] = [];
@@ -375,10 +401,89 @@ export class RemoteSync {
     const ours = await git.show(`:2:${path}`);
     const theirs = await git.show(`:3:${path}`);
     if (ours === null || theirs === null) return false;
-    if (!ours.startsWith(base) || !theirs.startsWith(base)) return false;
-    const text = theirs + ours.slice(base.length);
+    const text = appended(base, ours, theirs);
+    if (text === null) return false;
     await this.#o.fs.writeFile(`${this.#o.root}/${path}`, new TextEncoder().encode(text));
     return true;
+  }
+
+  /**
+   * Merges a commit with the drivers pg stands in for kept from starting
+   * (`standIns`), and merges their files in this process. A conflict it
+   * cannot resolve as the driver would (another file, an item changed on
+   * both sides, notes waiting) aborts the merge, for the drivers to make.
+   *
+   * @returns The merge, git's refusal, or `null` when the drivers must merge (nothing changed).
+   */
+  async #mergeHere(
+    tip: string,
+    message: string,
+    standIns: Record<string, string>,
+  ): Promise<{ kind: "up_to_date" | "merged" } | { kind: "refused"; detail: string } | null> {
+    const git = this.#o.git;
+    const r = await git.merge(tip, message, standIns);
+    if (r.kind === "up_to_date" || r.kind === "refused") return r;
+    if (r.kind === "merged") return { kind: "merged" };
+    const files = await this.#mergedHere(r.paths);
+    if (files === null) {
+      await git.abortMerge();
+      return null;
+    }
+    const enc = new TextEncoder();
+    for (const [path, bytes] of files) {
+      await this.#o.fs.writeFile(
+        `${this.#o.root}/${path}`,
+        typeof bytes === "string" ? enc.encode(bytes) : bytes,
+      );
+    }
+    await git.add(r.paths);
+    await git.concludeMerge();
+    return { kind: "merged" };
+  }
+
+  /**
+   * The merged contents of conflicted files whose driver pg stands in for,
+   * read from the merge's stages in one git process.
+   *
+   * @returns Each path's merged contents, or `null` when a file needs its driver (or a person).
+   */
+  async #mergedHere(paths: readonly string[]): Promise<Map<string, Uint8Array | string> | null> {
+    const store = this.#o.inProcessMerge?.store === true;
+    const appendOnly = this.#o.inProcessMerge?.appendOnly === true;
+    const isStore = (p: string) => store && this.#o.storePaths.has(p);
+    if (paths.some((p) => !isStore(p) && !(appendOnly && this.#o.isAppendOnly(p)))) return null;
+    if (
+      paths.some((p) => isStore(p) && storeFileKind(p) === "events") && await this.#notesQueued()
+    ) {
+      return null;
+    }
+    const stages = await this.#o.git.readFiles(
+      paths.flatMap((p) => [`:1:${p}`, `:2:${p}`, `:3:${p}`]),
+    );
+    if (stages === null) return null;
+    const dec = new TextDecoder();
+    const merged = new Map<string, Uint8Array | string>();
+    for (const [i, path] of paths.entries()) {
+      const base = stages[3 * i] ?? new Uint8Array();
+      const ours = stages[3 * i + 1];
+      const theirs = stages[3 * i + 2];
+      if (ours == null || theirs == null) return null;
+      const result = isStore(path)
+        ? mergeStoreFileQuietly(path, base, ours, theirs)
+        : appended(dec.decode(base), dec.decode(ours), dec.decode(theirs));
+      if (result === null) return null;
+      merged.set(path, result);
+    }
+    return merged;
+  }
+
+  /** Whether `tg merge-driver` queued notes for an events file's next merge (it must make it). */
+  async #notesQueued(): Promise<boolean> {
+    this.#gitDir ??= dirname(await this.#o.git.gitPath(MERGE_NOTES_QUEUES.events));
+    for (const name of Object.values(MERGE_NOTES_QUEUES)) {
+      if (await this.#o.fs.stat(`${this.#gitDir}/${name}`) !== null) return true;
+    }
+    return false;
   }
 
   /**
@@ -562,6 +667,16 @@ export class RemoteSync {
       return null;
     }
   }
+}
+
+/**
+ * The merge of a file both sides only appended to: the other side's text,
+ * then what this side appended after the common base (`null` when a side
+ * changed more than its end).
+ */
+function appended(base: string, ours: string, theirs: string): string | null {
+  if (!ours.startsWith(base) || !theirs.startsWith(base)) return null;
+  return theirs + ours.slice(base.length);
 }
 
 /** Milliseconds from `start` to `end` (default: now), for debug lines. */
