@@ -234,6 +234,8 @@ export class RemoteSync {
   readonly #policy: SyncPolicy;
   /** The `git -c` settings that keep the drivers merged in this process from starting. */
   readonly #standIns: Record<string, string> | null;
+  /** The last push lost a race, and the remote moved again before each push since. */
+  #racing = false;
   /** The git directory (where the merge driver queues notes), once asked. */
   #gitDir: string | null = null;
 
@@ -513,6 +515,7 @@ export class RemoteSync {
     }
     const head = await this.#o.git.revParse("HEAD");
     if (tip === head) return { tip, merged, pushed: false, refused: null };
+    this.#racing = false; // the remote was merged just now
     await this.publish();
     return { tip: await this.lastKnownTip(), merged, pushed: true, refused: null };
   }
@@ -594,6 +597,9 @@ export class RemoteSync {
     then?: () => Promise<boolean>,
   ): Promise<boolean> {
     const git = this.#o.git;
+    // Other workers pushed since this one's last push: they likely did again.
+    // Merging first spares a push (and a decision) bound to be rejected.
+    if (this.#racing) this.#racing = await this.#catchUp(guard);
     for (let race = 0; race < this.#policy.maxRaces; race++) {
       const base = then === undefined ? null : await git.revParse("HEAD");
       const decided = then === undefined ? false : await then();
@@ -609,47 +615,64 @@ export class RemoteSync {
         this.#o.log.debug(`Pushed to ${this.label} (${ms(t0)})`);
         return decided;
       }
+      this.#racing = true;
       if (decided) await git.resetKeep(base!);
       this.#o.log.debug(`Push to ${this.label} rejected (${pushed.detail}; ${ms(t0)}); merging`);
-      const t1 = performance.now();
-      const tip = await this.fetch();
-      const t2 = performance.now();
-      if (tip === null) continue; // the branch was deleted: push creates it again
-      if (guard !== null) {
-        const holder = await this.#holderAt(tip, guard.itemId);
-        if (holder !== null && holder !== this.#o.worker) {
-          await git.resetKeep(tip);
-          throw new SyncError(
-            "ClaimLost",
-            `${guard.itemId} was taken over by ${holder} on ${this.label}; this worker's work ` +
-              "on it was dropped",
-            { holder },
-          );
-        }
-      }
-      const t3 = performance.now();
-      const m = await this.merge(tip);
-      this.#o.log.debug(
-        `Fetched ${this.label} in ${ms(t1, t2)}, checked the claim in ${ms(t2, t3)}, ` +
-          `merged in ${ms(t3)}`,
-      );
-      if (m.kind === "conflict") {
-        await git.resetKeep(tip);
-        throw new SyncError(
-          "SyncConflict",
-          `Merging ${this.label} conflicts in ${m.paths.join(", ")}`,
-          { paths: m.paths },
-        );
-      }
-      if (m.kind === "refused") {
-        throw new SyncError("SyncFailed", `Cannot merge ${this.label}: ${m.detail}`);
-      }
+      await this.#catchUp(guard);
       if (race > 0) await this.#raceLost();
     }
     throw new SyncError(
       "SyncFailed",
       `Cannot push to ${this.label}: it kept moving (${this.#policy.maxRaces} tries)`,
     );
+  }
+
+  /**
+   * Fetches the remote branch and merges it into HEAD, before a push. With
+   * `guard`, the merge only happens while the remote still shows this
+   * worker's claim on the item (or none).
+   *
+   * @param guard The item this worker's unpushed work was done under a claim of.
+   * @returns Whether the remote had commits that HEAD had not.
+   * @throws {SyncError} `SyncFailed`; `SyncConflict` and `ClaimLost` (HEAD
+   *   reset to the remote's commit: this worker's unpushed commits dropped).
+   */
+  async #catchUp(guard: { itemId: string } | null): Promise<boolean> {
+    const git = this.#o.git;
+    const t1 = performance.now();
+    const tip = await this.fetch();
+    const t2 = performance.now();
+    if (tip === null) return false; // the branch was deleted: the push creates it again
+    if (guard !== null) {
+      const holder = await this.#holderAt(tip, guard.itemId);
+      if (holder !== null && holder !== this.#o.worker) {
+        await git.resetKeep(tip);
+        throw new SyncError(
+          "ClaimLost",
+          `${guard.itemId} was taken over by ${holder} on ${this.label}; this worker's work ` +
+            "on it was dropped",
+          { holder },
+        );
+      }
+    }
+    const t3 = performance.now();
+    const m = await this.merge(tip);
+    this.#o.log.debug(
+      `Fetched ${this.label} in ${ms(t1, t2)}, checked the claim in ${ms(t2, t3)}, ` +
+        `merged in ${ms(t3)}`,
+    );
+    if (m.kind === "conflict") {
+      await git.resetKeep(tip);
+      throw new SyncError(
+        "SyncConflict",
+        `Merging ${this.label} conflicts in ${m.paths.join(", ")}`,
+        { paths: m.paths },
+      );
+    }
+    if (m.kind === "refused") {
+      throw new SyncError("SyncFailed", `Cannot merge ${this.label}: ${m.detail}`);
+    }
+    return m.kind === "merged";
   }
 
   /** Who holds the item's claim in a commit's store (`null`: nobody, or unreadable). */

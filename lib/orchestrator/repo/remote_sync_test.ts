@@ -190,6 +190,43 @@ Deno.test("RemoteSync.publish() starts the store's driver for an item both sides
   }
 });
 
+Deno.test("RemoteSync.publish() merges before pushing after a lost race, and pushes first once the remote stays", async () => {
+  const fleet = await fleetRepos(2);
+  try {
+    const [a, b] = fleet.clones as [FleetClone, FleetClone];
+    const sb = syncOf(b, "w2");
+    const pushes = async (text: string) => {
+      await Deno.writeTextFile(`${a.dir}/${text}.txt`, text);
+      await commitAll(a, text);
+      await a.sh("pull", "-q", "--no-rebase", "--no-edit", "origin", "main");
+      await a.sh("push", "-q", "origin", "main");
+      await Deno.writeTextFile(`${b.dir}/b-${text}.txt`, text);
+      await commitAll(b, `b ${text}`);
+    };
+    await pushes("one");
+    await sb.sync.publish();
+    assert.ok(sb.log.lines.some((l) => /rejected/.test(l)), "the first push lost the race");
+    let seen = sb.log.lines.length;
+    const since = () => sb.log.lines.slice(seen).join("\n");
+    await pushes("two");
+    await sb.sync.publish();
+    assert.doesNotMatch(since(), /rejected/, "merged first, then pushed");
+    assert.match(since(), /Fetched/);
+    assert.equal(await head(b), await remoteTip(b));
+    seen = sb.log.lines.length;
+    for (const text of ["three", "four"]) {
+      await Deno.writeTextFile(`${b.dir}/b-${text}.txt`, text);
+      await commitAll(b, `b ${text}`);
+      await sb.sync.publish();
+    }
+    const later = since();
+    assert.equal(later.match(/Fetched/g)?.length, 1, "once the remote stays, pushing comes first");
+    assert.equal(await head(b), await remoteTip(b));
+  } finally {
+    await fleet.cleanup();
+  }
+});
+
 Deno.test("RemoteSync.publish() aborts a conflicting merge and resets to the remote, keeping its commits", async () => {
   const fleet = await fleetRepos(2);
   try {
