@@ -236,6 +236,8 @@ export class RemoteSync {
   readonly #standIns: Record<string, string> | null;
   /** The last push lost a race, and the remote moved again before each push since. */
   #racing = false;
+  /** A fetch started ahead of the next publish ({@linkcode prefetch}). */
+  #prefetched: Promise<string | null> | null = null;
   /** The git directory (where the merge driver queues notes), once asked. */
   #gitDir: string | null = null;
 
@@ -329,6 +331,26 @@ export class RemoteSync {
       () => this.#o.git.fetch(this.#o.remote, this.#o.branch),
     );
     return r.tip;
+  }
+
+  /**
+   * Starts fetching the remote branch for the next {@linkcode publish},
+   * when it will merge the remote before pushing (the remote kept moving):
+   * the fetch runs while the caller commits its work. Does nothing
+   * otherwise.
+   */
+  prefetch(): void {
+    if (!this.#racing || this.#prefetched !== null) return;
+    const fetching = this.fetch();
+    fetching.catch(() => {}); // reported when the publish takes it
+    this.#prefetched = fetching;
+  }
+
+  /** The tip a prefetch found, or a fetch now. */
+  #fetchForPublish(): Promise<string | null> {
+    const fetching = this.#prefetched ?? this.fetch();
+    this.#prefetched = null;
+    return fetching;
   }
 
   #push(): Promise<Exclude<PushOutcome, { kind: "failed" }>> {
@@ -599,7 +621,9 @@ export class RemoteSync {
     const git = this.#o.git;
     // Other workers pushed since this one's last push: they likely did again.
     // Merging first spares a push (and a decision) bound to be rejected.
-    if (this.#racing) this.#racing = await this.#catchUp(guard);
+    if (this.#racing) this.#racing = await this.#catchUp(guard, this.#fetchForPublish());
+    else await this.#prefetched?.catch(() => null);
+    this.#prefetched = null;
     for (let race = 0; race < this.#policy.maxRaces; race++) {
       const base = then === undefined ? null : await git.revParse("HEAD");
       const decided = then === undefined ? false : await then();
@@ -618,7 +642,7 @@ export class RemoteSync {
       this.#racing = true;
       if (decided) await git.resetKeep(base!);
       this.#o.log.debug(`Push to ${this.label} rejected (${pushed.detail}; ${ms(t0)}); merging`);
-      await this.#catchUp(guard);
+      await this.#catchUp(guard, this.fetch());
       if (race > 0) await this.#raceLost();
     }
     throw new SyncError(
@@ -633,14 +657,18 @@ export class RemoteSync {
    * worker's claim on the item (or none).
    *
    * @param guard The item this worker's unpushed work was done under a claim of.
+   * @param fetching The fetch of the remote branch (started by the caller).
    * @returns Whether the remote had commits that HEAD had not.
    * @throws {SyncError} `SyncFailed`; `SyncConflict` and `ClaimLost` (HEAD
    *   reset to the remote's commit: this worker's unpushed commits dropped).
    */
-  async #catchUp(guard: { itemId: string } | null): Promise<boolean> {
+  async #catchUp(
+    guard: { itemId: string } | null,
+    fetching: Promise<string | null>,
+  ): Promise<boolean> {
     const git = this.#o.git;
     const t1 = performance.now();
-    const tip = await this.fetch();
+    const tip = await fetching;
     const t2 = performance.now();
     if (tip === null) return false; // the branch was deleted: the push creates it again
     if (guard !== null) {

@@ -213,6 +213,14 @@ Deno.test("RemoteSync.publish() merges before pushing after a lost race, and pus
     assert.doesNotMatch(since(), /rejected/, "merged first, then pushed");
     assert.match(since(), /Fetched/);
     assert.equal(await head(b), await remoteTip(b));
+    // A fetch started ahead (while the work is committed) is the one merged.
+    await pushes("prefetched");
+    seen = sb.log.lines.length;
+    sb.sync.prefetch();
+    await sb.sync.publish();
+    assert.doesNotMatch(since(), /rejected/);
+    assert.equal(since().match(/Fetched/g)?.length, 1);
+    assert.equal(await head(b), await remoteTip(b));
     seen = sb.log.lines.length;
     for (const text of ["three", "four"]) {
       await Deno.writeTextFile(`${b.dir}/b-${text}.txt`, text);

@@ -390,6 +390,7 @@ export class SyncRun {
     next?: (items: readonly SchedulerItem[]) => SyncWork | null,
   ): Promise<void> {
     const c = this.#c.coordinator;
+    c.prefetch();
     await c.releaseClaim(task.itemId);
     const saved = save(state);
     const held: RunEvent[] = [];
