@@ -166,8 +166,10 @@ export class SyncRun {
   #kept: { itemId: string; phase: string; expiresAt: string } | null = null;
   #refusedShown = false;
   #waitingShown: string | null = null;
-  /** Waits for other workers' claims since this worker last had work. */
+  /** Waits for the same claims of other workers, since this worker last had work. */
   #heldWaits = 0;
+  /** The claims of the last wait for claims. */
+  #heldKey = "";
 
   /**
    * Binds the sync steps to a loop.
@@ -576,9 +578,10 @@ export class SyncRun {
    * Nothing to do now: waits when other workers' claims hold back work this
    * worker could do, or always with `--watch`, then lets the loop look
    * again. Waits until the earliest lease among the claims expires, or the
-   * poll interval, whichever comes first. The first waits for claims are
-   * shorter (an eighth of the interval, a quarter, a half): a claim that
-   * holds work back often ends with its worker's next push.
+   * poll interval, whichever comes first. The first waits for the same
+   * claims are shorter (an eighth of the interval, a quarter, a half): a
+   * claim that holds work back often ends with its worker's next push, and
+   * when one ends, others often follow.
    *
    * @param items The snapshot.
    * @param heldBack Whether there would be work if nobody held claims.
@@ -608,6 +611,9 @@ export class SyncRun {
     );
     let waitMs = this.#o.pollMs;
     if (heldBack && held.length > 0) {
+      const key = held.map((it) => `${it.id} ${it.claim!.by} ${it.claim!.expiresAt}`).join("\n");
+      if (key !== this.#heldKey) this.#heldWaits = 0;
+      this.#heldKey = key;
       waitMs /= 2 ** Math.max(0, 3 - this.#heldWaits);
       this.#heldWaits++;
     }

@@ -54,6 +54,12 @@ Deno.test("SyncRun.idle() looks again soon after it starts waiting for claims, t
   const items = [held("WRK-001", "w2", "2026-01-01T01:00:00Z")];
   for (let i = 0; i < 5; i++) assert.equal(await run.idle(items, true), true);
   assert.deepEqual(sleeps, [125, 250, 500, 1000, 1000]);
+  // One of the claims ends: the waits start short again.
+  const more = [...items, held("WRK-002", "w3", "2026-01-01T01:00:00Z")];
+  await run.idle(more, true);
+  await run.idle(more, true);
+  await run.idle(items, true);
+  assert.deepEqual(sleeps.slice(5), [125, 250, 125]);
 });
 
 Deno.test("SyncRun.idle() waits no longer than the earliest lease", async () => {
