@@ -35,6 +35,7 @@ import {
 } from "../../lib/store/events.ts";
 import {
   conflictNoteText,
+  MERGE_NOTES_QUEUES,
   mergeArchiveFiles,
   mergeEventFiles,
   mergeTaskFiles,
@@ -46,10 +47,7 @@ import type { TgContext } from "./_context.ts";
 
 /** Author of the notes the driver writes. */
 export const MERGE_DRIVER_AUTHOR = "tg merge-driver";
-const PENDING: Record<"events" | "events-archive", string> = {
-  events: "tg-merge-notes.jsonl",
-  "events-archive": "tg-merge-notes.archive.jsonl",
-};
+const PENDING = MERGE_NOTES_QUEUES;
 const ENCODER = new TextEncoder();
 const DECODER = new TextDecoder();
 

@@ -331,3 +331,99 @@ function changedFields(from: Item, to: Item): JsonObject {
   }
   return diff;
 }
+
+/**
+ * The files in the git directory where `tg merge-driver` queues the notes
+ * it writes while merging `tasks.jsonl`, for the next merge of the events
+ * file they belong to.
+ */
+export const MERGE_NOTES_QUEUES: Readonly<Record<"events" | "events-archive", string>> = {
+  events: "tg-merge-notes.jsonl",
+  "events-archive": "tg-merge-notes.archive.jsonl",
+};
+
+/** The merge a store file takes, by its name: by item ID, or by line. */
+export type StoreFileKind = "tasks" | "archive" | "events";
+
+/**
+ * The merge a store file takes, from its name (the last part of `path`).
+ *
+ * @param path The file's path (relative or absolute).
+ * @returns `tasks` (`tasks.jsonl`), `archive` (`archive.jsonl`,
+ *   `archive-pruned.jsonl`), `events` (`events.jsonl`,
+ *   `events.archive.jsonl`), or `null` for any other name.
+ *
+ * @example
+ * ```ts
+ * import { storeFileKind } from "./merge.ts";
+ * import assert from "node:assert/strict";
+ * assert.equal(storeFileKind(".task-golem/tasks.jsonl"), "tasks");
+ * assert.equal(storeFileKind(".task-golem/events.archive.jsonl"), "events");
+ * assert.equal(storeFileKind("notes.md"), null);
+ * ```
+ */
+export function storeFileKind(path: string): StoreFileKind | null {
+  const name = path.slice(path.lastIndexOf("/") + 1);
+  if (name === "tasks.jsonl") return "tasks";
+  if (name === "archive.jsonl" || name === "archive-pruned.jsonl") return "archive";
+  if (name === "events.jsonl" || name === "events.archive.jsonl") return "events";
+  return null;
+}
+
+/**
+ * The merge `tg merge-driver` makes of a store file when it has nothing
+ * to record: no item changed on both sides (or removed on one and changed
+ * on the other), every version readable, no notes waiting for the events
+ * file. A caller that merges in its own process (`pg run --sync`) uses it
+ * and starts the driver only when it returns `null`.
+ *
+ * @param path The file's path (its name picks the merge, as `%P` does for the driver).
+ * @param base The common ancestor's version (empty when there is none).
+ * @param ours The current branch's version.
+ * @param theirs The other branch's version.
+ * @returns The merged file, or `null` when only the driver can merge it
+ *   (it would write notes about conflicts, or fail).
+ *
+ * @example
+ * ```ts
+ * import { newItem } from "@golem/golem";
+ * import { encodeItemsFile } from "./jsonl.ts";
+ * import { mergeStoreFileQuietly } from "./merge.ts";
+ * import assert from "node:assert/strict";
+ * const a = newItem("tg-a", "A", "2026-01-01T00:00:00Z");
+ * const b = newItem("tg-b", "B", "2026-01-01T00:00:00Z");
+ * const merged = mergeStoreFileQuietly(
+ *   ".task-golem/tasks.jsonl", encodeItemsFile([]), encodeItemsFile([a]), encodeItemsFile([b]),
+ * );
+ * assert.deepEqual(merged, encodeItemsFile([a, b]));
+ * const later = { ...a, title: "A2", updated_at: "2026-01-02T00:00:00Z" };
+ * const both = mergeStoreFileQuietly(
+ *   ".task-golem/tasks.jsonl", encodeItemsFile([a]), encodeItemsFile([later]), encodeItemsFile([]),
+ * );
+ * assert.equal(both, null, "removed on one side, changed on the other: a note to write");
+ * ```
+ */
+export function mergeStoreFileQuietly(
+  path: string,
+  base: Uint8Array,
+  ours: Uint8Array,
+  theirs: Uint8Array,
+): Uint8Array | null {
+  try {
+    switch (storeFileKind(path)) {
+      case "tasks": {
+        // Each side's archive only decides conflicts, which return null here.
+        const r = mergeTaskFiles(base, ours, theirs);
+        return r.conflicts.length === 0 ? r.bytes : null;
+      }
+      case "archive":
+        return mergeArchiveFiles(base, ours, theirs);
+      case "events":
+        return mergeEventFiles(base, ours, theirs);
+      default:
+        return null;
+    }
+  } catch {
+    return null;
+  }
+}

@@ -927,6 +927,16 @@ export class Coordinator {
   }
 
   /**
+   * Starts fetching the remote for the {@linkcode publish} that ends the
+   * phase, while the phase's work is committed, when that publish will
+   * merge the remote first (other workers keep pushing). Outside the
+   * queue: the fetch touches only the remote-tracking branch.
+   */
+  prefetch(): void {
+    this.#remote().prefetch();
+  }
+
+  /**
    * Ends a phase on the remote: commits what is not committed yet (the
    * phase's files and the item's state) — with the phase's message when it
    * completed, else with `message` — then pushes, merging the remote when it

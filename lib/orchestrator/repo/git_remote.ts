@@ -87,7 +87,7 @@ export class GitRemote {
     this.#networkTimeoutMs = options.networkTimeoutMs ?? 120_000;
   }
 
-  async #exec(args: string[], network = false): Promise<RunResult> {
+  async #exec(args: string[], network = false, stdin?: Uint8Array): Promise<RunResult> {
     try {
       // No `git maintenance run --auto` after each fetch, merge and commit: a
       // syncing worker makes many, and the user's own git commands still do it.
@@ -95,6 +95,7 @@ export class GitRemote {
         cwd: this.#root,
         env: NO_PROMPT,
         ...(network ? { timeoutMs: this.#networkTimeoutMs } : {}),
+        ...(stdin === undefined ? {} : { stdin }),
       });
     } catch (e) {
       throw new PgError("Git", `Failed to run git ${args[0]}: ${(e as Error).message}`, {
@@ -185,11 +186,25 @@ export class GitRemote {
    *
    * @param rev The commit.
    * @param message The merge commit's message.
+   * @param config Settings for this merge only (`git -c KEY=VALUE`), e.g. a merge driver's command.
    * @returns What happened.
    * @throws {PgError} `Git` when git fails in another way.
    */
-  async merge(rev: string, message: string): Promise<MergeOutcome> {
-    const r = await this.#exec(["merge", "--no-edit", "--no-stat", "-m", message, rev]);
+  async merge(
+    rev: string,
+    message: string,
+    config: Readonly<Record<string, string>> = {},
+  ): Promise<MergeOutcome> {
+    const settings = Object.entries(config).flatMap(([k, v]) => ["-c", `${k}=${v}`]);
+    const r = await this.#exec([
+      ...settings,
+      "merge",
+      "--no-edit",
+      "--no-stat",
+      "-m",
+      message,
+      rev,
+    ]);
     if (r.code === 0) {
       if (/^Already up to date/m.test(r.stdout)) return { kind: "up_to_date" };
       return { kind: "merged", fastForward: /^Fast-forward/m.test(r.stdout) };
@@ -296,6 +311,44 @@ export class GitRemote {
   async show(spec: string): Promise<string | null> {
     const r = await this.#exec(["show", spec]);
     return r.code === 0 ? r.stdout : null;
+  }
+
+  /**
+   * The contents of several files in one git process (`git cat-file
+   * --batch`): each spec is `REV:PATH` or a merge stage `:N:PATH`.
+   *
+   * @param specs The files.
+   * @returns Each file's bytes in order (`null`: no such file there), or
+   *   `null` when git's answer cannot be read back (a file that is not UTF-8).
+   */
+  async readFiles(specs: readonly string[]): Promise<(Uint8Array | null)[] | null> {
+    if (specs.some((s) => s.includes("\n"))) return null;
+    if (specs.length === 0) return [];
+    const input = new TextEncoder().encode(specs.map((s) => s + "\n").join(""));
+    const r = await this.#exec(["cat-file", "--batch"], false, input);
+    if (r.code !== 0) throw new PgError("Git", `git cat-file failed: ${detailOf(r)}`);
+    // The runner decodes the output as UTF-8: text files come back byte for
+    // byte, and anything else no longer adds up to the sizes git gave.
+    const out = new TextEncoder().encode(r.stdout);
+    const files: (Uint8Array | null)[] = [];
+    let at = 0;
+    for (const _ of specs) {
+      const eol = out.indexOf(10, at);
+      if (eol < 0) return null;
+      const header = new TextDecoder().decode(out.subarray(at, eol));
+      at = eol + 1;
+      const m = /^[0-9a-f]+ blob (\d+)$/.exec(header);
+      if (m === null) {
+        if (!header.endsWith(" missing")) return null;
+        files.push(null);
+        continue;
+      }
+      const end = at + Number(m[1]);
+      if (end >= out.length || out[end] !== 10) return null;
+      files.push(out.slice(at, end));
+      at = end + 1;
+    }
+    return at === out.length ? files : null;
   }
 
   /**

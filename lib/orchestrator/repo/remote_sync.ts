@@ -30,9 +30,13 @@
 
 import type { FileSystem } from "../../io/fs.ts";
 import type { Logger } from "../../io/logger.ts";
+import { dirname } from "../../io/path.ts";
+import { MERGE_DRIVER_NAME } from "../../store/gitattributes.ts";
 import { parseItemLine } from "../../store/item.ts";
 import { parseActiveFile } from "../../store/item_files.ts";
+import { MERGE_NOTES_QUEUES, mergeStoreFileQuietly, storeFileKind } from "../../store/merge.ts";
 import type { GitRemote, PushOutcome } from "./git_remote.ts";
+import { APPEND_DRIVER_NAME } from "./merge_driver_setup.ts";
 
 /** How hard to try, and how to wait. */
 export interface SyncPolicy {
@@ -194,6 +198,14 @@ export interface RemoteSyncOptions {
   isAppendOnly: (path: string) => boolean;
   /** The store's items file, relative to the root (where claims are read). */
   tasksPath: string;
+  /**
+   * The merges this process makes itself instead of starting a driver
+   * process for each file, when the driver's command is the one pg defines
+   * (default: none): `store`, the `tg merge-driver` of the store files
+   * (started still when it would write notes or fail); `appendOnly`, the
+   * `pg-append` driver.
+   */
+  inProcessMerge?: { store: boolean; appendOnly: boolean };
 }
 
 /** A step of {@linkcode RemoteSync.transact}: the decision, and whether it made a commit. */
@@ -220,6 +232,14 @@ export interface PullOutcome {
 export class RemoteSync {
   readonly #o: RemoteSyncOptions;
   readonly #policy: SyncPolicy;
+  /** The `git -c` settings that keep the drivers merged in this process from starting. */
+  readonly #standIns: Record<string, string> | null;
+  /** The last push lost a race, and the remote moved again before each push since. */
+  #racing = false;
+  /** A fetch started ahead of the next publish ({@linkcode prefetch}). */
+  #prefetched: Promise<string | null> | null = null;
+  /** The git directory (where the merge driver queues notes), once asked. */
+  #gitDir: string | null = null;
 
   /**
    * Binds the protocol to a clone, a remote branch and a worker.
@@ -229,6 +249,14 @@ export class RemoteSync {
   constructor(options: RemoteSyncOptions) {
     this.#o = options;
     this.#policy = { ...DEFAULT_SYNC_POLICY, ...options.policy };
+    // A driver that is `false` leaves its file conflicted at once, with the
+    // three versions staged: this process merges them.
+    const standIns: Record<string, string> = {};
+    if (options.inProcessMerge?.store) standIns[`merge.${MERGE_DRIVER_NAME}.driver`] = "false";
+    if (options.inProcessMerge?.appendOnly) {
+      standIns[`merge.${APPEND_DRIVER_NAME}.driver`] = "false";
+    }
+    this.#standIns = Object.keys(standIns).length > 0 ? standIns : null;
   }
 
   /** `origin/main`. */
@@ -305,6 +333,26 @@ export class RemoteSync {
     return r.tip;
   }
 
+  /**
+   * Starts fetching the remote branch for the next {@linkcode publish},
+   * when it will merge the remote before pushing (the remote kept moving):
+   * the fetch runs while the caller commits its work. Does nothing
+   * otherwise.
+   */
+  prefetch(): void {
+    if (!this.#racing || this.#prefetched !== null) return;
+    const fetching = this.fetch();
+    fetching.catch(() => {}); // reported when the publish takes it
+    this.#prefetched = fetching;
+  }
+
+  /** The tip a prefetch found, or a fetch now. */
+  #fetchForPublish(): Promise<string | null> {
+    const fetching = this.#prefetched ?? this.fetch();
+    this.#prefetched = null;
+    return fetching;
+  }
+
   #push(): Promise<Exclude<PushOutcome, { kind: "failed" }>> {
     return this.#retry("push to", () => this.#o.git.push(this.#o.remote, this.#o.branch));
   }
@@ -333,10 +381,12 @@ export class RemoteSync {
     | { kind: "refused"; detail: string }
   > {
     const git = this.#o.git;
-    const r = await git.merge(
-      tip,
-      `[phase-golem] Merge ${this.label} (worker ${this.#o.worker})`,
-    );
+    const message = `[phase-golem] Merge ${this.label} (worker ${this.#o.worker})`;
+    if (this.#standIns !== null) {
+      const here = await this.#mergeHere(tip, message, this.#standIns);
+      if (here !== null) return here;
+    }
+    const r = await git.merge(tip, message);
     if (r.kind === "up_to_date" || r.kind === "refused") return r;
     if (r.kind === "merged") return { kind: "merged" };
     const left: string[] = [];
@@ -375,10 +425,89 @@ export class RemoteSync {
     const ours = await git.show(`:2:${path}`);
     const theirs = await git.show(`:3:${path}`);
     if (ours === null || theirs === null) return false;
-    if (!ours.startsWith(base) || !theirs.startsWith(base)) return false;
-    const text = theirs + ours.slice(base.length);
+    const text = appended(base, ours, theirs);
+    if (text === null) return false;
     await this.#o.fs.writeFile(`${this.#o.root}/${path}`, new TextEncoder().encode(text));
     return true;
+  }
+
+  /**
+   * Merges a commit with the drivers pg stands in for kept from starting
+   * (`standIns`), and merges their files in this process. A conflict it
+   * cannot resolve as the driver would (another file, an item changed on
+   * both sides, notes waiting) aborts the merge, for the drivers to make.
+   *
+   * @returns The merge, git's refusal, or `null` when the drivers must merge (nothing changed).
+   */
+  async #mergeHere(
+    tip: string,
+    message: string,
+    standIns: Record<string, string>,
+  ): Promise<{ kind: "up_to_date" | "merged" } | { kind: "refused"; detail: string } | null> {
+    const git = this.#o.git;
+    const r = await git.merge(tip, message, standIns);
+    if (r.kind === "up_to_date" || r.kind === "refused") return r;
+    if (r.kind === "merged") return { kind: "merged" };
+    const files = await this.#mergedHere(r.paths);
+    if (files === null) {
+      await git.abortMerge();
+      return null;
+    }
+    const enc = new TextEncoder();
+    for (const [path, bytes] of files) {
+      await this.#o.fs.writeFile(
+        `${this.#o.root}/${path}`,
+        typeof bytes === "string" ? enc.encode(bytes) : bytes,
+      );
+    }
+    await git.add(r.paths);
+    await git.concludeMerge();
+    return { kind: "merged" };
+  }
+
+  /**
+   * The merged contents of conflicted files whose driver pg stands in for,
+   * read from the merge's stages in one git process.
+   *
+   * @returns Each path's merged contents, or `null` when a file needs its driver (or a person).
+   */
+  async #mergedHere(paths: readonly string[]): Promise<Map<string, Uint8Array | string> | null> {
+    const store = this.#o.inProcessMerge?.store === true;
+    const appendOnly = this.#o.inProcessMerge?.appendOnly === true;
+    const isStore = (p: string) => store && this.#o.storePaths.has(p);
+    if (paths.some((p) => !isStore(p) && !(appendOnly && this.#o.isAppendOnly(p)))) return null;
+    if (
+      paths.some((p) => isStore(p) && storeFileKind(p) === "events") && await this.#notesQueued()
+    ) {
+      return null;
+    }
+    const stages = await this.#o.git.readFiles(
+      paths.flatMap((p) => [`:1:${p}`, `:2:${p}`, `:3:${p}`]),
+    );
+    if (stages === null) return null;
+    const dec = new TextDecoder();
+    const merged = new Map<string, Uint8Array | string>();
+    for (const [i, path] of paths.entries()) {
+      const base = stages[3 * i] ?? new Uint8Array();
+      const ours = stages[3 * i + 1];
+      const theirs = stages[3 * i + 2];
+      if (ours == null || theirs == null) return null;
+      const result = isStore(path)
+        ? mergeStoreFileQuietly(path, base, ours, theirs)
+        : appended(dec.decode(base), dec.decode(ours), dec.decode(theirs));
+      if (result === null) return null;
+      merged.set(path, result);
+    }
+    return merged;
+  }
+
+  /** Whether `tg merge-driver` queued notes for an events file's next merge (it must make it). */
+  async #notesQueued(): Promise<boolean> {
+    this.#gitDir ??= dirname(await this.#o.git.gitPath(MERGE_NOTES_QUEUES.events));
+    for (const name of Object.values(MERGE_NOTES_QUEUES)) {
+      if (await this.#o.fs.stat(`${this.#gitDir}/${name}`) !== null) return true;
+    }
+    return false;
   }
 
   /**
@@ -408,6 +537,7 @@ export class RemoteSync {
     }
     const head = await this.#o.git.revParse("HEAD");
     if (tip === head) return { tip, merged, pushed: false, refused: null };
+    this.#racing = false; // the remote was merged just now
     await this.publish();
     return { tip: await this.lastKnownTip(), merged, pushed: true, refused: null };
   }
@@ -489,6 +619,11 @@ export class RemoteSync {
     then?: () => Promise<boolean>,
   ): Promise<boolean> {
     const git = this.#o.git;
+    // Other workers pushed since this one's last push: they likely did again.
+    // Merging first spares a push (and a decision) bound to be rejected.
+    if (this.#racing) this.#racing = await this.#catchUp(guard, this.#fetchForPublish());
+    else await this.#prefetched?.catch(() => null);
+    this.#prefetched = null;
     for (let race = 0; race < this.#policy.maxRaces; race++) {
       const base = then === undefined ? null : await git.revParse("HEAD");
       const decided = then === undefined ? false : await then();
@@ -504,47 +639,68 @@ export class RemoteSync {
         this.#o.log.debug(`Pushed to ${this.label} (${ms(t0)})`);
         return decided;
       }
+      this.#racing = true;
       if (decided) await git.resetKeep(base!);
       this.#o.log.debug(`Push to ${this.label} rejected (${pushed.detail}; ${ms(t0)}); merging`);
-      const t1 = performance.now();
-      const tip = await this.fetch();
-      const t2 = performance.now();
-      if (tip === null) continue; // the branch was deleted: push creates it again
-      if (guard !== null) {
-        const holder = await this.#holderAt(tip, guard.itemId);
-        if (holder !== null && holder !== this.#o.worker) {
-          await git.resetKeep(tip);
-          throw new SyncError(
-            "ClaimLost",
-            `${guard.itemId} was taken over by ${holder} on ${this.label}; this worker's work ` +
-              "on it was dropped",
-            { holder },
-          );
-        }
-      }
-      const t3 = performance.now();
-      const m = await this.merge(tip);
-      this.#o.log.debug(
-        `Fetched ${this.label} in ${ms(t1, t2)}, checked the claim in ${ms(t2, t3)}, ` +
-          `merged in ${ms(t3)}`,
-      );
-      if (m.kind === "conflict") {
-        await git.resetKeep(tip);
-        throw new SyncError(
-          "SyncConflict",
-          `Merging ${this.label} conflicts in ${m.paths.join(", ")}`,
-          { paths: m.paths },
-        );
-      }
-      if (m.kind === "refused") {
-        throw new SyncError("SyncFailed", `Cannot merge ${this.label}: ${m.detail}`);
-      }
+      await this.#catchUp(guard, this.fetch());
       if (race > 0) await this.#raceLost();
     }
     throw new SyncError(
       "SyncFailed",
       `Cannot push to ${this.label}: it kept moving (${this.#policy.maxRaces} tries)`,
     );
+  }
+
+  /**
+   * Fetches the remote branch and merges it into HEAD, before a push. With
+   * `guard`, the merge only happens while the remote still shows this
+   * worker's claim on the item (or none).
+   *
+   * @param guard The item this worker's unpushed work was done under a claim of.
+   * @param fetching The fetch of the remote branch (started by the caller).
+   * @returns Whether the remote had commits that HEAD had not.
+   * @throws {SyncError} `SyncFailed`; `SyncConflict` and `ClaimLost` (HEAD
+   *   reset to the remote's commit: this worker's unpushed commits dropped).
+   */
+  async #catchUp(
+    guard: { itemId: string } | null,
+    fetching: Promise<string | null>,
+  ): Promise<boolean> {
+    const git = this.#o.git;
+    const t1 = performance.now();
+    const tip = await fetching;
+    const t2 = performance.now();
+    if (tip === null) return false; // the branch was deleted: the push creates it again
+    if (guard !== null) {
+      const holder = await this.#holderAt(tip, guard.itemId);
+      if (holder !== null && holder !== this.#o.worker) {
+        await git.resetKeep(tip);
+        throw new SyncError(
+          "ClaimLost",
+          `${guard.itemId} was taken over by ${holder} on ${this.label}; this worker's work ` +
+            "on it was dropped",
+          { holder },
+        );
+      }
+    }
+    const t3 = performance.now();
+    const m = await this.merge(tip);
+    this.#o.log.debug(
+      `Fetched ${this.label} in ${ms(t1, t2)}, checked the claim in ${ms(t2, t3)}, ` +
+        `merged in ${ms(t3)}`,
+    );
+    if (m.kind === "conflict") {
+      await git.resetKeep(tip);
+      throw new SyncError(
+        "SyncConflict",
+        `Merging ${this.label} conflicts in ${m.paths.join(", ")}`,
+        { paths: m.paths },
+      );
+    }
+    if (m.kind === "refused") {
+      throw new SyncError("SyncFailed", `Cannot merge ${this.label}: ${m.detail}`);
+    }
+    return m.kind === "merged";
   }
 
   /** Who holds the item's claim in a commit's store (`null`: nobody, or unreadable). */
@@ -562,6 +718,16 @@ export class RemoteSync {
       return null;
     }
   }
+}
+
+/**
+ * The merge of a file both sides only appended to: the other side's text,
+ * then what this side appended after the common base (`null` when a side
+ * changed more than its end).
+ */
+function appended(base: string, ours: string, theirs: string): string | null {
+  if (!ours.startsWith(base) || !theirs.startsWith(base)) return null;
+  return theirs + ours.slice(base.length);
 }
 
 /** Milliseconds from `start` to `end` (default: now), for debug lines. */

@@ -6,6 +6,7 @@ import { MemoryLogger } from "../../io/logger.ts";
 import { FakeProcessRunner } from "../../io/process_runner.ts";
 import { addItem } from "../../store/ops/add.ts";
 import { claimItem } from "../../store/ops/claim.ts";
+import { editItem } from "../../store/ops/edit.ts";
 import { type FleetClone, fleetRepos } from "../../_testing/fleet_repos.ts";
 import { item } from "../../_testing/test_repo.ts";
 import { STORE_FILES } from "./git.ts";
@@ -15,7 +16,12 @@ import { backoffDelay, RemoteSync, type SyncPolicy } from "./remote_sync.ts";
 
 const NO_WAIT: Partial<SyncPolicy> = { sleep: () => Promise.resolve(), random: () => 0.5 };
 
-function syncOf(c: FleetClone, worker: string, policy: Partial<SyncPolicy> = NO_WAIT) {
+function syncOf(
+  c: FleetClone,
+  worker: string,
+  policy: Partial<SyncPolicy> = NO_WAIT,
+  inProcessMerge?: { store: boolean; appendOnly: boolean },
+) {
   const log = new MemoryLogger();
   const sync = new RemoteSync({
     git: c.remote,
@@ -29,6 +35,7 @@ function syncOf(c: FleetClone, worker: string, policy: Partial<SyncPolicy> = NO_
     storePaths: new Set(STORE_FILES),
     isAppendOnly: (p) => p.startsWith("_worklog/"),
     tasksPath: ".task-golem/tasks.jsonl",
+    ...(inProcessMerge === undefined ? {} : { inProcessMerge }),
   });
   return { sync, log };
 }
@@ -124,6 +131,105 @@ Deno.test("RemoteSync.publish() merges the store with the tg driver and the work
     const tasks = await Deno.readTextFile(`${b.dir}/.task-golem/tasks.jsonl`);
     assert.ok(!/^(<<<<<<<|=======|>>>>>>>)/m.test(tasks));
     assert.equal(await b.sh("status", "--porcelain"), "");
+  } finally {
+    await fleet.cleanup();
+  }
+});
+
+Deno.test("RemoteSync.publish() merges the store and the worklog in its own process (inProcessMerge)", async () => {
+  const fleet = await fleetRepos(2, [item("WRK-001", "Ready"), item("WRK-002", "Ready")]);
+  try {
+    const [a, b] = fleet.clones as [FleetClone, FleetClone];
+    // Drivers that always fail: the merge succeeds only when no driver starts.
+    await b.sh("config", "merge.tg.driver", "false");
+    await ensureAppendDriver(b.remote, new DenoFileSystem(), ["_worklog/*.md"]);
+    await b.sh("config", "merge.pg-append.driver", "false");
+    const worklog = (c: FleetClone) => `${c.dir}/_worklog/2026-01.md`;
+    for (const [c, id, text] of [[a, "WRK-001", "A"], [b, "WRK-002", "B"]] as const) {
+      await claimItem(c.store, id, { agent: text, ttl: "1h" });
+      await addItem(c.store, { title: `follow-up ${text}` });
+      await Deno.writeTextFile(worklog(c), `## entry ${text}\n\n---\n\n`);
+      await commitAll(c, `phase ${text}`);
+    }
+    await syncOf(a, "A").sync.publish();
+    const sb = syncOf(b, "B", NO_WAIT, { store: true, appendOnly: true });
+    await sb.sync.publish({ itemId: "WRK-002" });
+    assert.equal(await head(b), await remoteTip(b));
+    const items = await b.store.loadActive();
+    assert.equal(items.length, 4, "both follow-ups, both items");
+    assert.equal(items.find((it) => it.id === "WRK-001")?.claimed_by, "A");
+    assert.equal(items.find((it) => it.id === "WRK-002")?.claimed_by, "B");
+    assert.equal(
+      await Deno.readTextFile(worklog(b)),
+      "## entry A\n\n---\n\n## entry B\n\n---\n\n",
+    );
+    assert.equal(await b.sh("status", "--porcelain"), "");
+    assert.equal((await b.sh("rev-list", "--parents", "-n", "1", "HEAD")).split(" ").length, 3);
+  } finally {
+    await fleet.cleanup();
+  }
+});
+
+Deno.test("RemoteSync.publish() starts the store's driver for an item both sides changed (inProcessMerge)", async () => {
+  const fleet = await fleetRepos(2, [item("WRK-001", "Ready")]);
+  try {
+    const [a, b] = fleet.clones as [FleetClone, FleetClone];
+    for (const [c, title] of [[a, "A's title"], [b, "B's title"]] as const) {
+      await editItem(c.store, { id: "WRK-001", title });
+      await commitAll(c, `edit ${title}`);
+    }
+    await syncOf(a, "w1").sync.publish();
+    await syncOf(b, "w2", NO_WAIT, { store: true, appendOnly: true }).sync.publish();
+    assert.equal(await head(b), await remoteTip(b));
+    // The driver's work: one version kept, the other recorded in a note.
+    const events = await Deno.readTextFile(`${b.dir}/.task-golem/events.jsonl`);
+    assert.match(events, /both branches changed this task/);
+    assert.equal((await b.store.getItem("WRK-001"))?.title, "B's title", "ours on a tie");
+  } finally {
+    await fleet.cleanup();
+  }
+});
+
+Deno.test("RemoteSync.publish() merges before pushing after a lost race, and pushes first once the remote stays", async () => {
+  const fleet = await fleetRepos(2);
+  try {
+    const [a, b] = fleet.clones as [FleetClone, FleetClone];
+    const sb = syncOf(b, "w2");
+    const pushes = async (text: string) => {
+      await Deno.writeTextFile(`${a.dir}/${text}.txt`, text);
+      await commitAll(a, text);
+      await a.sh("pull", "-q", "--no-rebase", "--no-edit", "origin", "main");
+      await a.sh("push", "-q", "origin", "main");
+      await Deno.writeTextFile(`${b.dir}/b-${text}.txt`, text);
+      await commitAll(b, `b ${text}`);
+    };
+    await pushes("one");
+    await sb.sync.publish();
+    assert.ok(sb.log.lines.some((l) => /rejected/.test(l)), "the first push lost the race");
+    let seen = sb.log.lines.length;
+    const since = () => sb.log.lines.slice(seen).join("\n");
+    await pushes("two");
+    await sb.sync.publish();
+    assert.doesNotMatch(since(), /rejected/, "merged first, then pushed");
+    assert.match(since(), /Fetched/);
+    assert.equal(await head(b), await remoteTip(b));
+    // A fetch started ahead (while the work is committed) is the one merged.
+    await pushes("prefetched");
+    seen = sb.log.lines.length;
+    sb.sync.prefetch();
+    await sb.sync.publish();
+    assert.doesNotMatch(since(), /rejected/);
+    assert.equal(since().match(/Fetched/g)?.length, 1);
+    assert.equal(await head(b), await remoteTip(b));
+    seen = sb.log.lines.length;
+    for (const text of ["three", "four"]) {
+      await Deno.writeTextFile(`${b.dir}/b-${text}.txt`, text);
+      await commitAll(b, `b ${text}`);
+      await sb.sync.publish();
+    }
+    const later = since();
+    assert.equal(later.match(/Fetched/g)?.length, 1, "once the remote stays, pushing comes first");
+    assert.equal(await head(b), await remoteTip(b));
   } finally {
     await fleet.cleanup();
   }

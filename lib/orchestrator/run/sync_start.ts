@@ -12,7 +12,13 @@ import type { Logger } from "../../io/logger.ts";
 import type { ProcessRunner } from "../../io/process_runner.ts";
 import type { PgConfig } from "../config/config.ts";
 import { GitRemote } from "../repo/git_remote.ts";
-import { DRIVER_PATHS, ensureAppendDriver, ensureMergeDriver } from "../repo/merge_driver_setup.ts";
+import {
+  APPEND_DRIVER_COMMAND,
+  APPEND_DRIVER_NAME,
+  DRIVER_PATHS,
+  ensureAppendDriver,
+  ensureMergeDriver,
+} from "../repo/merge_driver_setup.ts";
 import { RemoteSync, SyncError, type SyncPolicy } from "../repo/remote_sync.ts";
 import { WORKLOG_DIR } from "../repo/git.ts";
 import { RunStartError } from "./run_start_error.ts";
@@ -44,6 +50,9 @@ export interface SyncSessionOptions {
   /** How the loop waits (default: a timer that ends on shutdown). */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
+
+/** The store's merge driver as pg and `tg init` define it: `tg merge-driver` (or `…/tg.ts merge-driver`). */
+const PG_STORE_DRIVER = /(^|[\s/'])tg(\.ts)?'? merge-driver %O %A %B %P$/;
 
 /** Margin of a claim's lease beyond the longest a phase can take. */
 const LEASE_MARGIN_MS = 5 * 60_000;
@@ -178,6 +187,12 @@ export async function startSync(p: StartSyncParams): Promise<StartedSync> {
     );
   }
   await ensureAppendDriver(git, p.fs, [`${WORKLOG_DIR}/*.md`]);
+  // pg merges in its own process what these drivers would, when they are
+  // the ones pg defines: a process per file and merge is what a sync costs most.
+  const inProcessMerge = {
+    store: PG_STORE_DRIVER.test(setup.command),
+    appendOnly: await git.configGet(`merge.${APPEND_DRIVER_NAME}.driver`) === APPEND_DRIVER_COMMAND,
+  };
   const leaseMs = leaseMsOf(p.config);
   const remote = new RemoteSync({
     git,
@@ -191,6 +206,7 @@ export async function startSync(p: StartSyncParams): Promise<StartedSync> {
     storePaths: new Set(DRIVER_PATHS),
     isAppendOnly: (path) => path.startsWith(`${WORKLOG_DIR}/`),
     tasksPath: ".task-golem/tasks.jsonl",
+    inProcessMerge,
     ...(p.options?.policy === undefined ? {} : { policy: p.options.policy }),
   });
   p.log.info(
