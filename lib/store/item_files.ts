@@ -8,9 +8,4 @@
  * @module
  */
 
-export {
-  type ArchiveIndex,
-  forEachActiveLine,
-  parseActiveFile,
-  parseActiveLine,
-} from "./jsonl.ts";
+export { type ArchiveIndex, forEachActiveLine, parseActiveFile, parseActiveLine } from "./jsonl.ts";
