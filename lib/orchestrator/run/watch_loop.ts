@@ -125,10 +125,12 @@ async function waitForWork(
       if (woke === "aborted") return false;
     }
     first = false;
+    // The backlog first, then git: work found is never newer than the
+    // status that lets it run (a change made between the two is seen).
+    const work = hasWork((await coordinator.views()).map((e) => e.view), ctx, params, state);
     const entries = await o.git.status();
     const store = entries.filter(isStorePath).map((e) => e.path);
     const others = entries.filter((e) => !isStorePath(e)).map((e) => e.path);
-    const work = hasWork((await coordinator.views()).map((e) => e.view), ctx, params, state);
     if (others.length > 0) {
       if (!work) {
         shown = null;
