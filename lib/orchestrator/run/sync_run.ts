@@ -495,26 +495,6 @@ export class SyncRun {
       `the same files first (${files}), which conflict with it. The repository now has their ` +
       "changes; do the phase again on top of them.";
     const max = this.#c.maxAttempts;
-    if (used < max) {
-      this.#c.log.warn(
-        `${label} Conflicts with the remote in ${files}: the phase's work was dropped; it runs ` +
-          `again on the remote's new state (attempt ${used + 1}/${max})`,
-      );
-      this.#reruns.set(id, { phase: task.phase, earlier: { used, failure } });
-      this.#c.observer.event({
-        type: "sync_conflict",
-        "item_id": id,
-        phase: task.phase,
-        paths: [...e.paths],
-        attempt: used,
-        "max_attempts": max,
-      });
-      return;
-    }
-    this.#reruns.delete(id);
-    const reason = `Phase ${task.phase}: the agent's changes conflict with other workers' ` +
-      `changes on the remote in ${files} after ${used} attempt(s)`;
-    this.#c.log.error(`${label} ${reason}; blocking ${id}`);
     this.#c.observer.event({
       type: "sync_conflict",
       "item_id": id,
@@ -523,6 +503,18 @@ export class SyncRun {
       attempt: used,
       "max_attempts": max,
     });
+    if (used < max) {
+      this.#c.log.warn(
+        `${label} Conflicts with the remote in ${files}: the phase's work was dropped; it runs ` +
+          `again on the remote's new state (attempt ${used + 1}/${max})`,
+      );
+      this.#reruns.set(id, { phase: task.phase, earlier: { used, failure } });
+      return;
+    }
+    this.#reruns.delete(id);
+    const reason = `Phase ${task.phase}: the agent's changes conflict with other workers' ` +
+      `changes on the remote in ${files} after ${used} attempt(s)`;
+    this.#c.log.error(`${label} ${reason}; blocking ${id}`);
     const c = this.#c.coordinator;
     try {
       await c.releaseClaim(id);
