@@ -24,6 +24,7 @@ import {
   applyUnblock,
 } from "../lib/store/transitions.ts";
 import { FIXTURE_STORES } from "./_helpers.ts";
+import { advanceTo } from "../lib/_testing/pg_item_fixtures.ts";
 
 const STORES = new URL(`file://${FIXTURE_STORES}/`);
 
@@ -130,15 +131,7 @@ function pgItem(status: PgStatus): { item: Item; pg: PgItem; warnings: string[] 
     warn: (m) => warnings.push(m),
     clock: new FixedClock({ secs: 1767225600, nanos: 0 }),
   });
-  const path: Record<PgStatus, PgStatus[]> = {
-    New: [],
-    Scoping: ["Scoping"],
-    Ready: ["Scoping", "Ready"],
-    InProgress: ["Scoping", "Ready", "InProgress"],
-    Done: ["Scoping", "Ready", "InProgress", "Done"],
-    Blocked: ["Blocked"],
-  };
-  for (const to of path[status]) assert.ok(applyUpdate(pg, { kind: "TransitionStatus", to }));
+  advanceTo(pg, status);
   return { item, pg, warnings };
 }
 

@@ -20,9 +20,8 @@
  * @module
  */
 
-import { applyUpdate } from "../lib/adapter/item_update.ts";
-import { newPgItem, PgItem } from "../lib/adapter/pg_item.ts";
-import type { Item } from "../lib/store/item.ts";
+import { readyPgItems } from "../lib/_testing/pg_item_fixtures.ts";
+import { gitIn } from "../lib/_testing/test_repo.ts";
 import { importItems } from "../lib/store/ops/add.ts";
 import { TaskStore } from "../lib/store/store.ts";
 import { PG_ENTRY } from "./_pg.ts";
@@ -57,22 +56,8 @@ name = "review"
 is_destructive = false
 `;
 
-function readyItems(n: number): Item[] {
-  const now = "2026-01-01T00:00:00Z";
-  return Array.from({ length: n }, (_, i) => {
-    const it = newPgItem(`WRK-${String(i).padStart(5, "0")}`, `Benchmark item ${i}`, { now });
-    const pg = new PgItem(it);
-    applyUpdate(pg, { kind: "TransitionStatus", to: "Scoping" });
-    applyUpdate(pg, { kind: "TransitionStatus", to: "Ready" });
-    return it;
-  });
-}
-
-async function git(dir: string, ...a: string[]): Promise<string> {
-  const out = await new Deno.Command("git", { args: a, cwd: dir, stdout: "piped", stderr: "piped" })
-    .output();
-  if (!out.success) throw new Error(`git ${a.join(" ")}: ${new TextDecoder().decode(out.stderr)}`);
-  return new TextDecoder().decode(out.stdout).trim();
+function git(dir: string, ...a: string[]): Promise<string> {
+  return gitIn(dir, a).then((out) => out.trim());
 }
 
 /** A seed repository with `n` Ready items, its bare remote, and `workers` clones. */
@@ -88,7 +73,7 @@ async function fleet(n: number, workers: number) {
   await Deno.writeTextFile(`${seed}/phase-golem.toml`, CONFIG);
   const store = new TaskStore(`${seed}/.task-golem`);
   await store.init();
-  await importItems(store, { active: readyItems(n) });
+  await importItems(store, { active: readyPgItems(n) });
   await git(seed, "add", "-A");
   await git(seed, "-c", "user.email=b@b", "-c", "user.name=b", "commit", "-q", "-m", "initial");
   await git(base, "clone", "-q", "--bare", seed, `${base}/remote.git`);

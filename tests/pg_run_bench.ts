@@ -15,8 +15,8 @@
  * @module
  */
 
-import { applyUpdate } from "../lib/adapter/item_update.ts";
-import { newPgItem, PgItem } from "../lib/adapter/pg_item.ts";
+import { readyPgItems } from "../lib/_testing/pg_item_fixtures.ts";
+import { gitIn } from "../lib/_testing/test_repo.ts";
 import { DenoFileSystem } from "../lib/io/fs.ts";
 import { DenoProcessRunner } from "../lib/io/process_runner.ts";
 import { SystemClock } from "../lib/io/clock.ts";
@@ -113,21 +113,8 @@ name = "review"
 is_destructive = false
 `;
 
-function readyItems(n: number, now = "2026-01-01T00:00:00Z"): Item[] {
-  return Array.from({ length: n }, (_, i) => {
-    const it = newPgItem(`WRK-${String(i).padStart(5, "0")}`, `Benchmark item ${i}`, { now });
-    const pg = new PgItem(it);
-    applyUpdate(pg, { kind: "TransitionStatus", to: "Scoping" });
-    applyUpdate(pg, { kind: "TransitionStatus", to: "Ready" });
-    return it;
-  });
-}
-
-async function git(dir: string, ...a: string[]): Promise<string> {
-  const out = await new Deno.Command("git", { args: a, cwd: dir, stdout: "piped", stderr: "piped" })
-    .output();
-  if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
-  return new TextDecoder().decode(out.stdout).trim();
+function git(dir: string, ...a: string[]): Promise<string> {
+  return gitIn(dir, a).then((out) => out.trim());
 }
 
 async function repo(
@@ -256,14 +243,14 @@ const f = (ms: number) => `${ms.toFixed(1)} ms`;
 console.log("pg run benchmarks (no-op agent)\n");
 
 // 1. Per-phase overhead, one item at a time (max_concurrent 1).
-const seq = await inProcess(readyItems(20), config(1, 1));
+const seq = await inProcess(readyPgItems(20), config(1, 1));
 console.log(
   `per-phase overhead, in-process (20 items × 3 phases, sequential): median ${
     f(median(seq.gaps))
   }` +
     `, mean ${f(seq.total / seq.phases)} (${seq.phases} phases, ${seq.commits} commits)`,
 );
-const seqCli = await viaCli(readyItems(20), CONFIG_TOML(1, 1));
+const seqCli = await viaCli(readyPgItems(20), CONFIG_TOML(1, 1));
 console.log(
   `per-phase overhead, pg CLI + claude runner + no-op sh agent: median ${f(median(seqCli.gaps))}` +
     ` (${seqCli.halted?.phases_executed} phases, ${seqCli.commits} commits, total ${
@@ -272,21 +259,21 @@ console.log(
 );
 
 // 2. 100 items, 3 phases, max_concurrent 4.
-const par = await inProcess(readyItems(N), config(4, 4));
+const par = await inProcess(readyPgItems(N), config(4, 4));
 console.log(
   `${N} items × 3 phases, max_concurrent 4, in-process: ${
     f(par.total)
   } total, ${par.commits} commits, ` +
     `${par.completed} completed`,
 );
-const parCli = await viaCli(readyItems(N), CONFIG_TOML(4, 4), ["--cap", "100000"]);
+const parCli = await viaCli(readyPgItems(N), CONFIG_TOML(4, 4), ["--cap", "100000"]);
 console.log(
   `${N} items × 3 phases, max_concurrent 4, pg CLI + no-op sh agent: ${f(parCli.total)} total, ` +
     `${parCli.commits} commits, ${parCli.halted?.items_completed.length} completed`,
 );
 
 // 3. Memory with 10 000 items in the store.
-const big = readyItems(10_000);
+const big = readyPgItems(10_000);
 const mem = await viaCli(big, CONFIG_TOML(1, 1), ["--cap", "3"]);
 console.log(
   `pg run --cap 3 with 10000 items in the store: peak RSS ${mem.hwmMb.toFixed(0)} MB, ` +

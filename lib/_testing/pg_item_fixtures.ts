@@ -9,7 +9,7 @@ import { FixedClock } from "../io/clock.ts";
 import { type Item, newItem } from "../store/item.ts";
 import type { JsonObject, JsonValue } from "../store/json.ts";
 import type { Status } from "../store/status.ts";
-import { PgItem } from "../adapter/pg_item.ts";
+import { newPgItem, PgItem } from "../adapter/pg_item.ts";
 import { applyUpdate } from "../adapter/item_update.ts";
 import type { PgStatus } from "../adapter/pg_status.ts";
 
@@ -56,5 +56,23 @@ const PATH_TO: Record<PgStatus, PgStatus[]> = {
  * @param status Where it should end.
  */
 export function advanceTo(pg: PgItem, status: PgStatus): void {
-  for (const to of PATH_TO[status]) applyUpdate(pg, { kind: "TransitionStatus", to });
+  for (const to of PATH_TO[status]) {
+    if (!applyUpdate(pg, { kind: "TransitionStatus", to })) {
+      throw new Error(`${pg.id}: the transition to ${to} was refused`);
+    }
+  }
+}
+
+/**
+ * `n` Ready pg items `WRK-00000`, `WRK-00001`, … (for benchmarks).
+ *
+ * @param n How many.
+ * @param now Their creation time.
+ */
+export function readyPgItems(n: number, now: string = T0): Item[] {
+  return Array.from({ length: n }, (_, i) => {
+    const it = newPgItem(`WRK-${String(i).padStart(5, "0")}`, `Benchmark item ${i}`, { now });
+    advanceTo(new PgItem(it), "Ready");
+    return it;
+  });
 }
