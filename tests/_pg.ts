@@ -65,3 +65,18 @@ export async function commitAll(dir: string, message = "test setup"): Promise<vo
   await git(["add", "-A"], dir);
   await git(["commit", "-q", "-m", message], dir);
 }
+
+/**
+ * A `claude` for benchmarks: answers `--version`, and for a phase prompt
+ * writes a `phase_complete` result after `$AGENT_SLEEP` seconds (none when
+ * unset).
+ */
+export const BENCH_AGENT_SCRIPT: string = `#!/bin/sh
+[ "$1" = "--version" ] && { echo "bench 1.0"; exit 0; }
+for last; do :; done
+path=$(printf '%s\\n' "$last" | sed -n '/write a JSON result file to:/{n;n;n;p;q;}')
+id=$(printf '%s\\n' "$last" | sed -n 's/^- \\*\\*ID:\\*\\* //p' | head -n 1)
+phase=$(printf '%s\\n' "$last" | sed -n 's/^  "phase": "\\(.*\\)",$/\\1/p' | head -n 1)
+[ "\${AGENT_SLEEP:-0}" != 0 ] && sleep "$AGENT_SLEEP"
+printf '{"item_id":"%s","phase":"%s","result":"phase_complete","summary":"ok"}' "$id" "$phase" > "$path"
+`;

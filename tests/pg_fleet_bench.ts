@@ -24,21 +24,10 @@ import { readyPgItems } from "../lib/_testing/pg_item_fixtures.ts";
 import { gitIn } from "../lib/_testing/test_repo.ts";
 import { importItems } from "../lib/store/ops/add.ts";
 import { TaskStore } from "../lib/store/store.ts";
-import { PG_ENTRY } from "./_pg.ts";
+import { BENCH_AGENT_SCRIPT, PG_ENTRY } from "./_pg.ts";
 
 const args = Deno.args;
 const N = Number(args[args.indexOf("--items") + 1] || 30) || 30;
-
-/** A `claude` that writes a phase_complete result, after `$AGENT_SLEEP` seconds. */
-const AGENT = `#!/bin/sh
-[ "$1" = "--version" ] && { echo "bench 1.0"; exit 0; }
-for last; do :; done
-path=$(printf '%s\\n' "$last" | sed -n '/write a JSON result file to:/{n;n;n;p;q;}')
-id=$(printf '%s\\n' "$last" | sed -n 's/^- \\*\\*ID:\\*\\* //p' | head -n 1)
-phase=$(printf '%s\\n' "$last" | sed -n 's/^  "phase": "\\(.*\\)",$/\\1/p' | head -n 1)
-[ "\${AGENT_SLEEP:-0}" != 0 ] && sleep "$AGENT_SLEEP"
-printf '{"item_id":"%s","phase":"%s","result":"phase_complete","summary":"ok"}' "$id" "$phase" > "$path"
-`;
 
 const CONFIG = `[execution]
 max_retries = 0
@@ -67,7 +56,7 @@ async function fleet(n: number, workers: number) {
   const bin = `${base}/bin`;
   await Deno.mkdir(seed);
   await Deno.mkdir(bin);
-  await Deno.writeTextFile(`${bin}/claude`, AGENT, { mode: 0o755 });
+  await Deno.writeTextFile(`${bin}/claude`, BENCH_AGENT_SCRIPT, { mode: 0o755 });
   await git(seed, "init", "-q", "-b", "main");
   await Deno.writeTextFile(`${seed}/.gitignore`, ".phase-golem/\n");
   await Deno.writeTextFile(`${seed}/phase-golem.toml`, CONFIG);

@@ -34,20 +34,11 @@ import { runScheduler } from "../lib/orchestrator/run/run_loop.ts";
 import type { Item } from "../lib/store/item.ts";
 import { TaskStore } from "../lib/store/store.ts";
 import { formatTimestamp } from "../lib/store/timestamp.ts";
-import { PG_ENTRY } from "./_pg.ts";
+import { BENCH_AGENT_SCRIPT, PG_ENTRY } from "./_pg.ts";
 import { importItems } from "../lib/store/ops/add.ts";
 
 const args = Deno.args;
 const N = Number(args[args.indexOf("--items") + 1] || 100) || 100;
-
-const NOOP_CLAUDE = `#!/bin/sh
-[ "$1" = "--version" ] && { echo "noop 1.0"; exit 0; }
-for last; do :; done
-path=$(printf '%s\\n' "$last" | sed -n '/write a JSON result file to:/{n;n;n;p;q;}')
-id=$(printf '%s\\n' "$last" | sed -n 's/^- \\*\\*ID:\\*\\* //p' | head -n 1)
-phase=$(printf '%s\\n' "$last" | sed -n 's/^  "phase": "\\(.*\\)",$/\\1/p' | head -n 1)
-printf '{"item_id":"%s","phase":"%s","result":"phase_complete","summary":"ok"}' "$id" "$phase" > "$path"
-`;
 
 /** Answers at once with a valid result (no process). */
 class NoopRunner implements AgentRunner {
@@ -126,7 +117,7 @@ async function repo(
   const bin = `${base}/bin`;
   await Deno.mkdir(dir);
   await Deno.mkdir(bin);
-  await Deno.writeTextFile(`${bin}/claude`, NOOP_CLAUDE, { mode: 0o755 });
+  await Deno.writeTextFile(`${bin}/claude`, BENCH_AGENT_SCRIPT, { mode: 0o755 });
   await git(dir, "init", "-q", "-b", "main");
   await git(dir, "config", "user.email", "bench@test.com");
   await git(dir, "config", "user.name", "Bench");
