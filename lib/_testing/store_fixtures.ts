@@ -6,7 +6,7 @@
  */
 
 import assert from "node:assert/strict";
-import { type Clock, FixedClock } from "../io/clock.ts";
+import { type Clock, FixedClock, type Instant } from "../io/clock.ts";
 import {
   type FileSystem,
   type LockHandle,
@@ -19,9 +19,27 @@ import type { RandomBytes } from "../store/id.ts";
 import { type Item, newItem } from "../store/item.ts";
 import { importItems } from "../store/ops/add.ts";
 import { TaskStore } from "../store/store.ts";
+import { formatTimestamp } from "../store/timestamp.ts";
 
 export const DIR = "/repo/.task-golem";
 export const START = { secs: 1767225600, nanos: 0 }; // 2026-01-01T00:00:00Z
+
+/** A clock that reads the same instant (from {@linkcode START}) until the test moves it. */
+export class ManualClock implements Clock {
+  #secs = START.secs;
+  /** The current instant. */
+  now(): Instant {
+    return { secs: this.#secs, nanos: 0 };
+  }
+  /** Moves the clock forward. */
+  advance(secs: number): void {
+    this.#secs += secs;
+  }
+  /** The current instant as a canonical timestamp. */
+  get stamp(): string {
+    return formatTimestamp(this.now());
+  }
+}
 export const ENC = new TextEncoder();
 export const DEC = new TextDecoder();
 

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import type { Clock, Instant } from "../../io/clock.ts";
 import { CLAIM_LEASE_KEY, claimLease } from "../claims.ts";
 import type { Item } from "../item.ts";
 import { formatTimestamp } from "../timestamp.ts";
 import {
   eventLog,
   item,
+  ManualClock,
   rejectsWith,
   type Setup,
   setup,
@@ -15,17 +15,6 @@ import {
 import { importItems } from "./add.ts";
 import { claimItem, releaseClaim } from "./claim.ts";
 import { startItem } from "./status.ts";
-
-/** A clock that reads the same instant until the test moves it. */
-class ManualClock implements Clock {
-  #secs = START.secs;
-  now(): Instant {
-    return { secs: this.#secs, nanos: 0 };
-  }
-  advance(secs: number): void {
-    this.#secs += secs;
-  }
-}
 
 async function put(s: Setup, ...items: Item[]): Promise<void> {
   await importItems(s.store, { active: items });

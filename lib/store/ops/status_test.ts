@@ -1,40 +1,22 @@
 import assert from "node:assert/strict";
-import type { Clock, Instant } from "../../io/clock.ts";
 import { CLAIM_LEASE_KEY } from "../claims.ts";
 import type { Item } from "../item.ts";
 import type { Status } from "../status.ts";
-import { formatTimestamp } from "../timestamp.ts";
 import {
   ENC,
   eventLog,
   item,
+  ManualClock,
   rejectsWith,
   seed,
   type Setup,
   setup,
-  START,
   text,
 } from "../../_testing/store_fixtures.ts";
 import { importItems } from "./add.ts";
 import { removeItem } from "./remove.ts";
 import { blockItem, completeItem, reopenItem, startItem, unblockItem } from "./status.ts";
 import { updateItem } from "./update.ts";
-
-/** A clock that reads the same instant until the test moves it. */
-class ManualClock implements Clock {
-  #secs = START.secs;
-  now(): Instant {
-    return { secs: this.#secs, nanos: 0 };
-  }
-  /** Moves the clock forward. */
-  advance(secs: number): void {
-    this.#secs += secs;
-  }
-  /** The current instant as a canonical timestamp. */
-  get stamp(): string {
-    return formatTimestamp(this.now());
-  }
-}
 
 function withStatus(id: string, status: Status, fields: Partial<Item> = {}): Item {
   return Object.assign(item(id), { status }, fields);
